@@ -1,1 +1,12 @@
+//! The pure core of ripcord: the switch model, the client's halt decision, the API's JSON
+//! shapes and the exit codes. No I/O, no async runtime: callers pass `now` in.
+
+pub mod api;
+pub mod decision;
 pub mod exit;
+pub mod switch;
+
+pub use decision::{
+    Cause, Knowledge, LocalHalts, LocalMarker, Source, UnreachablePolicy, halt_cause,
+};
+pub use switch::{Action, Board, ChangeRequest, Event, HaltCause, ModelError, Scope, SwitchState};

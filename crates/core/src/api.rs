@@ -1,0 +1,74 @@
+//! The JSON shapes of the control plane's HTTP API, shared by the server and its clients.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::decision::Cause;
+use crate::switch::{Board, Scope};
+
+/// Body of `POST /v1/switches/{scope}/halt` and `…/resume`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    pub reason: String,
+    /// Who is asking; defaults to the server's name for anonymous callers.
+    #[serde(default)]
+    pub actor: Option<String>,
+}
+
+/// What a client reports after applying a revision (`POST /v1/agents/{id}/report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentReport {
+    pub scope: Scope,
+    pub halted: bool,
+    /// The server revision this client has applied (0 before it has seen any).
+    pub revision: u64,
+    pub cause: Option<Cause>,
+    /// When the client applied it.
+    pub applied_at: Timestamp,
+    /// From the event's time on the server to `applied_at`, for a server event; the
+    /// propagation latency of that halt or resume as this client saw it.
+    pub latency_ms: Option<f64>,
+    pub host: String,
+    pub pid: u32,
+    /// The wrapped command, for `ripcord agent`.
+    pub command: Option<String>,
+}
+
+/// An agent as the server lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentRecord {
+    pub id: String,
+    pub last_seen: Timestamp,
+    #[serde(flatten)]
+    pub report: AgentReport,
+}
+
+/// `GET /v1/switches`, and each long-poll answer.
+pub type SwitchesBody = Board;
+
+/// The body of every 4xx and 5xx answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code, such as `unknown_scope`.
+    pub code: String,
+    pub message: String,
+    /// The request field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Names of the server-sent events on `GET /v1/stream`.
+pub mod stream {
+    /// The whole board: sent first on a fresh connection, and when a client's revision is
+    /// unknown to the server.
+    pub const SNAPSHOT: &str = "snapshot";
+    /// One audit-log event; its SSE id is its revision.
+    pub const CHANGE: &str = "change";
+}

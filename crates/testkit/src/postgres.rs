@@ -1,0 +1,253 @@
+//! A private PostgreSQL cluster: `initdb` in a temporary folder, `pg_ctl start -w` on a free
+//! port of 127.0.0.1 with the socket in that folder, `pg_ctl stop` on drop.
+//!
+//! `initdb` and `postgres` refuse to run as root: when the caller is root, every server-side
+//! command runs as the `postgres` system user (`runuser -u postgres --`), which owns the folder.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::TestkitError;
+use crate::process::run;
+
+/// Settings for a throwaway cluster: durability off, since the data is thrown away.
+const SERVER_OPTIONS: &[&str] = &[
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    "max_connections=40",
+];
+
+/// A running private PostgreSQL cluster. Superuser `postgres`, trust authentication on
+/// 127.0.0.1 only.
+#[derive(Debug)]
+pub struct Postgres {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+    run_as: Option<String>,
+    stopped: bool,
+}
+
+impl Postgres {
+    /// Starts a cluster from the newest installed server binaries.
+    pub fn start() -> Result<Self, TestkitError> {
+        Self::start_with(&[])
+    }
+
+    /// Starts a cluster with extra `-c name=value` server settings.
+    pub fn start_with(settings: &[&str]) -> Result<Self, TestkitError> {
+        let bin = server_bin_dir()?;
+        let run_as = running_as_root().then(|| "postgres".to_owned());
+        let dir = tempfile::Builder::new()
+            .prefix("ripcord-pg-")
+            .tempdir()
+            .map_err(|e| TestkitError::io("creating a folder for the cluster", e))?;
+        if let Some(user) = &run_as {
+            chown_to(dir.path(), user)?;
+        }
+        let data = dir.path().join("data");
+        let mut initdb = command_as(run_as.as_deref(), &bin.join("initdb"));
+        initdb
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ])
+            .arg("--no-sync");
+        run(initdb)?;
+        let mut cluster = Self {
+            dir,
+            bin,
+            port: 0,
+            run_as,
+            stopped: true,
+        };
+        // A free port can be taken between the probe and the bind: try a few.
+        let mut last = None;
+        for _ in 0..5 {
+            cluster.port = crate::free_port()?;
+            match cluster.pg_ctl_start(settings) {
+                Ok(()) => {
+                    cluster.stopped = false;
+                    return Ok(cluster);
+                }
+                Err(error) => last = Some(error),
+            }
+        }
+        Err(last.unwrap_or_else(|| TestkitError::NotReady {
+            what: "postgres".into(),
+            log: String::new(),
+        }))
+    }
+
+    fn pg_ctl_start(&self, settings: &[&str]) -> Result<(), TestkitError> {
+        let mut options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.path().display()
+        );
+        for setting in SERVER_OPTIONS.iter().chain(settings) {
+            options.push_str(" -c ");
+            options.push_str(setting);
+        }
+        let mut pg_ctl = command_as(self.run_as.as_deref(), &self.bin.join("pg_ctl"));
+        pg_ctl
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("server.log"))
+            .args(["-o", &options, "-w", "-t", "60", "start"]);
+        run(pg_ctl).map(drop).map_err(|error| match error {
+            TestkitError::Command {
+                command, status, ..
+            } => TestkitError::Command {
+                command,
+                status,
+                output: std::fs::read_to_string(self.dir.path().join("server.log"))
+                    .unwrap_or_default(),
+            },
+            other => other,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The folder of the server binaries in use (`initdb`, `pg_ctl`, `postgres`).
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin
+    }
+
+    /// A connection URL for `database` as the superuser.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Creates a database and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String, TestkitError> {
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        self.psql("postgres", &format!("CREATE DATABASE {quoted}"))?;
+        Ok(self.url(name))
+    }
+
+    /// Runs SQL through `psql` (stop on the first error, unaligned tuples only) and returns
+    /// what it printed.
+    pub fn psql(&self, database: &str, sql: &str) -> Result<String, TestkitError> {
+        psql(&self.url(database), sql)
+    }
+
+    /// Stops the server now (fast shutdown), reporting failure, instead of on drop.
+    pub fn stop(mut self) -> Result<(), TestkitError> {
+        self.stop_inner()
+    }
+
+    fn stop_inner(&mut self) -> Result<(), TestkitError> {
+        if self.stopped {
+            return Ok(());
+        }
+        self.stopped = true;
+        let mut pg_ctl = command_as(self.run_as.as_deref(), &self.bin.join("pg_ctl"));
+        pg_ctl
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"]);
+        run(pg_ctl).map(drop)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self.stop_inner();
+    }
+}
+
+/// Runs SQL through `psql` against a URL (see [`Postgres::psql`]).
+pub fn psql(url: &str, sql: &str) -> Result<String, TestkitError> {
+    let mut command = Command::new(client_bin("psql"));
+    command
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .env("PGCONNECT_TIMEOUT", "10");
+    run(command)
+}
+
+/// The newest `/usr/lib/postgresql/<major>/bin`, else the folder of `initdb` on `PATH`.
+pub fn server_bin_dir() -> Result<PathBuf, TestkitError> {
+    let mut majors: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let major = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").is_file().then_some((major, bin))
+        })
+        .collect();
+    majors.sort();
+    if let Some((_, bin)) = majors.pop() {
+        return Ok(bin);
+    }
+    crate::which("initdb")
+        .and_then(|initdb| Some(std::fs::canonicalize(initdb).ok()?.parent()?.to_path_buf()))
+        .ok_or_else(|| TestkitError::NotInstalled {
+            what: "PostgreSQL server binaries (initdb, pg_ctl)".into(),
+            hint: "install Debian's `postgresql` package (scripts/install-test-deps)".into(),
+        })
+}
+
+/// A client program (`psql`, `pg_dump`, …): from the server folder when present, else `PATH`.
+pub fn client_bin(name: &str) -> PathBuf {
+    server_bin_dir()
+        .map(|dir| dir.join(name))
+        .ok()
+        .filter(|path| path.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+fn running_as_root() -> bool {
+    // The owner of /proc/self is the effective uid of this process.
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+fn command_as(user: Option<&str>, program: &Path) -> Command {
+    match user {
+        Some(user) => {
+            let mut command = Command::new("runuser");
+            command.args(["-u", user, "--"]).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+fn chown_to(path: &Path, user: &str) -> Result<(), TestkitError> {
+    let id = |flag: &str| -> Result<u32, TestkitError> {
+        let mut command = Command::new("id");
+        command.args([flag, user]);
+        let out = run(command)?;
+        out.trim().parse().map_err(|_| TestkitError::NotInstalled {
+            what: format!("the `{user}` system user"),
+            hint: format!("`id {flag} {user}` printed {out:?}"),
+        })
+    };
+    std::os::unix::fs::chown(path, Some(id("-u")?), Some(id("-g")?))
+        .map_err(|e| TestkitError::io(format!("chown {} to {user}", path.display()), e))
+}

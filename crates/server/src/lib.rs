@@ -1,1 +1,19 @@
+//! The ripcord control plane: the switches' HTTP API, the event stream and long-poll, the
+//! audit log, and agent reports.
+//!
+//! Storage and fan-out are traits ([`Storage`], [`Fanout`]) with embedded defaults (SQLite,
+//! in-process) so other backends can be added beside them.
 
+mod app;
+mod config;
+mod error;
+mod fanout;
+mod hub;
+mod storage;
+mod stream;
+
+pub use app::{Application, ServerError};
+pub use config::ServerConfig;
+pub use error::ApiError;
+pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
+pub use storage::{SqliteStorage, Storage, StorageError};

@@ -1,0 +1,51 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ripcord_core::Scope;
+use serde::{Deserialize, Serialize};
+
+/// The `[serve]` section of `ripcord.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on. Cloud Run sets `PORT`; `ripcord serve` honours it.
+    pub listen: SocketAddr,
+    /// Folder for the embedded SQLite state database.
+    pub data_dir: PathBuf,
+    /// Scopes besides `global` that can be halted on their own.
+    pub scopes: Vec<Scope>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a long-poll request is held open before answering with the unchanged board.
+    #[serde(with = "humantime_serde")]
+    pub long_poll_max: Duration,
+    /// Interval of keep-alive comments on the event stream, so proxies keep it open.
+    #[serde(with = "humantime_serde")]
+    pub keep_alive: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7070)),
+            data_dir: default_data_dir(),
+            scopes: ["api", "worker", "cron"]
+                .into_iter()
+                .filter_map(|name| name.parse().ok())
+                .collect(),
+            max_body_bytes: 16 * 1024,
+            long_poll_max: Duration::from_secs(30),
+            keep_alive: Duration::from_secs(15),
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/ripcord`, else `~/.local/share/ripcord`, else `./ripcord-data`.
+fn default_data_dir() -> PathBuf {
+    let xdg = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from);
+    let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"));
+    xdg.or_else(home)
+        .map(|base| base.join("ripcord"))
+        .unwrap_or_else(|| PathBuf::from("ripcord-data"))
+}

@@ -1,0 +1,100 @@
+//! Every failure of a request becomes a status and an [`ErrorBody`] naming what was wrong.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ripcord_core::ModelError;
+use ripcord_core::api::{ErrorBody, ErrorDetail};
+
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Json(#[from] JsonRejection),
+    #[error(transparent)]
+    Query(#[from] QueryRejection),
+    #[error(transparent)]
+    Path(#[from] PathRejection),
+    #[error("invalid `{field}`: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, Option<&'static str>) {
+        match self {
+            ApiError::Model(ModelError::UnknownScope { .. }) => {
+                (StatusCode::NOT_FOUND, "unknown_scope", Some("scope"))
+            }
+            ApiError::Model(error) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                error.field(),
+            ),
+            ApiError::Json(JsonRejection::JsonSyntaxError(_)) => {
+                (StatusCode::BAD_REQUEST, "malformed_json", None)
+            }
+            ApiError::Json(JsonRejection::JsonDataError(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", None)
+            }
+            ApiError::Json(JsonRejection::MissingJsonContentType(_)) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json", None)
+            }
+            ApiError::Json(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", None)
+            }
+            ApiError::Json(rejection) => (rejection.status(), "unreadable_body", None),
+            ApiError::Query(_) => (StatusCode::BAD_REQUEST, "invalid_query", None),
+            ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path", None),
+            ApiError::Invalid { field, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                Some(field),
+            ),
+            ApiError::Storage(StorageError::RevisionTaken(_)) => {
+                (StatusCode::CONFLICT, "conflict", None)
+            }
+            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", None),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            // axum's rejection text names the field serde choked on ("missing field `reason`").
+            ApiError::Json(rejection) => rejection.body_text(),
+            ApiError::Query(rejection) => rejection.body_text(),
+            ApiError::Path(rejection) => rejection.body_text(),
+            ApiError::Storage(StorageError::RevisionTaken(_)) => {
+                "another change was written at the same moment; retry".to_owned()
+            }
+            // Storage details go to the log, not to callers.
+            ApiError::Storage(_) => "the state database is unavailable".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, field) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.message(),
+                field: field.map(str::to_owned),
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

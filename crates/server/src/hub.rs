@@ -1,0 +1,113 @@
+//! The server's view of the switches: one board, kept current from durable events, and the
+//! pre-rendered stream frames every subscriber shares.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ripcord_core::api::stream;
+use ripcord_core::{Board, Event};
+use serde::Serialize;
+use tokio::sync::{Mutex, broadcast, watch};
+
+use crate::storage::{Storage, StorageError};
+
+/// One server-sent event, rendered once and shared by every subscriber, so an event costs
+/// one serialisation however many clients listen.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub revision: u64,
+    pub bytes: Bytes,
+}
+
+pub struct Hub {
+    board: watch::Sender<Arc<Board>>,
+    frames: broadcast::Sender<Frame>,
+    storage: Arc<dyn Storage>,
+    /// Serialises `accept`, so events are applied in order even when the writer and the
+    /// fan-out deliver the same event at once.
+    applying: Mutex<()>,
+}
+
+impl Hub {
+    pub fn new(board: Board, storage: Arc<dyn Storage>, capacity: usize) -> Self {
+        Hub {
+            board: watch::Sender::new(Arc::new(board)),
+            frames: broadcast::channel(capacity).0,
+            storage,
+            applying: Mutex::new(()),
+        }
+    }
+
+    pub fn board(&self) -> Arc<Board> {
+        self.board.borrow().clone()
+    }
+
+    pub fn watch(&self) -> watch::Receiver<Arc<Board>> {
+        self.board.subscribe()
+    }
+
+    pub fn frames(&self) -> broadcast::Receiver<Frame> {
+        self.frames.subscribe()
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    /// Applies a durable event. An event already applied is ignored; an event past a gap
+    /// (a fan-out that dropped messages) makes the hub catch up from storage first.
+    pub async fn accept(&self, event: &Event) -> Result<(), StorageError> {
+        let _applying = self.applying.lock().await;
+        let current = self.board.borrow().revision;
+        if event.revision <= current {
+            return Ok(());
+        }
+        if event.revision == current + 1 {
+            self.apply(event);
+        } else {
+            self.apply_from_storage(current).await?;
+        }
+        Ok(())
+    }
+
+    /// Applies whatever storage holds beyond the board: after a fan-out reported lost
+    /// messages, or when another instance wrote.
+    pub async fn catch_up(&self) -> Result<(), StorageError> {
+        let _applying = self.applying.lock().await;
+        let current = self.board.borrow().revision;
+        self.apply_from_storage(current).await
+    }
+
+    async fn apply_from_storage(&self, after: u64) -> Result<(), StorageError> {
+        for event in self.storage.events_after(after, u32::MAX).await? {
+            self.apply(&event);
+        }
+        Ok(())
+    }
+
+    fn apply(&self, event: &Event) {
+        let mut board = Board::clone(&self.board.borrow());
+        if let Err(error) = board.apply(event) {
+            // Unreachable while `applying` is held and revisions come from storage in order;
+            // logged rather than panicking so one bad row cannot take the server down.
+            tracing::error!(%error, revision = event.revision, "event does not follow the board");
+            return;
+        }
+        self.board.send_replace(Arc::new(board));
+        let frame = Frame {
+            revision: event.revision,
+            bytes: render(stream::CHANGE, event.revision, event),
+        };
+        // No subscribers is fine: nobody is streaming right now.
+        let _ = self.frames.send(frame);
+    }
+}
+
+/// Renders one server-sent event. JSON has no raw newlines, so one `data:` line suffices.
+pub fn render(name: &str, id: u64, data: &impl Serialize) -> Bytes {
+    let json = serde_json::to_string(data).unwrap_or_else(|error| {
+        tracing::error!(%error, "cannot serialise a stream frame");
+        "null".to_owned()
+    });
+    Bytes::from(format!("id: {id}\nevent: {name}\ndata: {json}\n\n"))
+}

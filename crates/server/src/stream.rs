@@ -1,0 +1,119 @@
+//! `GET /v1/stream`: server-sent events, resumable with `Last-Event-ID`.
+//!
+//! A fresh connection gets a `snapshot` of the board and then every `change`. A connection
+//! that names a revision gets every event after it from storage, then live changes, so a
+//! client that reconnects (or a server that restarted) loses nothing.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::Stream;
+use ripcord_core::api::stream::SNAPSHOT;
+use tokio::sync::{broadcast, watch};
+
+use crate::hub::{Frame, Hub, render};
+use crate::storage::StorageError;
+
+const KEEP_ALIVE: Bytes = Bytes::from_static(b": keep-alive\n\n");
+
+struct Subscriber {
+    hub: Arc<Hub>,
+    live: broadcast::Receiver<Frame>,
+    /// Frames to send before waiting for live ones.
+    queued: VecDeque<Bytes>,
+    /// The last revision sent; live frames at or below it are duplicates.
+    sent: u64,
+    keep_alive: Duration,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// The frames for one subscriber. Subscribing to live frames happens before the board or
+/// backlog is read, so no event can fall between the two.
+pub async fn subscribe(
+    hub: Arc<Hub>,
+    after: Option<u64>,
+    keep_alive: Duration,
+    shutdown: watch::Receiver<bool>,
+) -> Result<impl Stream<Item = Result<Bytes, Infallible>>, StorageError> {
+    let live = hub.frames();
+    let board = hub.board();
+    let mut subscriber = Subscriber {
+        hub,
+        live,
+        queued: VecDeque::new(),
+        sent: 0,
+        keep_alive,
+        shutdown,
+    };
+    match after {
+        // A revision this server has: replay from there.
+        Some(after) if after <= board.revision => {
+            subscriber.sent = after;
+            subscriber.queue_backlog().await?;
+        }
+        // No revision, or one from a server whose state was replaced: start from the board.
+        _ => {
+            subscriber
+                .queued
+                .push_back(render(SNAPSHOT, board.revision, &*board));
+            subscriber.sent = board.revision;
+        }
+    }
+    Ok(futures_util::stream::unfold(
+        subscriber,
+        |mut subscriber| async move {
+            subscriber
+                .next_frame()
+                .await
+                .map(|bytes| (Ok(bytes), subscriber))
+        },
+    ))
+}
+
+impl Subscriber {
+    async fn queue_backlog(&mut self) -> Result<(), StorageError> {
+        for event in self.hub.storage().events_after(self.sent, u32::MAX).await? {
+            self.queued.push_back(render(
+                ripcord_core::api::stream::CHANGE,
+                event.revision,
+                &event,
+            ));
+            self.sent = event.revision;
+        }
+        Ok(())
+    }
+
+    /// The next bytes to send, or `None` when the server shuts down or storage fails.
+    async fn next_frame(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(bytes) = self.queued.pop_front() {
+                return Some(bytes);
+            }
+            if *self.shutdown.borrow() {
+                return None;
+            }
+            tokio::select! {
+                received = self.live.recv() => match received {
+                    Ok(frame) if frame.revision > self.sent => {
+                        self.sent = frame.revision;
+                        return Some(frame.bytes);
+                    }
+                    Ok(_) => continue,
+                    // Too slow to keep up: read what was missed from storage.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if let Err(error) = self.queue_backlog().await {
+                            tracing::warn!(%error, "ending a stream that cannot catch up");
+                            return None;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                () = tokio::time::sleep(self.keep_alive) => return Some(KEEP_ALIVE),
+                _ = self.shutdown.changed() => return None,
+            }
+        }
+    }
+}

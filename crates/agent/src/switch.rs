@@ -1,0 +1,382 @@
+//! [`Switch`]: a service's view of the kill switch. `is_halted()` is one atomic load; the
+//! work of following the server, the local markers and the cache happens in background
+//! tasks that end when the last handle is dropped.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use ripcord_core::api::AgentReport;
+use ripcord_core::{Board, Cause, Knowledge, LocalHalts, Scope, halt_cause};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::api::{ApiClient, ApiClientError};
+use crate::cache;
+use crate::config::{ClientConfig, Transport};
+use crate::local::{self, LocalError};
+use crate::remote::{self, RemoteUpdate};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SwitchError {
+    #[error(transparent)]
+    Local(#[from] LocalError),
+    #[error(transparent)]
+    Server(#[from] ApiClientError),
+}
+
+/// Who this client is, for its reports.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Unique per client; `status` lists agents by it.
+    pub id: String,
+    pub command: Option<String>,
+}
+
+impl Identity {
+    /// `host/name/pid`: unique on a host, readable in `status`.
+    pub fn for_process(name: &str) -> Self {
+        Identity {
+            id: format!("{}/{name}/{}", hostname(), std::process::id()),
+            command: None,
+        }
+    }
+}
+
+pub(crate) fn hostname() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|name| name.into_string().ok())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// What a client knows at one moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchState {
+    /// Why this scope must stop, or `None` while it may run.
+    pub cause: Option<Cause>,
+    /// The last server revision applied (0 before any).
+    pub revision: u64,
+    pub reachable: bool,
+    /// Whether the first attempt to reach the server has finished (at once without a server).
+    pub settled: bool,
+}
+
+impl SwitchState {
+    pub fn is_halted(&self) -> bool {
+        self.cause.is_some()
+    }
+}
+
+struct Shared {
+    /// Set by the decider task; read by `is_halted` on every request.
+    halted: Arc<AtomicBool>,
+    state: watch::Receiver<SwitchState>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// A cheap, cloneable handle on the switch for one scope.
+#[derive(Clone)]
+pub struct Switch {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Switch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Switch")
+            .field("state", &*self.shared.state.borrow())
+            .finish()
+    }
+}
+
+/// Everything [`Switch::start`] needs.
+#[derive(Debug, Clone)]
+pub struct SwitchOptions {
+    /// The control plane; `None` obeys local markers only.
+    pub server: Option<String>,
+    pub scope: Scope,
+    pub identity: Identity,
+    pub config: ClientConfig,
+}
+
+impl Switch {
+    /// Starts following the switch. Must be called inside a tokio runtime.
+    pub fn start(options: SwitchOptions) -> Result<Self, SwitchError> {
+        let (watcher, local) = local::watch(&options.config.local_dir)?;
+        let api = options.server.as_deref().map(ApiClient::new).transpose()?;
+        let cache_path = options
+            .server
+            .as_deref()
+            .map(|server| cache::path_for(&options.config.cache_dir, server));
+        let cached = cache_path.as_deref().and_then(cache::load);
+        let initial = SwitchState {
+            cause: None,
+            revision: cached.as_ref().map_or(0, |board| board.revision),
+            reachable: false,
+            settled: api.is_none(),
+        };
+        let (state_sender, state) = watch::channel(initial);
+        let (updates_sender, updates) = mpsc::channel(64);
+        let (report_sender, reports) = watch::channel(None);
+
+        let mut tasks = Vec::new();
+        if let Some(api) = &api {
+            let config = &options.config;
+            tasks.push(match config.transport {
+                Transport::Stream => tokio::spawn(remote::follow_stream(
+                    api.clone(),
+                    cached.clone(),
+                    updates_sender,
+                    config.backoff_max,
+                )),
+                Transport::Poll => tokio::spawn(remote::follow_polls(
+                    api.clone(),
+                    cached.clone(),
+                    updates_sender,
+                    config.poll_timeout,
+                    config.backoff_max,
+                )),
+            });
+            tasks.push(tokio::spawn(send_reports(
+                api.clone(),
+                options.identity.id.clone(),
+                reports,
+                config.backoff_max,
+            )));
+        }
+        let shared_halted = Arc::new(AtomicBool::new(false));
+        let decider = Decider {
+            scope: options.scope,
+            config: options.config,
+            identity: options.identity,
+            cache_path,
+            board: cached,
+            reachable: false,
+            settled: api.is_none(),
+            local,
+            state: state_sender,
+            reports: report_sender,
+            halted: shared_halted.clone(),
+            _watcher: watcher,
+        };
+        tasks.push(tokio::spawn(decider.run(updates)));
+        Ok(Switch {
+            shared: Arc::new(Shared {
+                halted: shared_halted,
+                state,
+                tasks,
+            }),
+        })
+    }
+
+    /// Whether this scope must stop now: one atomic load, cheap enough for every request.
+    pub fn is_halted(&self) -> bool {
+        self.shared.halted.load(Ordering::Acquire)
+    }
+
+    pub fn state(&self) -> SwitchState {
+        self.shared.state.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<SwitchState> {
+        self.shared.state.clone()
+    }
+
+    /// Resolves with the cause as soon as this scope is halted (at once if it is).
+    pub async fn halted(&self) -> Cause {
+        let mut state = self.subscribe();
+        loop {
+            if let Some(cause) = state.borrow_and_update().cause.clone() {
+                return cause;
+            }
+            if state.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+    }
+
+    /// Resolves as soon as this scope may run (at once if it may).
+    pub async fn resumed(&self) {
+        let mut state = self.subscribe();
+        if state.wait_for(|state| !state.is_halted()).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+
+    /// Waits until the first attempt to reach the server has finished, or `limit` passed:
+    /// what a starting agent needs before it decides whether to run its command.
+    pub async fn settled(&self, limit: Duration) -> SwitchState {
+        let mut state = self.subscribe();
+        let _ = tokio::time::timeout(limit, state.wait_for(|state| state.settled)).await;
+        self.state()
+    }
+}
+
+/// The one task that combines the server, the cache and the local markers.
+struct Decider {
+    scope: Scope,
+    config: ClientConfig,
+    identity: Identity,
+    cache_path: Option<std::path::PathBuf>,
+    board: Option<Board>,
+    reachable: bool,
+    settled: bool,
+    local: watch::Receiver<LocalHalts>,
+    state: watch::Sender<SwitchState>,
+    reports: watch::Sender<Option<AgentReport>>,
+    halted: Arc<AtomicBool>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Decider {
+    async fn run(mut self, mut updates: mpsc::Receiver<RemoteUpdate>) {
+        self.decide(None);
+        loop {
+            let latency = tokio::select! {
+                update = updates.recv(), if !updates.is_closed() => match update {
+                    Some(update) => self.remote(update),
+                    None => None,
+                },
+                changed = self.local.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    None
+                }
+            };
+            self.decide(latency);
+        }
+    }
+
+    /// Takes in a remote update; returns the propagation latency of a new server event.
+    fn remote(&mut self, update: RemoteUpdate) -> Option<f64> {
+        let was_reachable = self.reachable;
+        self.settled = true;
+        match update {
+            RemoteUpdate::Connected => self.reachable = true,
+            RemoteUpdate::Unreachable(reason) => {
+                if was_reachable {
+                    tracing::warn!(%reason, "lost the ripcord server");
+                }
+                self.reachable = false;
+                return None;
+            }
+            RemoteUpdate::Board(board) => {
+                self.reachable = true;
+                let newer = self
+                    .board
+                    .as_ref()
+                    .is_none_or(|old| old.revision < board.revision);
+                let latency = newer.then(|| latest_event_age(&board)).flatten();
+                if let Some(path) = &self.cache_path
+                    && let Err(error) = cache::store(path, &board)
+                {
+                    tracing::warn!(path = %path.display(), %error, "cannot cache the board");
+                }
+                self.board = Some(board);
+                return latency;
+            }
+        }
+        if !was_reachable {
+            tracing::info!("connected to the ripcord server");
+            // A server that restarted has to hear from us again.
+            self.reports.send_modify(|_| {});
+        }
+        None
+    }
+
+    fn decide(&mut self, latency_ms: Option<f64>) {
+        let local = self.local.borrow().clone();
+        let cause = halt_cause(
+            &self.scope,
+            Knowledge {
+                board: self.board.as_ref(),
+                server_reachable: self.reachable,
+                local: &local,
+                policy: self.config.on_unreachable,
+            },
+        );
+        self.halted.store(cause.is_some(), Ordering::Release);
+        let next = SwitchState {
+            cause,
+            revision: self.board.as_ref().map_or(0, |board| board.revision),
+            reachable: self.reachable,
+            settled: self.settled,
+        };
+        let changed = self.state.send_if_modified(|state| {
+            let changed = *state != next;
+            *state = next.clone();
+            changed
+        });
+        if !changed {
+            return;
+        }
+        match &next.cause {
+            Some(cause) => {
+                tracing::warn!(scope = %self.scope, halted_by = %cause.scope, source = ?cause.source, reason = %cause.reason, revision = next.revision, "halted")
+            }
+            None => tracing::info!(scope = %self.scope, revision = next.revision, "running"),
+        }
+        let report = AgentReport {
+            scope: self.scope.clone(),
+            halted: next.is_halted(),
+            revision: next.revision,
+            cause: next.cause.clone(),
+            applied_at: Timestamp::now(),
+            latency_ms,
+            host: hostname(),
+            pid: std::process::id(),
+            command: self.identity.command.clone(),
+        };
+        self.reports.send_replace(Some(report));
+    }
+}
+
+/// Milliseconds from the newest event's time on the server until now.
+fn latest_event_age(board: &Board) -> Option<f64> {
+    let newest = board
+        .switches
+        .values()
+        .filter_map(|state| state.last.as_ref())
+        .find(|event| event.revision == board.revision)?;
+    let age = Timestamp::now().duration_since(newest.at);
+    Some(age.as_secs_f64() * 1_000.0)
+}
+
+/// Sends the latest report whenever it changes, retrying with backoff; an older report
+/// still waiting is replaced, never queued.
+async fn send_reports(
+    api: ApiClient,
+    id: String,
+    mut reports: watch::Receiver<Option<AgentReport>>,
+    backoff_max: Duration,
+) {
+    while reports.changed().await.is_ok() {
+        let mut attempt = 0;
+        loop {
+            let Some(report) = reports.borrow_and_update().clone() else {
+                break;
+            };
+            match api.report(&id, &report).await {
+                Ok(()) => break,
+                Err(error) => {
+                    tracing::debug!(%error, "report not delivered; retrying");
+                    tokio::select! {
+                        () = tokio::time::sleep(remote::backoff(attempt, backoff_max)) => {}
+                        changed = reports.changed() => if changed.is_err() { return },
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}

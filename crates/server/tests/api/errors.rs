@@ -1,0 +1,169 @@
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+async fn error_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json::<Value>().await.expect("error body is JSON"),
+    )
+}
+
+#[tokio::test]
+async fn an_unknown_scope_is_a_404_naming_the_field_and_the_known_scopes() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(
+        app.post("/v1/switches/payments/halt", json!({ "reason": "x" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "unknown_scope");
+    assert_eq!(body["error"]["field"], "scope");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("payments") && message.contains("api, cron, global, worker"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_scope_name_is_refused() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(
+        app.post(
+            "/v1/switches/Not%20A%20Scope/halt",
+            json!({ "reason": "x" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "scope");
+}
+
+#[tokio::test]
+async fn a_missing_reason_names_the_field() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(
+        app.post("/v1/switches/global/halt", json!({ "actor": "x" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("reason"),
+        "{body}"
+    );
+    let (status, body) = error_of(
+        app.post("/v1/switches/global/halt", json!({ "reason": "   " }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "reason");
+}
+
+#[tokio::test]
+async fn unknown_fields_are_refused_not_ignored() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(
+        app.post(
+            "/v1/switches/global/halt",
+            json!({ "reason": "x", "scop": "api" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("scop"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = spawn_app().await;
+    let response = app
+        .http
+        .post(format!("{}/v1/switches/global/halt", app.url))
+        .header("content-type", "application/json")
+        .body("{\"reason\": ")
+        .send()
+        .await
+        .expect("sent");
+    let (status, body) = error_of(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "malformed_json");
+}
+
+#[tokio::test]
+async fn a_body_without_json_content_type_is_a_415() {
+    let app = spawn_app().await;
+    let response = app
+        .http
+        .post(format!("{}/v1/switches/global/halt", app.url))
+        .body("reason=x")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(error_of(response).await.0, 415);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413_and_nothing_is_recorded() {
+    let app = spawn_app().await;
+    let huge = "x".repeat(64 * 1024);
+    let (status, body) = error_of(
+        app.post("/v1/switches/global/halt", json!({ "reason": huge }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(body["error"]["code"], "body_too_large");
+    let events: Value = app.get("/v1/events").await.json().await.expect("JSON");
+    assert_eq!(events, json!([]));
+}
+
+#[tokio::test]
+async fn a_reason_over_the_limit_is_refused_by_the_model() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(
+        app.post(
+            "/v1/switches/global/halt",
+            json!({ "reason": "y".repeat(1_001) }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "reason");
+}
+
+#[tokio::test]
+async fn bad_query_parameters_and_headers_are_400s() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/v1/switches/wait?after=minus-one").await.status(),
+        400
+    );
+    assert_eq!(app.get("/v1/events?after=1&bogus=2").await.status(), 400);
+    let response = app
+        .http
+        .get(format!("{}/v1/stream", app.url))
+        .header("last-event-id", "abc")
+        .send()
+        .await
+        .expect("sent");
+    let (status, body) = error_of(response).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "Last-Event-ID");
+}

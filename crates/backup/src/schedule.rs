@@ -1,0 +1,232 @@
+//! Scheduled backups and verifies for `ripcord serve`: cron expressions (UTC) from
+//! `backup.schedule` and `backup.verify_schedule`. Each run goes to the run log and, when it
+//! fails, to the notifier.
+
+use std::future::Future;
+use std::str::FromStr;
+use std::time::Instant;
+
+use jiff::Timestamp;
+use ripcord_notifier::{Event, NotifyConfig};
+
+use crate::ops::{self, RunOptions};
+use crate::state::{self, RunRecord};
+use crate::{BackupConfig, BackupError, human_bytes, human_duration};
+
+/// What a schedule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Backup,
+    VerifyRestore,
+}
+
+/// A parsed cron expression (5 fields, or 6 with seconds), evaluated in UTC.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub expression: String,
+    cron: croner::Cron,
+}
+
+impl Schedule {
+    pub fn parse(expression: &str) -> Result<Self, BackupError> {
+        let cron = croner::Cron::from_str(expression).map_err(|e| BackupError::Schedule {
+            expression: expression.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            expression: expression.to_owned(),
+            cron,
+        })
+    }
+
+    /// The first time strictly after `after`.
+    pub fn next_after(&self, after: Timestamp) -> Result<Timestamp, BackupError> {
+        let err = |reason: String| BackupError::Schedule {
+            expression: self.expression.clone(),
+            reason,
+        };
+        let start =
+            chrono::DateTime::from_timestamp(after.as_second(), after.subsec_nanosecond() as u32)
+                .ok_or_else(|| err("time out of range".into()))?;
+        let next = self
+            .cron
+            .find_next_occurrence(&start, false)
+            .map_err(|e| err(e.to_string()))?;
+        Timestamp::new(next.timestamp(), next.timestamp_subsec_nanos() as i32)
+            .map_err(|e| err(e.to_string()))
+    }
+}
+
+/// The configured schedules.
+pub fn schedules(config: &BackupConfig) -> Result<Vec<(Job, Schedule)>, BackupError> {
+    let mut out = Vec::new();
+    if let Some(expr) = &config.schedule {
+        out.push((Job::Backup, Schedule::parse(expr)?));
+    }
+    if let Some(expr) = &config.verify_schedule {
+        out.push((Job::VerifyRestore, Schedule::parse(expr)?));
+    }
+    Ok(out)
+}
+
+/// Runs backups and verifies on their cron expressions until `shutdown` completes. Returns at
+/// once when nothing is scheduled; fails only on a bad expression or configuration.
+pub async fn run_schedules(
+    config: &BackupConfig,
+    notify: &NotifyConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), BackupError> {
+    let jobs = schedules(config)?;
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    if config.to.is_none() {
+        return Err(BackupError::Usage(
+            "backup.schedule is set but backup.to is not".into(),
+        ));
+    }
+    if jobs.iter().any(|(job, _)| *job == Job::Backup) && config.database_url.is_none() {
+        return Err(BackupError::Usage(
+            "backup.schedule is set but backup.database_url is not".into(),
+        ));
+    }
+    tokio::pin!(shutdown);
+    loop {
+        let now = Timestamp::now();
+        let mut next: Option<(Timestamp, Job)> = None;
+        for (job, schedule) in &jobs {
+            let at = schedule.next_after(now)?;
+            if next.is_none_or(|(t, _)| at < t) {
+                next = Some((at, *job));
+            }
+        }
+        let Some((at, job)) = next else {
+            return Ok(());
+        };
+        let wait = now.duration_until(at).unsigned_abs();
+        tracing::info!(?job, at = %at, "next scheduled backup job");
+        tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            _ = tokio::time::sleep(wait) => {}
+        }
+        tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            _ = run_job(job, config, notify) => {}
+        }
+    }
+}
+
+/// Runs one scheduled job now: records it and notifies on failure (or success when
+/// `notify.on_success`).
+pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
+    let Some(dest) = config.to.clone() else {
+        return;
+    };
+    let started = Instant::now();
+    let started_at = Timestamp::now();
+    let (kind, ok, id, bytes, error) = match job {
+        Job::Backup => {
+            let result = async {
+                let store = ops::open_store(&dest, config).await?;
+                let url = config.database_url.clone().unwrap_or_default();
+                let (manifest, _) =
+                    ops::backup(&url, &store, &RunOptions::from_config(config)).await?;
+                if config.prune_after_run {
+                    ops::prune(&store, &config.retention, false).await?;
+                }
+                Ok::<_, BackupError>(manifest)
+            }
+            .await;
+            match result {
+                Ok(Some(m)) => ("run", true, Some(m.id), Some(m.dump.stored_bytes), None),
+                Ok(None) => ("run", true, None, None, None),
+                Err(e) => ("run", false, None, None, Some(e.to_string())),
+            }
+        }
+        Job::VerifyRestore => {
+            let result = async {
+                let store = ops::open_store(&dest, config).await?;
+                ops::verify(
+                    &store,
+                    "latest",
+                    true,
+                    None,
+                    config,
+                    config.age_identity.as_deref(),
+                    crate::ProgressMode::None,
+                )
+                .await
+            }
+            .await;
+            match result {
+                Ok(r) => (
+                    "verify-restore",
+                    r.ok,
+                    Some(r.backup_id),
+                    None,
+                    (!r.ok).then(|| r.problems.join("; ")),
+                ),
+                Err(e) => ("verify-restore", false, None, None, Some(e.to_string())),
+            }
+        }
+    };
+    let duration = started.elapsed();
+    let record = RunRecord {
+        kind: kind.into(),
+        started_at,
+        duration_ms: duration.as_millis() as u64,
+        ok,
+        destination: dest.clone(),
+        backup_id: id.clone(),
+        bytes,
+        error: error.clone(),
+        scheduled: true,
+    };
+    if let Err(e) = state::append(&config.state_dir(), &record) {
+        tracing::warn!(error = %e, "could not append to the run log");
+    }
+    let title = match job {
+        Job::Backup => "Scheduled backup",
+        Job::VerifyRestore => "Scheduled verify --restore",
+    };
+    let mut event = Event::new(
+        &format!("backup.{kind}"),
+        ok,
+        title,
+        error.unwrap_or_default(),
+    )
+    .field("destination", dest)
+    .field("duration", human_duration(duration));
+    if let Some(id) = id {
+        event = event.field("backup", id);
+    }
+    if let Some(bytes) = bytes {
+        event = event.field("size", human_bytes(bytes));
+    }
+    if ripcord_notifier::wanted(notify, &event, false)
+        && let Err(e) = ripcord_notifier::send(notify, &event).await
+    {
+        tracing::warn!(error = %e, "notification failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_occurrences_are_in_utc() {
+        let daily = Schedule::parse("0 3 * * *").expect("cron");
+        let at: Timestamp = "2026-11-25T02:59:59Z".parse().expect("ts");
+        assert_eq!(
+            daily.next_after(at).expect("next").to_string(),
+            "2026-11-25T03:00:00Z"
+        );
+        let at: Timestamp = "2026-11-25T03:00:00Z".parse().expect("ts");
+        assert_eq!(
+            daily.next_after(at).expect("next").to_string(),
+            "2026-11-26T03:00:00Z"
+        );
+        assert!(Schedule::parse("every day").is_err());
+    }
+}

@@ -1,0 +1,153 @@
+//! The run log: one JSON line per run, verify, restore or prune, in
+//! `<state_dir>/backup-runs.jsonl`. `ripcord status` summarises it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::BackupError;
+
+pub const FILE: &str = "backup-runs.jsonl";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    /// `run`, `verify`, `verify-restore`, `restore` or `prune`.
+    pub kind: String,
+    pub started_at: Timestamp,
+    pub duration_ms: u64,
+    pub ok: bool,
+    pub destination: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Scheduled by `ripcord serve` rather than run by hand.
+    #[serde(default)]
+    pub scheduled: bool,
+}
+
+/// The default state folder: `$XDG_STATE_HOME/ripcord`, `~/.local/state/ripcord`, else
+/// `./.ripcord`.
+pub fn default_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("ripcord");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(home).join(".local/state/ripcord");
+    }
+    PathBuf::from(".ripcord")
+}
+
+pub fn append(dir: &Path, record: &RunRecord) -> Result<(), BackupError> {
+    let io = |e: std::io::Error| BackupError::Io {
+        path: dir.join(FILE),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut line = serde_json::to_vec(record).map_err(|e| io(std::io::Error::other(e)))?;
+    line.push(b'\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(FILE))
+        .map_err(io)?;
+    // One write of a whole line: concurrent appenders do not interleave within it.
+    file.write_all(&line).map_err(io)
+}
+
+/// Every record, oldest first; unreadable lines are skipped.
+pub fn read(dir: &Path) -> Result<Vec<RunRecord>, BackupError> {
+    let path = dir.join(FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(BackupError::Io {
+            path,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// What `ripcord status` shows about backups.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct BackupStatus {
+    pub state_file: PathBuf,
+    pub last_run: Option<RunRecord>,
+    pub last_successful_run: Option<RunRecord>,
+    pub last_failed_run: Option<RunRecord>,
+    pub last_verify: Option<RunRecord>,
+    /// Runs and verifies in the log.
+    pub total_runs: usize,
+}
+
+impl BackupStatus {
+    pub fn from_records(state_file: PathBuf, records: &[RunRecord]) -> Self {
+        let last =
+            |pred: &dyn Fn(&RunRecord) -> bool| records.iter().rev().find(|r| pred(r)).cloned();
+        Self {
+            state_file,
+            last_run: last(&|r| r.kind == "run"),
+            last_successful_run: last(&|r| r.kind == "run" && r.ok),
+            last_failed_run: last(&|r| {
+                r.kind.starts_with("run") && !r.ok || r.kind.starts_with("verify") && !r.ok
+            }),
+            last_verify: last(&|r| r.kind.starts_with("verify")),
+            total_runs: records.iter().filter(|r| r.kind == "run").count(),
+        }
+    }
+
+    /// The last run or verify failed, and nothing succeeded since.
+    pub fn failing(&self) -> bool {
+        match (&self.last_failed_run, &self.last_successful_run) {
+            (Some(failed), Some(ok)) => failed.started_at > ok.started_at,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for BackupStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = |r: &RunRecord| {
+            format!(
+                "{} {} ({}, {}{}){}",
+                r.started_at.strftime("%Y-%m-%d %H:%M:%SZ"),
+                r.backup_id.as_deref().unwrap_or("-"),
+                if r.ok { "ok" } else { "FAILED" },
+                crate::human_duration(std::time::Duration::from_millis(r.duration_ms)),
+                r.bytes
+                    .map(|b| format!(", {}", crate::human_bytes(b)))
+                    .unwrap_or_default(),
+                r.error
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
+            )
+        };
+        writeln!(
+            f,
+            "backups ({} runs logged in {})",
+            self.total_runs,
+            self.state_file.display()
+        )?;
+        match &self.last_run {
+            Some(r) => writeln!(f, "  last run:        {}", line(r))?,
+            None => writeln!(f, "  last run:        never")?,
+        }
+        if let Some(r) = &self.last_failed_run {
+            writeln!(f, "  last failure:    {} {}", r.kind, line(r))?;
+        }
+        match &self.last_verify {
+            Some(r) => writeln!(f, "  last verify:     {} {}", r.kind, line(r))?,
+            None => writeln!(f, "  last verify:     never")?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,180 @@
+//! Shared fixtures: a database with every feature a backup must carry, an independent
+//! table-by-table fingerprint, and a way to call `ripcord backup …` in-process.
+
+use std::collections::BTreeMap;
+
+use clap::Parser;
+use ripcord_backup::{BackupArgs, BackupConfig};
+use ripcord_notifier::NotifyConfig;
+use ripcord_testkit::Postgres;
+use ripcord_testkit::postgres::psql;
+
+/// Several schemas, mixed-case names, an enum, a partitioned table, sequences (serial,
+/// identity, standalone), a view and a materialized view, a trigger, extensions (pgcrypto,
+/// hstore), large objects and non-ASCII data.
+pub const FIXTURE: &str = r#"
+CREATE EXTENSION pgcrypto;
+CREATE EXTENSION hstore;
+CREATE SCHEMA "Sales";
+CREATE SCHEMA inventory;
+CREATE TYPE "Sales".status AS ENUM ('new', 'paid', 'shipped', 'émis');
+CREATE TABLE "Sales"."Customers" (
+  id bigserial PRIMARY KEY,
+  "Name" text NOT NULL,
+  email text,
+  tags hstore,
+  secret bytea DEFAULT gen_random_bytes(8),
+  created timestamptz DEFAULT '2026-01-01 12:00:00+00'
+);
+INSERT INTO "Sales"."Customers" ("Name", email, tags)
+  SELECT 'Client ' || i || ' — Zoë 東京 🚀', 'c' || i || '@example.com', hstore('tier', (i % 3)::text)
+  FROM generate_series(1, 500) i;
+CREATE TABLE "Sales".orders (
+  id int GENERATED ALWAYS AS IDENTITY,
+  customer_id bigint REFERENCES "Sales"."Customers"(id),
+  status "Sales".status,
+  amount numeric(12, 2),
+  placed date NOT NULL,
+  note text,
+  PRIMARY KEY (id, placed)
+) PARTITION BY RANGE (placed);
+CREATE TABLE "Sales".orders_2025 PARTITION OF "Sales".orders FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE "Sales".orders_2026 PARTITION OF "Sales".orders FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE inventory.audit (id serial PRIMARY KEY, at timestamptz DEFAULT '2026-01-01', what text);
+CREATE FUNCTION inventory.log_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO inventory.audit (what) VALUES ('order ' || NEW.id || ' ✓'); RETURN NEW; END $$;
+CREATE TRIGGER "AuditOrders" AFTER INSERT ON "Sales".orders_2026
+  FOR EACH ROW EXECUTE FUNCTION inventory.log_order();
+INSERT INTO "Sales".orders (customer_id, status, amount, placed, note)
+  SELECT 1 + i % 500, (ARRAY['new', 'paid', 'shipped', 'émis']::"Sales".status[])[1 + i % 4],
+         i * 1.25, DATE '2025-01-01' + (i % 700), 'ñ' || repeat('x', i % 50)
+  FROM generate_series(1, 3000) i;
+CREATE SEQUENCE inventory."Ticket_seq" START 1000;
+SELECT nextval('inventory."Ticket_seq"') FROM generate_series(1, 7);
+CREATE VIEW "Sales".paid AS SELECT * FROM "Sales".orders WHERE status = 'paid';
+CREATE MATERIALIZED VIEW "Sales"."Totals" AS
+  SELECT customer_id, sum(amount) AS total, count(*) AS n FROM "Sales".orders GROUP BY customer_id;
+CREATE TABLE inventory.items (sku text PRIMARY KEY, doc jsonb, price float8, dims int[], spot point);
+INSERT INTO inventory.items
+  SELECT 'SKU-' || i, jsonb_build_object('name', 'Ärmel ' || i, 'n', i), i / 3.0, ARRAY[i, i * 2], point(i, -i)
+  FROM generate_series(1, 200) i;
+CREATE TABLE public."MixedCase Table" ("Weird ""Col""" text, n int);
+INSERT INTO public."MixedCase Table" VALUES ('ελληνικά', 1), ('עברית', 2), (NULL, 3);
+SELECT lo_from_bytea(0, convert_to('large object ' || i || ' — ünïcødé', 'UTF8')) FROM generate_series(1, 5) i;
+"#;
+
+/// A cluster with the fixture loaded in database `app`.
+pub struct Source {
+    pub pg: Postgres,
+    pub url: String,
+}
+
+pub fn source() -> Source {
+    let pg = Postgres::start().expect("start a private PostgreSQL cluster");
+    let url = pg.create_database("app").expect("create database");
+    psql(&url, FIXTURE).expect("load the fixture");
+    Source { pg, url }
+}
+
+/// An independent fingerprint (not ripcord's checksum): for every user table and
+/// materialized view, its row count and the md5 of its rows sorted as text; every sequence's
+/// state; the large objects' contents.
+pub fn fingerprint(url: &str) -> BTreeMap<String, String> {
+    let relations = psql(
+        url,
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'm', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+           AND n.nspname NOT LIKE 'pg\\_toast%' ORDER BY 1",
+    )
+    .expect("list relations");
+    let mut out = BTreeMap::new();
+    for name in relations.lines().filter(|l| !l.is_empty()) {
+        let is_sequence = psql(
+            url,
+            &format!(
+                "SELECT relkind FROM pg_class WHERE oid = '{}'::regclass",
+                name.replace('\'', "''")
+            ),
+        )
+        .expect("relkind")
+        .trim()
+            == "S";
+        let sql = if is_sequence {
+            format!("SELECT last_value || '/' || is_called FROM {name}")
+        } else {
+            format!(
+                "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '-') FROM ONLY {name} t"
+            )
+        };
+        let value = psql(url, &sql).expect("fingerprint a relation");
+        out.insert(name.to_owned(), value.trim().to_owned());
+    }
+    let lo = psql(
+        url,
+        "SELECT count(*) || ' ' || coalesce(md5(string_agg(encode(lo_get(oid), 'hex'), ',' ORDER BY encode(lo_get(oid), 'hex'))), '-') FROM pg_largeobject_metadata",
+    )
+    .expect("large objects");
+    out.insert("<large objects>".into(), lo.trim().to_owned());
+    let extensions = psql(
+        url,
+        "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension",
+    )
+    .expect("extensions");
+    out.insert("<extensions>".into(), extensions.trim().to_owned());
+    let triggers = psql(
+        url,
+        "SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal",
+    )
+    .expect("triggers");
+    out.insert("<triggers>".into(), triggers.trim().to_owned());
+    out
+}
+
+/// Asserts two fingerprints are equal, table by table, naming the first difference.
+pub fn assert_same(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String>) {
+    for (name, value) in expected {
+        assert_eq!(
+            actual.get(name),
+            Some(value),
+            "{name} differs after restore"
+        );
+    }
+    assert_eq!(expected.len(), actual.len(), "relations differ: {actual:?}");
+    assert!(
+        expected.len() > 10,
+        "the fixture has many relations: {expected:?}"
+    );
+}
+
+#[derive(Debug, Parser)]
+struct Cli {
+    #[command(flatten)]
+    args: BackupArgs,
+}
+
+/// Runs `ripcord backup <args…>` in-process and returns its exit code (2 on error, as the
+/// binary does).
+pub async fn ripcord(config: &BackupConfig, notify: &NotifyConfig, args: &[&str]) -> u8 {
+    let cli = Cli::try_parse_from(std::iter::once("backup").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("bad test arguments {args:?}: {e}"));
+    match ripcord_backup::run(cli.args, config, notify).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            2
+        }
+    }
+}
+
+/// A configuration whose run log lives in `state`.
+pub fn config(state: &std::path::Path) -> BackupConfig {
+    BackupConfig {
+        state_dir: Some(state.to_path_buf()),
+        ..Default::default()
+    }
+}
+
+pub fn file_url(dir: &std::path::Path) -> String {
+    format!("file://{}", dir.display())
+}

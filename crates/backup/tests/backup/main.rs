@@ -1,0 +1,10 @@
+//! Integration tests against real servers: a private PostgreSQL cluster, real pg_dump and
+//! pg_restore, moto for S3, fake-gcs-server for GCS, local webhook and SMTP receivers.
+//! One binary (modules listed here), as in zero-to-production's tests/api.
+
+mod helpers;
+mod kill;
+mod notify;
+mod preflight;
+mod roundtrip;
+mod tamper;

@@ -1,0 +1,204 @@
+//! Round trips through each destination: back up the fixture, list, verify, verify --restore,
+//! restore into a fresh database and prove equality table by table.
+
+use ripcord_backup::BackupConfig;
+use ripcord_backup::manifest::catalog;
+use ripcord_backup::store::Store;
+use ripcord_notifier::NotifyConfig;
+use ripcord_testkit::{FakeGcs, Moto};
+
+use crate::helpers::{assert_same, config, file_url, fingerprint, ripcord, source};
+
+async fn round_trip(config: &BackupConfig, dest: &str, extra_run: &[&str], identity: Option<&str>) {
+    let src = source();
+    let expected = fingerprint(&src.url);
+    let notify = NotifyConfig::default();
+
+    let mut run = vec![
+        "run",
+        "--database-url",
+        &src.url,
+        "--to",
+        dest,
+        "--progress",
+        "none",
+    ];
+    run.extend_from_slice(extra_run);
+    assert_eq!(ripcord(config, &notify, &run).await, 0, "backup run");
+    assert_eq!(ripcord(config, &notify, &["list", "--to", dest]).await, 0);
+
+    let store = Store::open(dest, &config.s3, &config.gcs)
+        .await
+        .expect("open store");
+    let (backups, _) = catalog(&store).await.expect("catalog");
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let manifest = backups[0].manifest.as_ref().expect("a manifest");
+    let customers = manifest
+        .contents
+        .tables
+        .iter()
+        .find(|t| t.schema == "Sales" && t.name == "Customers")
+        .expect("Sales.Customers in the manifest");
+    assert_eq!(customers.rows, 500);
+    assert!(customers.checksum.is_some());
+    assert!(
+        manifest
+            .contents
+            .tables
+            .iter()
+            .any(|t| t.name == "orders_2025" && t.rows > 0)
+    );
+    assert!(
+        manifest
+            .contents
+            .tables
+            .iter()
+            .any(|t| t.kind == "materialized-view")
+    );
+    assert!(
+        manifest
+            .contents
+            .sequences
+            .iter()
+            .any(|s| s.name == "Ticket_seq" && s.last_value == 1006)
+    );
+    assert_eq!(
+        manifest.contents.large_objects.as_ref().map(|l| l.count),
+        Some(5)
+    );
+    assert!(manifest.server_version.starts_with(char::is_numeric));
+
+    assert_eq!(
+        ripcord(
+            config,
+            &notify,
+            &["verify", "--to", dest, "--progress", "none"]
+        )
+        .await,
+        0
+    );
+    let mut verify_restore = vec!["verify", "--restore", "--to", dest, "--progress", "none"];
+    if let Some(identity) = identity {
+        verify_restore.extend(["--identity", identity]);
+    }
+    assert_eq!(
+        ripcord(config, &notify, &verify_restore).await,
+        0,
+        "verify --restore"
+    );
+
+    let into = src.pg.create_database("restored").expect("create target");
+    let mut restore = vec![
+        "restore",
+        "--to",
+        dest,
+        "--into",
+        &into,
+        "--progress",
+        "none",
+    ];
+    if let Some(identity) = identity {
+        restore.extend(["--identity", identity]);
+    }
+    assert_eq!(ripcord(config, &notify, &restore).await, 0, "restore");
+    assert_same(&expected, &fingerprint(&into));
+
+    // Restoring over a database that has tables is refused.
+    assert_eq!(
+        ripcord(config, &notify, &restore).await,
+        2,
+        "restore into a non-empty database"
+    );
+
+    let (backups, _) = catalog(&store).await.expect("catalog");
+    let kinds: Vec<_> = backups[0]
+        .verifications
+        .iter()
+        .map(|v| (v.kind.as_str(), v.ok))
+        .collect();
+    assert!(
+        kinds.contains(&("checksum", true)) && kinds.contains(&("restore", true)),
+        "{kinds:?}"
+    );
+    assert!(backups[0].verified());
+    let restore_record = backups[0]
+        .verifications
+        .iter()
+        .find(|v| v.kind == "restore")
+        .expect("record");
+    assert!(restore_record.restore_seconds.is_some_and(|s| s > 0.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_a_local_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(&dir.path().join("state"));
+    round_trip(&config, &file_url(&dir.path().join("backups")), &[], None).await;
+    let status = ripcord_backup::status(&config).await.expect("status");
+    assert!(status.last_successful_run.is_some());
+    assert!(!status.failing());
+    assert!(status.to_string().contains("last verify:     verify"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_encrypted_with_age() {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let identity = age::x25519::Identity::generate();
+    let key_file = dir.path().join("backup.key");
+    std::fs::write(&key_file, identity.to_string().expose_secret()).expect("write identity");
+    let recipient = identity.to_public().to_string();
+    let config = config(&dir.path().join("state"));
+    let dest = file_url(&dir.path().join("backups"));
+    round_trip(
+        &config,
+        &dest,
+        &["--age-recipient", &recipient],
+        Some(key_file.to_str().expect("utf-8 path")),
+    )
+    .await;
+    // The stored object is not a zstd stream in the clear.
+    let store = Store::open(&dest, &config.s3, &config.gcs)
+        .await
+        .expect("store");
+    let (backups, _) = catalog(&store).await.expect("catalog");
+    let manifest = backups[0].manifest.as_ref().expect("manifest");
+    assert_eq!(manifest.dump.encryption.as_deref(), Some("age"));
+    let stored = store.get_bytes(&manifest.dump.key).await.expect("read");
+    assert!(stored.starts_with(b"age-encryption.org/v1"));
+    // Without the identity, restore refuses with a clear message.
+    let notify = NotifyConfig::default();
+    assert_eq!(
+        ripcord(
+            &config,
+            &notify,
+            &["verify", "--restore", "--to", &dest, "--progress", "none"]
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_s3() {
+    let moto = Moto::start().expect("start moto_server");
+    moto.create_bucket("backups").expect("create bucket");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = config(dir.path());
+    config.s3.endpoint = Some(moto.endpoint());
+    config.s3.allow_http = true;
+    config.s3.region = Some("us-east-1".into());
+    config.s3.access_key_id = Some("testing".into());
+    config.s3.secret_access_key = Some("testing".into());
+    round_trip(&config, "s3://backups/prod/app", &[], None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_gcs() {
+    let gcs = FakeGcs::start().expect("start fake-gcs-server");
+    gcs.create_bucket("backups").expect("create bucket");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = config(dir.path());
+    config.gcs.endpoint = Some(gcs.endpoint());
+    round_trip(&config, "gs://backups/prod/app", &[], None).await;
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
-use ripcord_core::api::stream::{CHANGE, SNAPSHOT};
+use ripcord_core::api::stream::{CHANGE, READY, SNAPSHOT};
 use ripcord_core::{Board, Event};
 use tokio::sync::mpsc;
 
@@ -14,10 +14,12 @@ use crate::api::ApiClient;
 /// What the remote follower tells the decider.
 #[derive(Debug)]
 pub(crate) enum RemoteUpdate {
-    /// The server answered; nothing changed.
+    /// The server answered and this client is current: after a stream's snapshot or
+    /// backlog, or a long-poll with nothing new.
     Connected,
-    /// A newer (or replacement) board.
-    Board(Board),
+    /// A newer (or replacement) board. A `complete` one is the server's whole current state
+    /// (a snapshot or a long-poll answer); a stream's backlog event is not.
+    Board { board: Board, complete: bool },
     /// The server could not be reached or the connection dropped.
     Unreachable(String),
 }
@@ -76,20 +78,24 @@ async fn stream_once(
         return Err(format!("the stream answered {}", response.status()));
     }
     *attempt = 0;
-    updates
-        .send(RemoteUpdate::Connected)
-        .await
-        .map_err(|_| "shutting down".to_owned())?;
     let mut events = response.bytes_stream().eventsource();
     while let Some(item) = events.next().await {
         let message = item.map_err(|e| format!("the stream broke: {e}"))?;
-        let next = match message.event.as_str() {
-            SNAPSHOT => serde_json::from_str::<Board>(&message.data)
-                .map_err(|e| format!("bad snapshot: {e}"))?,
+        let update = match message.event.as_str() {
+            READY => RemoteUpdate::Connected,
+            SNAPSHOT => {
+                let snapshot: Board = serde_json::from_str(&message.data)
+                    .map_err(|e| format!("bad snapshot: {e}"))?;
+                *board = Some(snapshot.clone());
+                RemoteUpdate::Board {
+                    board: snapshot,
+                    complete: true,
+                }
+            }
             CHANGE => {
                 let event: Event =
                     serde_json::from_str(&message.data).map_err(|e| format!("bad change: {e}"))?;
-                match board.as_ref() {
+                let next = match board.as_ref() {
                     Some(current) if event.revision <= current.revision => continue,
                     Some(current) if event.revision == current.revision + 1 => {
                         let mut next = current.clone();
@@ -98,13 +104,17 @@ async fn stream_once(
                     }
                     // A gap: reconnect from our revision and the server fills it in.
                     _ => return Err(format!("missed events before revision {}", event.revision)),
+                };
+                *board = Some(next.clone());
+                RemoteUpdate::Board {
+                    board: next,
+                    complete: false,
                 }
             }
             _ => continue,
         };
-        *board = Some(next.clone());
         updates
-            .send(RemoteUpdate::Board(next))
+            .send(update)
             .await
             .map_err(|_| "shutting down".to_owned())?;
     }
@@ -129,7 +139,10 @@ pub(crate) async fn follow_polls(
             Ok(next) if board.as_ref().map(|b| b.revision) != Some(next.revision) => {
                 attempt = 0;
                 board = Some(next.clone());
-                RemoteUpdate::Board(next)
+                RemoteUpdate::Board {
+                    board: next,
+                    complete: true,
+                }
             }
             Ok(_) => {
                 attempt = 0;

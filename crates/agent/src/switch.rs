@@ -73,6 +73,9 @@ struct Shared {
     /// Set by the decider task; read by `is_halted` on every request.
     halted: Arc<AtomicBool>,
     state: watch::Receiver<SwitchState>,
+    /// The number of the latest report, and of the latest one the server acknowledged.
+    reports: watch::Receiver<Option<Numbered>>,
+    delivered: watch::Receiver<u64>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -127,6 +130,7 @@ impl Switch {
         let (state_sender, state) = watch::channel(initial);
         let (updates_sender, updates) = mpsc::channel(64);
         let (report_sender, reports) = watch::channel(None);
+        let (delivered_sender, delivered) = watch::channel(0);
 
         let mut tasks = Vec::new();
         if let Some(api) = &api {
@@ -149,7 +153,8 @@ impl Switch {
             tasks.push(tokio::spawn(send_reports(
                 api.clone(),
                 options.identity.id.clone(),
-                reports,
+                reports.clone(),
+                delivered_sender,
                 config.backoff_max,
             )));
         }
@@ -173,6 +178,8 @@ impl Switch {
             shared: Arc::new(Shared {
                 halted: shared_halted,
                 state,
+                reports,
+                delivered,
                 tasks,
             }),
         })
@@ -212,6 +219,22 @@ impl Switch {
         }
     }
 
+    /// Waits until the server has acknowledged the latest report, or `limit` passed: an
+    /// agent about to exit calls this so `status` shows that it halted.
+    pub async fn flush_reports(&self, limit: Duration) -> bool {
+        let latest = self
+            .shared
+            .reports
+            .borrow()
+            .as_ref()
+            .map_or(0, |report| report.number);
+        let mut delivered = self.shared.delivered.clone();
+        matches!(
+            tokio::time::timeout(limit, delivered.wait_for(|number| *number >= latest)).await,
+            Ok(Ok(_))
+        )
+    }
+
     /// Waits until the first attempt to reach the server has finished, or `limit` passed:
     /// what a starting agent needs before it decides whether to run its command.
     pub async fn settled(&self, limit: Duration) -> SwitchState {
@@ -232,7 +255,7 @@ struct Decider {
     settled: bool,
     local: watch::Receiver<LocalHalts>,
     state: watch::Sender<SwitchState>,
-    reports: watch::Sender<Option<AgentReport>>,
+    reports: watch::Sender<Option<Numbered>>,
     halted: Arc<AtomicBool>,
     _watcher: notify::RecommendedWatcher,
 }
@@ -260,18 +283,22 @@ impl Decider {
     /// Takes in a remote update; returns the propagation latency of a new server event.
     fn remote(&mut self, update: RemoteUpdate) -> Option<f64> {
         let was_reachable = self.reachable;
-        self.settled = true;
         match update {
-            RemoteUpdate::Connected => self.reachable = true,
+            RemoteUpdate::Connected => {
+                self.reachable = true;
+                self.settled = true;
+            }
             RemoteUpdate::Unreachable(reason) => {
+                self.settled = true;
                 if was_reachable {
                     tracing::warn!(%reason, "lost the ripcord server");
                 }
                 self.reachable = false;
                 return None;
             }
-            RemoteUpdate::Board(board) => {
+            RemoteUpdate::Board { board, complete } => {
                 self.reachable = true;
+                self.settled |= complete;
                 let newer = self
                     .board
                     .as_ref()
@@ -337,7 +364,10 @@ impl Decider {
             pid: std::process::id(),
             command: self.identity.command.clone(),
         };
-        self.reports.send_replace(Some(report));
+        self.reports.send_modify(|latest| {
+            let number = latest.as_ref().map_or(1, |previous| previous.number + 1);
+            *latest = Some(Numbered { number, report });
+        });
     }
 }
 
@@ -352,22 +382,33 @@ fn latest_event_age(board: &Board) -> Option<f64> {
     Some(age.as_secs_f64() * 1_000.0)
 }
 
+/// A report and its place in the sequence of this client's reports.
+#[derive(Debug, Clone)]
+struct Numbered {
+    number: u64,
+    report: AgentReport,
+}
+
 /// Sends the latest report whenever it changes, retrying with backoff; an older report
 /// still waiting is replaced, never queued.
 async fn send_reports(
     api: ApiClient,
     id: String,
-    mut reports: watch::Receiver<Option<AgentReport>>,
+    mut reports: watch::Receiver<Option<Numbered>>,
+    delivered: watch::Sender<u64>,
     backoff_max: Duration,
 ) {
     while reports.changed().await.is_ok() {
         let mut attempt = 0;
         loop {
-            let Some(report) = reports.borrow_and_update().clone() else {
+            let Some(Numbered { number, report }) = reports.borrow_and_update().clone() else {
                 break;
             };
             match api.report(&id, &report).await {
-                Ok(()) => break,
+                Ok(()) => {
+                    delivered.send_replace(number);
+                    break;
+                }
                 Err(error) => {
                     tracing::debug!(%error, "report not delivered; retrying");
                     tokio::select! {

@@ -71,4 +71,7 @@ pub mod stream {
     pub const SNAPSHOT: &str = "snapshot";
     /// One audit-log event; its SSE id is its revision.
     pub const CHANGE: &str = "change";
+    /// Sent once after the snapshot or the backlog: the client is now current, and what
+    /// follows is live. Its data is `{"revision": N}`.
+    pub const READY: &str = "ready";
 }

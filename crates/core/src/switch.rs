@@ -408,7 +408,7 @@ mod tests {
         let board = board();
         let unknown = board
             .decide(request("payments", Action::Halt), at(0))
-            .unwrap_err();
+            .expect_err("unknown scope");
         assert_eq!(unknown.field(), Some("scope"));
         assert!(unknown.to_string().contains("payments"));
         assert!(unknown.to_string().contains("api, cron, global, worker"));

@@ -1,20 +1,32 @@
 //! The command line: one `Command` enum and one `dispatch`.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ripcord_agent::Transport;
+use ripcord_core::Scope;
 
+use crate::cmd;
 use crate::config::{Config, Overrides};
 
 #[derive(Debug, Parser)]
-#[command(name = "ripcord", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "ripcord",
+    version,
+    about = "A safety net for small production stacks: a global kill switch, verified backups, guardrails.",
+    after_help = "Exit codes: 0 ok, 1 findings / failed verification / halted (status --exit-code), \
+                  2 usage or I/O error, 75 `agent` did not run or stopped its command because of a halt.",
+    propagate_version = true
+)]
 pub struct Cli {
-    /// Configuration file [default: ./ripcord.toml when it exists; env: RIPCORD_CONFIG]
+    /// Configuration file [default: ./ripcord.toml when it exists]
     #[arg(long, global = true, env = "RIPCORD_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// URL of the ripcord control plane [env: RIPCORD_SERVER]
+    /// URL of the ripcord control plane [env: RIPCORD_SERVER; default: http://127.0.0.1:7070]
     #[arg(long, global = true, value_name = "URL")]
     pub server: Option<String>,
 
@@ -25,24 +37,134 @@ pub struct Cli {
 impl Cli {
     /// Flags that override the configuration file and environment.
     pub fn overrides(&self) -> Overrides {
-        Overrides { server: self.server.clone() }
+        Overrides {
+            server: self.server.clone(),
+        }
     }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the control plane: HTTP API, event stream, long-poll, audit log
+    Serve(ServeArgs),
+    /// Trip a switch: every client of the scope stops
+    Halt(ChangeArgs),
+    /// Release a switch
+    Resume(ChangeArgs),
+    /// Show switches, local markers and agents
+    Status(StatusArgs),
+    /// Run a command under the switch (cron-safe: refuses to start while halted)
+    Agent(AgentArgs),
+    /// See the kill switch work on this machine: a server, wrapped processes, a halt, latencies
+    Demo(cmd::demo::DemoArgs),
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
     Check(ripcord_check::CheckArgs),
     /// Verified off-site PostgreSQL backups
     Backup(ripcord_backup::BackupArgs),
 }
 
-pub fn dispatch(cli: Cli, config: Config) -> anyhow::Result<u8> {
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [config: serve.listen; default 127.0.0.1:7070, or 0.0.0.0:$PORT]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Folder of the SQLite state database [config: serve.data_dir]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// The switch: `global` (every scope) or a scope such as `api`, `worker`, `cron`
+    #[arg(long, short, default_value = Scope::GLOBAL)]
+    pub scope: Scope,
+    /// Why; recorded in the audit log
+    #[arg(long, short)]
+    pub reason: String,
+    /// Who; recorded in the audit log [default: $USER@host]
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Write (or remove) a halt marker on this host instead of asking the server; needs no
+    /// network, and every agent on the host obeys it at once
+    #[arg(long)]
+    pub local: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Exit with 1 when any switch or local marker is halted
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct AgentArgs {
+    /// The scope this command belongs to; a halt of it or of `global` stops the command
+    #[arg(long, short, default_value = "worker")]
+    pub scope: Scope,
+    /// Time between SIGTERM and SIGKILL when stopping the command, e.g. `10s`, `500ms`
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub grace: Duration,
+    /// Name in `ripcord status` [default: host/command/pid]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// After a halt stopped the command, start it again on resume instead of exiting
+    #[arg(long)]
+    pub restart_on_resume: bool,
+    /// How to follow the server [config: client.transport]
+    #[arg(long, value_enum)]
+    pub transport: Option<Transport>,
+    /// Treat an unreachable server as a halt [config: client.on_unreachable = "closed"]
+    #[arg(long)]
+    pub fail_closed: bool,
+    /// Obey local markers only; do not contact a server
+    #[arg(long)]
+    pub no_server: bool,
+    /// The command and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => Ok(ripcord_check::run(args, &config.check)?),
         Command::Backup(args) => runtime()?
             .block_on(ripcord_backup::run(args, &config.backup, &config.notify))
             .map_err(Into::into),
+        Command::Serve(args) => {
+            if let Some(listen) = args.listen {
+                config.serve.listen = listen;
+            }
+            if let Some(data_dir) = args.data_dir {
+                config.serve.data_dir = data_dir;
+            }
+            runtime()?.block_on(cmd::serve::run(config))
+        }
+        Command::Halt(args) => runtime()?.block_on(cmd::switch::change(
+            config,
+            args,
+            ripcord_core::Action::Halt,
+        )),
+        Command::Resume(args) => runtime()?.block_on(cmd::switch::change(
+            config,
+            args,
+            ripcord_core::Action::Resume,
+        )),
+        Command::Status(args) => runtime()?.block_on(cmd::switch::status(config, args)),
+        Command::Agent(args) => runtime()?.block_on(cmd::agent::run(config, args)),
+        Command::Demo(args) => runtime()?.block_on(cmd::demo::run(config, args)),
     }
 }
 

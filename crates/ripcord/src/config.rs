@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -16,6 +15,9 @@ const DEFAULT_FILE: &str = "ripcord.toml";
 pub struct Config {
     /// URL of the control plane that `halt`, `resume`, `status` and agents talk to.
     pub server: Option<String>,
+    pub serve: ripcord_server::ServerConfig,
+    pub client: ripcord_agent::ClientConfig,
+    pub log: crate::logging::LogConfig,
     pub check: ripcord_check::CheckConfig,
     pub backup: ripcord_backup::BackupConfig,
     pub notify: ripcord_notifier::NotifyConfig,
@@ -32,17 +34,99 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "config file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file_exact(path));
             }
-            None => figment = figment.merge(Toml::file_exact(DEFAULT_FILE)),
+            None if Path::new(DEFAULT_FILE).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_FILE))
+            }
+            None => {}
+        }
+        // Cloud Run tells a container its port in PORT; an explicit setting still wins.
+        if let Ok(port) = std::env::var("PORT") {
+            figment = figment.merge(Serialized::default(
+                "serve.listen",
+                format!("0.0.0.0:{port}"),
+            ));
         }
         // RIPCORD_CONFIG names the file; it is not itself a setting.
         figment = figment.merge(Env::prefixed("RIPCORD_").ignore(&["config"]).split("__"));
-        let mut config: Config = figment.extract().context("invalid configuration")?;
+        let mut config: Config = figment.extract().map_err(describe)?;
         if let Some(server) = &overrides.server {
             config.server = Some(server.clone());
         }
         Ok(config)
+    }
+}
+
+/// Figment's error names the key and where its value came from (file and key, or the
+/// environment variable); every error of a bad file is listed, not just the first.
+fn describe(error: figment::Error) -> anyhow::Error {
+    let lines: Vec<String> = error.into_iter().map(|error| error.to_string()).collect();
+    anyhow::anyhow!("invalid configuration:\n  {}", lines.join("\n  "))
+}
+
+impl Config {
+    /// The control plane's URL: the configured one, else the local default of `serve`.
+    pub fn server_url(&self) -> String {
+        self.server
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", ripcord_server::ServerConfig::default().listen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ripcord.toml");
+        std::fs::write(&path, "[serve]\nlisten = \"127.0.0.1:9\"\nscopez = []\n").expect("write");
+        let error = Config::load(Some(&path), &Overrides::default())
+            .expect_err("unknown key")
+            .to_string();
+        assert!(error.contains("scopez"), "{error}");
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ripcord.toml");
+        std::fs::write(
+            &path,
+            "server = \"http://from-file:1\"\n[serve]\nscopes = [\"api\"]\n",
+        )
+        .expect("write");
+        let from_file = Config::load(Some(&path), &Overrides::default()).expect("load");
+        assert_eq!(from_file.server.as_deref(), Some("http://from-file:1"));
+        assert_eq!(from_file.serve.scopes.len(), 1);
+        let overridden = Config::load(
+            Some(&path),
+            &Overrides {
+                server: Some("http://flag:2".into()),
+            },
+        )
+        .expect("load");
+        assert_eq!(overridden.server.as_deref(), Some("http://flag:2"));
+    }
+
+    #[test]
+    fn a_missing_explicit_file_is_an_error() {
+        let error = Config::load(
+            Some(Path::new("/nonexistent/ripcord.toml")),
+            &Overrides::default(),
+        );
+        assert!(
+            error
+                .expect_err("missing")
+                .to_string()
+                .contains("/nonexistent/ripcord.toml")
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! turn the outcome into an exit code. The work itself lives in the library crates.
 
 mod cli;
+mod cmd;
 mod config;
+mod logging;
 
 use std::process::ExitCode;
 
@@ -11,13 +13,18 @@ use ripcord_core::exit;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let config = match config::Config::load(cli.config.as_deref(), &cli.overrides()) {
+    let mut config = match config::Config::load(cli.config.as_deref(), &cli.overrides()) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("error: {error:#}");
             return ExitCode::from(exit::USAGE_OR_IO);
         }
     };
+    if matches!(cli.command, cli::Command::Demo(_)) {
+        // The demo prints its own story; only errors should interrupt it.
+        config.log.level = "error".into();
+    }
+    logging::init(&config.log);
     match cli::dispatch(cli, config) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

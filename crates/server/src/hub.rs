@@ -103,11 +103,23 @@ impl Hub {
     }
 }
 
-/// Renders one server-sent event. JSON has no raw newlines, so one `data:` line suffices.
+/// Renders one server-sent event whose id is a revision, so `Last-Event-ID` resumes it.
 pub fn render(name: &str, id: u64, data: &impl Serialize) -> Bytes {
-    let json = serde_json::to_string(data).unwrap_or_else(|error| {
+    Bytes::from(format!(
+        "id: {id}\nevent: {name}\ndata: {}\n\n",
+        to_json(data)
+    ))
+}
+
+/// Renders a server-sent event without an id: it does not move the client's resume point.
+pub fn render_unnumbered(name: &str, data: &impl Serialize) -> Bytes {
+    Bytes::from(format!("event: {name}\ndata: {}\n\n", to_json(data)))
+}
+
+/// JSON has no raw newlines, so one `data:` line carries it.
+fn to_json(data: &impl Serialize) -> String {
+    serde_json::to_string(data).unwrap_or_else(|error| {
         tracing::error!(%error, "cannot serialise a stream frame");
         "null".to_owned()
-    });
-    Bytes::from(format!("id: {id}\nevent: {name}\ndata: {json}\n\n"))
+    })
 }

@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
-use ripcord_core::api::stream::SNAPSHOT;
+use ripcord_core::api::stream::{READY, SNAPSHOT};
 use tokio::sync::{broadcast, watch};
 
-use crate::hub::{Frame, Hub, render};
+use crate::hub::{Frame, Hub, render, render_unnumbered};
 use crate::storage::StorageError;
 
 const KEEP_ALIVE: Bytes = Bytes::from_static(b": keep-alive\n\n");
@@ -62,6 +62,10 @@ pub async fn subscribe(
             subscriber.sent = board.revision;
         }
     }
+    let ready = serde_json::json!({ "revision": subscriber.sent });
+    subscriber
+        .queued
+        .push_back(render_unnumbered(READY, &ready));
     Ok(futures_util::stream::unfold(
         subscriber,
         |mut subscriber| async move {

@@ -1,0 +1,59 @@
+//! `ripcord agent -- CMD…`
+
+use std::path::Path;
+use std::time::Duration;
+
+use ripcord_agent::supervise::{self, AgentOptions};
+use ripcord_agent::{Identity, Switch, SwitchOptions};
+use ripcord_core::UnreachablePolicy;
+
+use crate::cli::AgentArgs;
+use crate::config::Config;
+
+/// How long an exiting agent waits for the server to acknowledge its last report.
+const FINAL_REPORT_LIMIT: Duration = Duration::from_secs(2);
+
+pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
+    let mut client = config.client.clone();
+    if let Some(transport) = args.transport {
+        client.transport = transport;
+    }
+    if args.fail_closed {
+        client.on_unreachable = UnreachablePolicy::Closed;
+    }
+    let command_line = args
+        .command
+        .iter()
+        .map(|part| part.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let program = args
+        .command
+        .first()
+        .and_then(|program| Path::new(program).file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "agent".into());
+    let mut identity = Identity::for_process(&program);
+    if let Some(name) = args.name {
+        identity.id = name;
+    }
+    identity.command = Some(command_line);
+    let connect_timeout = client.connect_timeout;
+    let switch = Switch::start(SwitchOptions {
+        server: (!args.no_server).then(|| config.server_url()),
+        scope: args.scope,
+        identity,
+        config: client,
+    })?;
+    let options = AgentOptions {
+        command: args.command,
+        grace: args.grace,
+        restart_on_resume: args.restart_on_resume,
+        connect_timeout,
+    };
+    let code = supervise::run(switch.clone(), options).await?;
+    if !args.no_server && !switch.flush_reports(FINAL_REPORT_LIMIT).await {
+        tracing::debug!("the server did not acknowledge the last report before exit");
+    }
+    Ok(code)
+}

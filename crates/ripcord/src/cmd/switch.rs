@@ -1,0 +1,230 @@
+//! `halt`, `resume` and `status`.
+
+use anyhow::Context;
+use jiff::Timestamp;
+use ripcord_agent::{ApiClient, ApiClientError, local};
+use ripcord_core::api::AgentRecord;
+use ripcord_core::{Action, Board, LocalHalts, exit};
+use serde::Serialize;
+
+use crate::cli::{ChangeArgs, OutputFormat, StatusArgs};
+use crate::config::Config;
+
+pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow::Result<u8> {
+    let actor = args.actor.clone().unwrap_or_else(super::default_actor);
+    if args.local {
+        return change_locally(&config, &args, action, &actor);
+    }
+    let server = config.server_url();
+    let api = ApiClient::new(&server)?;
+    let event = api.change(&args.scope, action, &args.reason, &actor).await.map_err(|error| match error {
+        ApiClientError::Unreachable { .. } => anyhow::Error::new(error).context(format!(
+            "no {action} was recorded; with no network, `ripcord {action} --local` acts on the agents of this host"
+        )),
+        other => other.into(),
+    })?;
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&event)?),
+        OutputFormat::Human => println!(
+            "{} `{}` at revision {} ({}): {}",
+            past_tense(action),
+            event.scope,
+            event.revision,
+            server,
+            event.reason
+        ),
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn past_tense(action: Action) -> &'static str {
+    match action {
+        Action::Halt => "halted",
+        Action::Resume => "resumed",
+    }
+}
+
+fn change_locally(
+    config: &Config,
+    args: &ChangeArgs,
+    action: Action,
+    actor: &str,
+) -> anyhow::Result<u8> {
+    let dir = &config.client.local_dir;
+    let outcome = match action {
+        Action::Halt => {
+            let marker = local::halt(dir, &args.scope, &args.reason, actor)?;
+            serde_json::json!({ "scope": args.scope, "action": action, "local_dir": dir, "marker": marker })
+        }
+        Action::Resume => {
+            let removed = local::resume(dir, &args.scope)?;
+            serde_json::json!({ "scope": args.scope, "action": action, "local_dir": dir, "removed": removed })
+        }
+    };
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&outcome)?),
+        OutputFormat::Human => match action {
+            Action::Halt => println!(
+                "halted `{}` on this host (marker in {}): {}",
+                args.scope,
+                dir.display(),
+                args.reason
+            ),
+            Action::Resume if outcome["removed"] == true => {
+                println!(
+                    "removed the local halt marker of `{}` in {}",
+                    args.scope,
+                    dir.display()
+                );
+            }
+            Action::Resume => println!(
+                "`{}` had no local halt marker in {}",
+                args.scope,
+                dir.display()
+            ),
+        },
+    }
+    Ok(exit::SUCCESS)
+}
+
+#[derive(Debug, Serialize)]
+struct Status {
+    server: ServerStatus,
+    local: LocalStatus,
+}
+
+#[derive(Debug, Serialize)]
+struct ServerStatus {
+    url: String,
+    reachable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    board: Option<Board>,
+    agents: Vec<AgentRecord>,
+}
+
+#[derive(Debug, Serialize)]
+struct LocalStatus {
+    dir: std::path::PathBuf,
+    markers: LocalHalts,
+}
+
+pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
+    let url = config.server_url();
+    let api = ApiClient::new(&url)?;
+    let fetched = async { anyhow::Ok((api.switches().await?, api.agents().await?)) }.await;
+    let (board, agents, error) = match fetched {
+        Ok((board, agents)) => (Some(board), agents, None),
+        Err(error) => (None, Vec::new(), Some(format!("{error:#}"))),
+    };
+    let status = Status {
+        server: ServerStatus {
+            url,
+            reachable: error.is_none(),
+            error,
+            board,
+            agents,
+        },
+        local: LocalStatus {
+            dir: config.client.local_dir.clone(),
+            markers: local::read(&config.client.local_dir),
+        },
+    };
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&status).context("rendering JSON")?
+        ),
+        OutputFormat::Human => print_status(&status),
+    }
+    let halted = !status.local.markers.is_empty()
+        || status
+            .server
+            .board
+            .as_ref()
+            .is_some_and(|board| board.switches.values().any(|s| s.halted));
+    Ok(if !status.server.reachable {
+        exit::USAGE_OR_IO
+    } else if args.exit_code && halted {
+        exit::FAILURE
+    } else {
+        exit::SUCCESS
+    })
+}
+
+fn ago(at: Timestamp) -> String {
+    let seconds = Timestamp::now().duration_since(at).as_secs().max(0);
+    match seconds {
+        0..60 => format!("{seconds}s ago"),
+        60..3600 => format!("{}m ago", seconds / 60),
+        3600..86400 => format!("{}h ago", seconds / 3600),
+        _ => format!("{}d ago", seconds / 86400),
+    }
+}
+
+fn print_status(status: &Status) {
+    let server = &status.server;
+    match (&server.board, &server.error) {
+        (Some(board), _) => {
+            println!("server {} (revision {})", server.url, board.revision);
+            println!(
+                "  {:<12} {:<8} {:<10} {:<20} REASON",
+                "SWITCH", "STATE", "SINCE", "BY"
+            );
+            for (scope, state) in &board.switches {
+                let last = state.last.as_ref();
+                println!(
+                    "  {:<12} {:<8} {:<10} {:<20} {}",
+                    scope.as_str(),
+                    if state.halted { "HALTED" } else { "running" },
+                    last.map(|e| ago(e.at)).unwrap_or_else(|| "-".into()),
+                    last.map(|e| e.actor.as_str()).unwrap_or("-"),
+                    last.map(|e| e.reason.as_str()).unwrap_or(""),
+                );
+            }
+        }
+        (None, error) => println!(
+            "server {} UNREACHABLE: {}",
+            server.url,
+            error.as_deref().unwrap_or("")
+        ),
+    }
+    if status.local.markers.is_empty() {
+        println!("local markers in {}: none", status.local.dir.display());
+    } else {
+        println!("local markers in {}:", status.local.dir.display());
+        for (scope, marker) in &status.local.markers {
+            println!(
+                "  {:<12} HALTED   {:<10} {:<20} {}",
+                scope.as_str(),
+                ago(marker.at),
+                marker.actor,
+                marker.reason
+            );
+        }
+    }
+    if !server.agents.is_empty() {
+        println!("agents:");
+        println!(
+            "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} COMMAND",
+            "ID", "SCOPE", "STATE", "REVISION", "LATENCY", "SEEN"
+        );
+        for agent in &server.agents {
+            let report = &agent.report;
+            println!(
+                "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} {}",
+                agent.id,
+                report.scope.as_str(),
+                if report.halted { "HALTED" } else { "running" },
+                report.revision,
+                report
+                    .latency_ms
+                    .map(|ms| format!("{ms:.1} ms"))
+                    .unwrap_or_else(|| "-".into()),
+                ago(agent.last_seen),
+                report.command.as_deref().unwrap_or(""),
+            );
+        }
+    }
+}

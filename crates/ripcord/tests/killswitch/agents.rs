@@ -1,0 +1,220 @@
+use ripcord_core::exit::HALTED;
+
+use crate::helpers::{Host, alive, finish, pids, start_server};
+
+/// A command with background children and a grandchild, all writing their PIDs.
+fn tree_script(pid_file: &std::path::Path) -> String {
+    let file = pid_file.display();
+    format!(
+        "sleep 1000 & echo $! >> {file}; \
+         sh -c 'sleep 1000 & echo $! >> {file}; wait' & echo $! >> {file}; \
+         echo $$ >> {file}; wait"
+    )
+}
+
+#[tokio::test]
+async fn a_halt_stops_the_whole_process_tree_and_is_reported() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "worker", "--name", "tree", "--grace", "5s"],
+        &tree_script(&pid_file),
+    );
+    let tree = pids(&pid_file, 4).await;
+    assert!(
+        tree.iter().all(|pid| alive(*pid)),
+        "the whole tree runs first"
+    );
+    server
+        .agent_reported("tree", |a| a["halted"] == false)
+        .await;
+
+    let halt = server.change("global", "halt").await;
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    let survivors: Vec<i32> = tree.iter().copied().filter(|pid| alive(*pid)).collect();
+    assert!(
+        survivors.is_empty(),
+        "processes survived the halt: {survivors:?}"
+    );
+
+    let report = server.agent_reported("tree", |a| a["halted"] == true).await;
+    assert_eq!(report["revision"], halt["revision"]);
+    assert_eq!(report["cause"]["scope"], "global");
+    assert!(
+        report["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn a_command_that_ignores_sigterm_is_killed_after_the_grace_period() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let script = format!(
+        "trap '' TERM; echo $$ >> {}; while :; do sleep 0.05; done",
+        pid_file.display()
+    );
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "cron", "--grace", "200ms"],
+        &script,
+    );
+    let stubborn = pids(&pid_file, 1).await;
+    server.change("cron", "halt").await;
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(
+        stderr.contains("SIGKILL"),
+        "the escalation is logged: {stderr}"
+    );
+    assert!(!alive(stubborn[0]));
+}
+
+#[tokio::test]
+async fn a_halted_scope_refuses_to_start_and_others_pass_the_exit_code_through() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    server.change("worker", "halt").await;
+
+    let marker = host.path("ran");
+    let refused = host.agent(
+        Some(&server.url),
+        &["--scope", "worker"],
+        &format!("touch {}", marker.display()),
+    );
+    let (code, stderr) = finish(refused).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(stderr.contains("not starting"), "{stderr}");
+    assert!(!marker.exists(), "the command must not run while halted");
+
+    let other = host.agent(Some(&server.url), &["--scope", "api"], "exit 7");
+    assert_eq!(finish(other).await.0, 7);
+}
+
+#[tokio::test]
+async fn resume_restarts_the_command_when_asked() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let runs = host.path("runs");
+    let script = format!("echo $$ >> {}; exec sleep 1000", runs.display());
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "worker", "--name", "loop", "--restart-on-resume"],
+        &script,
+    );
+    let first = pids(&runs, 1).await;
+    server.change("worker", "halt").await;
+    server.agent_reported("loop", |a| a["halted"] == true).await;
+    crate::helpers::eventually("the first run to stop", async || {
+        (!alive(first[0])).then_some(())
+    })
+    .await;
+
+    let resume = server.change("worker", "resume").await;
+    let both = pids(&runs, 2).await;
+    assert!(alive(both[1]), "a second run started after the resume");
+    let report = server
+        .agent_reported("loop", |a| a["halted"] == false)
+        .await;
+    assert_eq!(report["revision"], resume["revision"]);
+
+    // SIGTERM to the agent is passed on to its command.
+    let pid =
+        nix::unistd::Pid::from_raw(i32::try_from(agent.id().expect("pid")).expect("pid fits"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal");
+    let (code, _) = finish(agent).await;
+    assert_eq!(code, 128 + 15);
+    assert!(!alive(both[1]));
+}
+
+#[tokio::test]
+async fn the_long_poll_transport_halts_too() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let script = format!("echo $$ >> {}; exec sleep 1000", pid_file.display());
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "api", "--name", "poller", "--transport", "poll"],
+        &script,
+    );
+    pids(&pid_file, 1).await;
+    server
+        .agent_reported("poller", |a| a["halted"] == false)
+        .await;
+    server.change("api", "halt").await;
+    assert_eq!(finish(agent).await.0, i32::from(HALTED));
+}
+
+#[tokio::test]
+async fn a_local_halt_stops_agents_while_the_server_is_down() {
+    let host = Host::new();
+    let nowhere = "http://127.0.0.1:9";
+    let pid_file = host.path("pids");
+    let script = format!("echo $$ >> {}; exec sleep 1000", pid_file.display());
+    let agent = host.agent(Some(nowhere), &["--scope", "cron"], &script);
+    let running = pids(&pid_file, 1).await;
+
+    let halt = host
+        .ripcord(None)
+        .args(["halt", "--local", "--reason", "network is down"])
+        .output()
+        .await
+        .expect("halt");
+    assert!(
+        halt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&halt.stderr)
+    );
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(!alive(running[0]));
+
+    let resume = host
+        .ripcord(None)
+        .args(["resume", "--local", "--reason", "fixed"])
+        .output()
+        .await
+        .expect("resume");
+    assert!(resume.status.success());
+    assert!(!host.path("local/global").exists());
+}
+
+#[tokio::test]
+async fn an_agent_restarted_while_halted_comes_up_halted_from_its_cache() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let url = server.url.clone();
+    let first = host.agent(Some(&url), &["--scope", "worker"], "exec sleep 1000");
+    server.change("worker", "halt").await;
+    assert_eq!(finish(first).await.0, i32::from(HALTED));
+    server.stop().await;
+
+    let marker = host.path("ran");
+    let restarted = host.agent(
+        Some(&url),
+        &["--scope", "worker"],
+        &format!("touch {}", marker.display()),
+    );
+    let (code, stderr) = finish(restarted).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(!marker.exists());
+}
+
+#[tokio::test]
+async fn fail_closed_refuses_to_start_without_a_server_and_fail_open_runs() {
+    let host = Host::new();
+    let nowhere = "http://127.0.0.1:9";
+    let closed = host.agent(
+        Some(nowhere),
+        &["--scope", "cron", "--fail-closed"],
+        "exit 0",
+    );
+    assert_eq!(finish(closed).await.0, i32::from(HALTED));
+    let open = host.agent(Some(nowhere), &["--scope", "cron"], "exit 3");
+    assert_eq!(finish(open).await.0, 3);
+}

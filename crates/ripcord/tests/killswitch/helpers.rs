@@ -1,0 +1,192 @@
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use ripcord_server::{Application, ServerConfig};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long any awaited condition may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A scratch host: local marker folder, cache folder and working folder of its own.
+pub struct Host {
+    pub dir: tempfile::TempDir,
+}
+
+impl Host {
+    pub fn new() -> Self {
+        Host {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `ripcord …` isolated from the developer's environment and configuration.
+    pub fn ripcord(&self, server: Option<&str>) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("RIPCORD_") {
+                command.env_remove(key);
+            }
+        }
+        command
+            .current_dir(self.dir.path())
+            .env_remove("RUST_LOG")
+            .env("RIPCORD_LOG__FORMAT", "text")
+            .env("RIPCORD_CLIENT__LOCAL_DIR", self.path("local"))
+            .env("RIPCORD_CLIENT__CACHE_DIR", self.path("cache"))
+            .env("RIPCORD_CLIENT__CONNECT_TIMEOUT", "2s")
+            .env("RIPCORD_CLIENT__BACKOFF_MAX", "200ms")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        if let Some(server) = server {
+            command.env("RIPCORD_SERVER", server);
+        }
+        command
+    }
+
+    /// Starts `ripcord agent [flags] -- sh -c script` with stdout and stderr captured.
+    pub fn agent(&self, server: Option<&str>, flags: &[&str], script: &str) -> Child {
+        self.ripcord(server)
+            .arg("agent")
+            .args(flags)
+            .args(["--", "sh", "-c", script])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("agent starts")
+    }
+}
+
+/// Waits for a process with a deadline and returns its exit code and stderr.
+pub async fn finish(child: Child) -> (i32, String) {
+    let output = tokio::time::timeout(DEADLINE, child.wait_with_output())
+        .await
+        .expect("the process ended within the deadline")
+        .expect("output");
+    let code = output.status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// Checks `condition` until it holds, failing the test after [`DEADLINE`]. Used for
+/// effects in other processes, which have no channel to wait on.
+pub async fn eventually<T>(what: &str, mut condition: impl AsyncFnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(value) = condition().await {
+            return value;
+        }
+        assert!(started.elapsed() < DEADLINE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The PIDs a test script wrote, one per line, once it wrote `count` of them.
+pub async fn pids(file: &Path, count: usize) -> Vec<i32> {
+    eventually("the script to write its PIDs", async || {
+        let text = std::fs::read_to_string(file).ok()?;
+        let pids: Vec<i32> = text
+            .lines()
+            .filter_map(|line| line.trim().parse().ok())
+            .collect();
+        (pids.len() >= count).then_some(pids)
+    })
+    .await
+}
+
+/// Whether a process exists (zombies count as gone: they no longer run).
+pub fn alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+pub struct Server {
+    pub url: String,
+    http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), ripcord_server::ServerError>>>,
+}
+
+pub async fn start_server(data_dir: &Path) -> Server {
+    let config = ServerConfig {
+        listen: ([127, 0, 0, 1], 0).into(),
+        data_dir: data_dir.to_owned(),
+        ..ServerConfig::default()
+    };
+    let app = Application::build(config).await.expect("server builds");
+    let url = format!("http://{}", app.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    Server {
+        url,
+        http: reqwest::Client::new(),
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl Server {
+    pub async fn change(&self, scope: &str, action: &str) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/v1/switches/{scope}/{action}", self.url))
+            .json(&json!({ "reason": format!("test {action}"), "actor": "tests" }))
+            .send()
+            .await
+            .expect("sent");
+        assert!(
+            response.status().is_success(),
+            "{action} failed: {}",
+            response.status()
+        );
+        response.json().await.expect("event")
+    }
+
+    pub async fn agent(&self, id: &str) -> Option<Value> {
+        let agents: Value = self
+            .http
+            .get(format!("{}/v1/agents", self.url))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        agents
+            .as_array()?
+            .iter()
+            .find(|agent| agent["id"] == id)
+            .cloned()
+    }
+
+    /// Waits until the agent `id` reported a state that satisfies `check`.
+    pub async fn agent_reported(&self, id: &str, check: impl Fn(&Value) -> bool) -> Value {
+        eventually(&format!("agent {id} to report"), async || {
+            self.agent(id).await.filter(|a| check(a))
+        })
+        .await
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("server task")
+                .expect("server ran cleanly");
+        }
+    }
+}

@@ -192,6 +192,13 @@ pub async fn backup(
             unreadable.relations.join(", ")
         )));
     }
+    if unreadable.large_objects > 0 {
+        return Err(BackupError::Preflight(format!(
+            "role {} cannot read {} large object(s): pg_dump would fail on the first one; \
+             GRANT SELECT ON LARGE OBJECT … or back up as their owner",
+            server.user, unreadable.large_objects
+        )));
+    }
     let id = manifest::new_id(started_at);
     let probe = serde_json::json!({"at": started_at, "id": id, "source": db.display});
     store

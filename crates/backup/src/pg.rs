@@ -338,6 +338,8 @@ pub async fn server_info(
 pub struct Unreadable {
     pub schemas: Vec<String>,
     pub relations: Vec<String>,
+    /// Large objects the role may not read (pg_dump fails on the first one).
+    pub large_objects: i64,
 }
 
 pub async fn unreadable(
@@ -378,7 +380,27 @@ pub async fn unreadable(
         .iter()
         .map(|r| r.get::<_, String>(0))
         .collect();
-    Ok(Unreadable { schemas, relations })
+    let large_objects: i64 = client
+        .query_one(
+            "SELECT CASE WHEN current_setting('lo_compat_privileges')::bool \
+                          OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN 0 \
+                     ELSE (SELECT count(*) FROM pg_largeobject_metadata m \
+                           WHERE NOT pg_has_role(m.lomowner, 'USAGE') \
+                             AND NOT EXISTS (SELECT 1 FROM aclexplode(coalesce(m.lomacl, \
+                                             acldefault('L', m.lomowner))) a \
+                                             WHERE a.privilege_type = 'SELECT' \
+                                               AND (a.grantee = 0 OR pg_has_role(a.grantee, 'USAGE')))) \
+                     END",
+            &[],
+        )
+        .await
+        .map_err(|e| db.err("check large object privileges", &e))?
+        .get(0);
+    Ok(Unreadable {
+        schemas,
+        relations,
+        large_objects,
+    })
 }
 
 /// Row count and content checksum of one table or materialized view.

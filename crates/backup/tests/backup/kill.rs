@@ -1,1 +1,142 @@
+//! Killing `ripcord backup run` midway (SIGKILL, no chance to clean up) leaves no manifest,
+//! so the interrupted backup can never be listed as good or restored.
+//!
+//! The run to kill is this test binary itself, re-executed to run only
+//! `child_backup_for_the_kill_test` with the spec in an environment variable; it prints JSON
+//! progress lines on stderr and is killed once the upload has started.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use ripcord_backup::manifest::catalog;
+use ripcord_backup::store::Store;
+use ripcord_notifier::NotifyConfig;
+
+use crate::helpers::{config, file_url, ripcord, source};
+
+const CHILD_ENV: &str = "RIPCORD_TEST_KILL_CHILD";
+
+/// Does nothing unless started by `killing_the_upload_midway_leaves_no_manifest`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_backup_for_the_kill_test() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let mut parts = spec.split('\n');
+    let (Some(url), Some(dest), Some(state)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("bad spec {spec:?}");
+    };
+    let mut config = config(std::path::Path::new(state));
+    // Slow compression keeps the dump running long enough to be killed midway.
+    config.compression_level = 19;
+    config.compression_threads = 0;
+    let run = [
+        "run",
+        "--database-url",
+        url,
+        "--to",
+        dest,
+        "--progress",
+        "json",
+    ];
+    ripcord(&config, &NotifyConfig::default(), &run).await;
+}
+
+fn files_named(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_named(&path, name));
+        } else if path.file_name().is_some_and(|n| n == name) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_upload_midway_leaves_no_manifest() {
+    let src = source();
+    src.pg
+        .psql(
+            "app",
+            "CREATE TABLE public.bulk AS SELECT i, md5(i::text) || md5((i * 7)::text) AS a \
+             FROM generate_series(1, 600000) i",
+        )
+        .expect("bulk data");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("backups");
+    let dest = file_url(&folder);
+    let state = dir.path().join("state");
+    let spec = format!("{}\n{}\n{}", src.url, dest, state.display());
+
+    let mut child = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "kill::child_backup_for_the_kill_test",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, spec)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the child");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut seen = String::new();
+    let mut killed_midway = false;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("read child stderr");
+        seen.push_str(&line);
+        seen.push('\n');
+        let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if event["event"] == "progress"
+            && event["stored_bytes"].as_u64() > Some(0)
+            && event["done"] == false
+        {
+            child.kill().expect("SIGKILL the backup");
+            killed_midway = true;
+            break;
+        }
+    }
+    child.wait().expect("reap the child");
+    assert!(
+        killed_midway,
+        "the backup ended before any upload progress:\n{seen}"
+    );
+
+    assert!(
+        files_named(&folder, "manifest.json").is_empty(),
+        "a killed run left a manifest"
+    );
+    let config = config(&state);
+    let store = Store::open(&dest, &config.s3, &config.gcs)
+        .await
+        .expect("store");
+    let (backups, _) = catalog(&store).await.expect("catalog");
+    assert!(backups.iter().all(|b| !b.complete()), "{backups:?}");
+    let notify = NotifyConfig::default();
+    assert_eq!(
+        ripcord(&config, &notify, &["verify", "--to", &dest]).await,
+        2,
+        "nothing to verify"
+    );
+
+    // The next run is unaffected, and is the only complete backup.
+    let run = [
+        "run",
+        "--database-url",
+        &src.url,
+        "--to",
+        &dest,
+        "--progress",
+        "none",
+    ];
+    assert_eq!(ripcord(&config, &notify, &run).await, 0);
+    let (backups, _) = catalog(&store).await.expect("catalog");
+    assert_eq!(backups.iter().filter(|b| b.complete()).count(), 1);
+}

@@ -831,7 +831,7 @@ pub struct RestoreCheck {
 /// Where `verify --restore` restores: a fresh database on a given server, or a throwaway
 /// cluster. Dropped (database and cluster) when done.
 enum Scratch {
-    Server { admin: DbUrl, name: String },
+    Server { admin: Box<DbUrl>, name: String },
     Cluster(Box<ripcord_testkit::Postgres>),
 }
 
@@ -853,7 +853,13 @@ impl Scratch {
                     .await
                     .map_err(|e| admin.err("create the scratch database", &e))?;
                 let target = admin.with_database(&name)?;
-                Ok((Self::Server { admin, name }, target))
+                Ok((
+                    Self::Server {
+                        admin: Box::new(admin),
+                        name,
+                    },
+                    target,
+                ))
             }
             None => {
                 let cluster = tokio::task::spawn_blocking(ripcord_testkit::Postgres::start)
@@ -1093,10 +1099,12 @@ pub async fn verify_cmd(
                 if record.ok { "ok" } else { "FAILED" },
                 record.kind,
                 record.backup_id,
-                if record.ok {
-                    "sha256 matches the manifest"
-                } else {
-                    "see below"
+                match (record.ok, record.kind.as_str()) {
+                    (true, "restore") => {
+                        "sha256, and every table, sequence and large object, match the manifest"
+                    }
+                    (true, _) => "sha256 matches the manifest",
+                    (false, _) => "see below",
                 }
             );
             if let Some(seconds) = record.restore_seconds {

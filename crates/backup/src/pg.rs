@@ -61,10 +61,7 @@ impl DbUrl {
                 "expected postgres://user:password@host:port/dbname".into()
             ));
         }
-        let password = url
-            .password()
-            .map(|p| percent_decode(p))
-            .filter(|p| !p.is_empty());
+        let password = url.password().map(percent_decode).filter(|p| !p.is_empty());
         let _ = url.set_password(None);
         let mut sslmode = String::from("prefer");
         let pairs: Vec<(String, String)> = url
@@ -211,12 +208,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -96,7 +96,7 @@ impl BackupStatus {
             last_run: last(&|r| r.kind == "run"),
             last_successful_run: last(&|r| r.kind == "run" && r.ok),
             last_failed_run: last(&|r| {
-                r.kind.starts_with("run") && !r.ok || r.kind.starts_with("verify") && !r.ok
+                !r.ok && (r.kind.starts_with("run") || r.kind.starts_with("verify"))
             }),
             last_verify: last(&|r| r.kind.starts_with("verify")),
             total_runs: records.iter().filter(|r| r.kind == "run").count(),

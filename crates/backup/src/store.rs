@@ -122,7 +122,7 @@ enum Inner {
         prefix: String,
     },
     Gcs {
-        client: gcloud_storage::client::Client,
+        client: Box<gcloud_storage::client::Client>,
         bucket: String,
         prefix: String,
     },
@@ -195,7 +195,7 @@ impl Store {
                     })?
                 };
                 let inner = Inner::Gcs {
-                    client: gcloud_storage::client::Client::new(config),
+                    client: Box::new(gcloud_storage::client::Client::new(config)),
                     bucket,
                     prefix,
                 };

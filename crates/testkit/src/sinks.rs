@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use crate::TestkitError;
@@ -22,7 +22,7 @@ pub struct Request {
 /// Answers every request with `200 OK` and hands it to the test.
 pub struct WebhookSink {
     port: u16,
-    rx: mpsc::Receiver<Request>,
+    rx: Mutex<mpsc::Receiver<Request>>,
 }
 
 impl WebhookSink {
@@ -44,7 +44,10 @@ impl WebhookSink {
                 });
             }
         });
-        Ok(Self { port, rx })
+        Ok(Self {
+            port,
+            rx: Mutex::new(rx),
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -53,7 +56,7 @@ impl WebhookSink {
 
     /// The next request, or `None` after `timeout`.
     pub fn next(&self, timeout: Duration) -> Option<Request> {
-        self.rx.recv_timeout(timeout).ok()
+        self.rx.lock().ok()?.recv_timeout(timeout).ok()
     }
 }
 
@@ -107,7 +110,7 @@ pub struct Mail {
 /// A plain SMTP server (no TLS, no auth) that accepts every message.
 pub struct SmtpSink {
     port: u16,
-    rx: mpsc::Receiver<Mail>,
+    rx: Mutex<mpsc::Receiver<Mail>>,
 }
 
 impl SmtpSink {
@@ -129,7 +132,10 @@ impl SmtpSink {
                 });
             }
         });
-        Ok(Self { port, rx })
+        Ok(Self {
+            port,
+            rx: Mutex::new(rx),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -137,7 +143,7 @@ impl SmtpSink {
     }
 
     pub fn next(&self, timeout: Duration) -> Option<Mail> {
-        self.rx.recv_timeout(timeout).ok()
+        self.rx.lock().ok()?.recv_timeout(timeout).ok()
     }
 }
 

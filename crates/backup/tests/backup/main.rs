@@ -6,5 +6,7 @@ mod helpers;
 mod kill;
 mod notify;
 mod preflight;
+mod prune;
 mod roundtrip;
+mod schedule;
 mod tamper;

@@ -1,0 +1,275 @@
+//! The check pipeline: discover, read and parse in parallel, run per-file rules in the
+//! same pass, then project rules, then suppressions, rule selection and severities.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use rayon::prelude::*;
+
+use crate::CheckError;
+use crate::diagnostic::{Finding, Severity};
+use crate::discover::{self, Discovered, Kind};
+use crate::parse::{self, ParseError};
+use crate::rules::{self, Cx, Project, ProjectCx, RULES, Rule, Status};
+use crate::source::{Loc, Source};
+use crate::suppress::{self, Suppression};
+
+/// Which rules run and how loud they are.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Codes or prefixes to run (`DF`, `GH001`); empty runs every rule.
+    pub select: Vec<String>,
+    /// Codes or prefixes never to run.
+    pub ignore: Vec<String>,
+    /// Severity per code.
+    pub severity: HashMap<String, Severity>,
+}
+
+fn matches(pattern: &str, rule: &rules::RuleMeta) -> bool {
+    let p = pattern.trim();
+    p.eq_ignore_ascii_case("all")
+        || rule
+            .code
+            .to_ascii_uppercase()
+            .starts_with(&p.to_ascii_uppercase())
+        || rule.name == p
+}
+
+impl Selection {
+    pub fn enabled(&self, rule: &rules::RuleMeta) -> bool {
+        rule.status != Status::Removed
+            && (self.select.is_empty() || self.select.iter().any(|p| matches(p, rule)))
+            && !self.ignore.iter().any(|p| matches(p, rule))
+    }
+
+    /// Applies selection and severity overrides to findings of any origin.
+    pub fn finish(&self, findings: &mut Vec<Finding>) {
+        findings.retain(|f| rules::find(f.rule).is_none_or(|r| self.enabled(r.meta())));
+        for f in findings.iter_mut() {
+            if let Some(s) = self
+                .severity
+                .get(f.rule)
+                .or_else(|| self.severity.get(f.name))
+            {
+                f.severity = *s;
+            }
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup();
+    }
+}
+
+/// The outcome of a check run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub suppressed: usize,
+}
+
+enum Parsed {
+    Terraform(parse::terraform::TfFile),
+    TfVars(parse::terraform::TfFile),
+    Dockerfile(parse::dockerfile::Dockerfile),
+    Compose(parse::yaml::YamlFile),
+    Workflow(parse::yaml::YamlFile),
+    Kubernetes(parse::yaml::YamlFile),
+    Nothing,
+}
+
+struct FileResult {
+    parsed: Parsed,
+    display: String,
+    findings: Vec<Finding>,
+    suppressions: Vec<Suppression>,
+}
+
+/// Reads a file as text (lossily: a stray Latin-1 byte in a comment must not hide a file).
+pub fn read_source(path: &Path, display: &str) -> Result<Source, CheckError> {
+    let bytes = std::fs::read(path).map_err(|e| CheckError::Io(path.to_path_buf(), e))?;
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok(Source::new(path.to_path_buf(), display.to_string(), text))
+}
+
+/// A parse finding (RC001).
+pub fn parse_finding(src: &Source, error: &ParseError) -> Finding {
+    let meta = rules::meta::parse_error::ParseError.meta();
+    let line = error.line.clamp(1, src.line_count());
+    let loc = Loc::line_span(line, error.column.max(1), 1);
+    Finding::new(
+        meta,
+        src,
+        loc,
+        format!("could not parse this file: {}", error.message),
+    )
+}
+
+fn parse_file(src: Source, kind: Kind) -> (Parsed, Option<Finding>) {
+    fn fail<T>(
+        result: parse::ParseResult<T>,
+        wrap: impl FnOnce(T) -> Parsed,
+    ) -> (Parsed, Option<Finding>) {
+        match result {
+            Ok(v) => (wrap(v), None),
+            Err(failed) => {
+                let finding = parse_finding(&failed.0, &failed.1);
+                (Parsed::Nothing, Some(finding))
+            }
+        }
+    }
+    match kind {
+        Kind::Terraform => fail(parse::terraform::parse(src), Parsed::Terraform),
+        Kind::TfVars => fail(parse::terraform::parse(src), Parsed::TfVars),
+        Kind::Dockerfile => fail(parse::dockerfile::parse(src), Parsed::Dockerfile),
+        Kind::Compose => fail(parse::yaml::parse(src), Parsed::Compose),
+        Kind::Workflow => fail(parse::yaml::parse(src), Parsed::Workflow),
+        Kind::Kubernetes => fail(parse::yaml::parse(src), Parsed::Kubernetes),
+        Kind::MaybeKubernetes => match parse::yaml::parse(src) {
+            Ok(file)
+                if file
+                    .docs
+                    .iter()
+                    .any(|d| d.get("apiVersion").is_some() && d.get("kind").is_some()) =>
+            {
+                (Parsed::Kubernetes(file), None)
+            }
+            _ => (Parsed::Nothing, None),
+        },
+    }
+}
+
+fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+    for rule in rules {
+        let meta = rule.meta();
+        match parsed {
+            Parsed::Terraform(f) => rule.terraform(
+                f,
+                &mut Cx {
+                    meta,
+                    src: &f.src,
+                    out,
+                },
+            ),
+            Parsed::Dockerfile(f) => rule.dockerfile(
+                f,
+                &mut Cx {
+                    meta,
+                    src: &f.src,
+                    out,
+                },
+            ),
+            Parsed::Compose(f) => rule.compose(
+                f,
+                &mut Cx {
+                    meta,
+                    src: &f.src,
+                    out,
+                },
+            ),
+            Parsed::Workflow(f) => rule.workflow(
+                f,
+                &mut Cx {
+                    meta,
+                    src: &f.src,
+                    out,
+                },
+            ),
+            Parsed::TfVars(_) | Parsed::Kubernetes(_) | Parsed::Nothing => {}
+        }
+    }
+}
+
+/// Checks files and folders. `base` makes displayed paths relative to it.
+pub fn check(
+    paths: &[PathBuf],
+    base: Option<&Path>,
+    exclude: &GlobSet,
+    selection: &Selection,
+) -> Result<Report, CheckError> {
+    let files = discover::discover(paths, base, exclude)?;
+    check_files(files, selection)
+}
+
+pub fn check_files(files: Vec<Discovered>, selection: &Selection) -> Result<Report, CheckError> {
+    let sources = files
+        .par_iter()
+        .map(|f| read_source(&f.path, &f.display).map(|src| (src, f.kind)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(check_sources(sources, selection))
+}
+
+/// Checks sources already in memory (also the entry point of the fuzz tests).
+pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Report {
+    let enabled: Vec<&'static dyn Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| selection.enabled(r.meta()))
+        .collect();
+    let files = sources.len();
+    let results: Vec<FileResult> = sources
+        .into_par_iter()
+        .map(|(src, kind)| {
+            let mut findings = Vec::new();
+            let suppressions = suppress::scan(&src, &mut findings);
+            let display = src.display.clone();
+            let (parsed, error) = parse_file(src, kind);
+            findings.extend(error);
+            run_file_rules(&parsed, &enabled, &mut findings);
+            FileResult {
+                parsed,
+                display,
+                findings,
+                suppressions,
+            }
+        })
+        .collect();
+    let mut report = Report {
+        files,
+        ..Report::default()
+    };
+    let mut project = Project::default();
+    let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
+    for result in results {
+        report.findings.extend(result.findings);
+        if !result.suppressions.is_empty() {
+            suppressions.insert(result.display, result.suppressions);
+        }
+        match result.parsed {
+            Parsed::Terraform(f) => project.terraform.push(f),
+            Parsed::TfVars(f) => project.tfvars.push(f),
+            Parsed::Dockerfile(f) => project.dockerfiles.push(f),
+            Parsed::Compose(f) => project.compose.push(f),
+            Parsed::Workflow(f) => project.workflows.push(f),
+            Parsed::Kubernetes(f) => project.kubernetes.push(f),
+            Parsed::Nothing => {}
+        }
+    }
+    let project_findings: Vec<Vec<Finding>> = enabled
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule.project(
+                &project,
+                &mut ProjectCx {
+                    meta: rule.meta(),
+                    out: &mut out,
+                },
+            );
+            out
+        })
+        .collect();
+    report
+        .findings
+        .extend(project_findings.into_iter().flatten());
+    let before = report.findings.len();
+    report.findings.retain(|f| {
+        !suppressions
+            .get(&f.file)
+            .is_some_and(|list| list.iter().any(|s| s.matches(f)))
+    });
+    report.suppressed = before - report.findings.len();
+    selection.finish(&mut report.findings);
+    report
+}

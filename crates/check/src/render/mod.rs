@@ -1,0 +1,79 @@
+//! One renderer per output format, all reading the same [`Finding`]s.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostic::{Finding, Severity};
+
+/// `--format`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// rustc-style diagnostics with a code frame (the default).
+    #[default]
+    Human,
+    /// One JSON document with a `findings` array.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+/// Counts shown in summaries.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+    pub suppressed: usize,
+    pub baselined: usize,
+}
+
+impl Summary {
+    pub fn new(findings: &[Finding], files: usize, suppressed: usize, baselined: usize) -> Self {
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            files,
+            findings: findings.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            info: count(Severity::Info),
+            suppressed,
+            baselined,
+        }
+    }
+}
+
+/// The page of a rule in the repository's docs.
+pub fn rule_url(code: &str) -> String {
+    format!("https://github.com/ripcord-dev/ripcord/blob/main/docs/rules/{code}.md")
+}
+
+/// Renders findings in a format. `color` only affects `Human`.
+pub fn render(format: Format, findings: &[Finding], summary: &Summary, color: bool) -> String {
+    match format {
+        Format::Human => {
+            let mut out = human::render(findings, color);
+            out.push_str(&human::summary(summary));
+            out
+        }
+        Format::Json => json::render(findings, summary),
+        Format::Sarif => sarif::render(findings),
+        Format::Github => github::render(findings),
+    }
+}

@@ -1,0 +1,164 @@
+use super::{commands, strip_prefixes};
+use crate::parse::dockerfile::Dockerfile;
+use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags dependency installs that do not enforce a lockfile:
+    /// - `uv sync` without `--locked` or `--frozen`;
+    /// - `pip install` / `uv pip install` without `--require-hashes` (installing only
+    ///   pip, uv, pdm, poetry, setuptools or wheel, or the project itself with `--no-deps`,
+    ///   is exempt);
+    /// - `npm install` / `npm i` of the project's dependencies instead of `npm ci`;
+    /// - `yarn install` without `--frozen-lockfile` / `--immutable`, `pnpm install` and
+    ///   `bun install` without `--frozen-lockfile`, `pdm install` without `--frozen-lockfile`;
+    /// - `cargo build` / `cargo install` without `--locked` (or `--frozen`).
+    ///
+    /// ## Why is this bad?
+    /// Without the lockfile enforced, the resolver may pick newer versions than the ones
+    /// tested, so two builds of the same commit can differ, and a malicious release of any
+    /// transitive dependency is installed the moment it is published.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN uv sync --no-dev
+    /// RUN npm install
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN uv sync --locked --no-dev
+    /// RUN npm ci
+    /// ```
+    ///
+    /// ## References
+    /// - uv: locking and syncing: <https://docs.astral.sh/uv/concepts/projects/sync/>
+    /// - pip secure installs (hash-checking mode): <https://pip.pypa.io/en/stable/topics/secure-installs/>
+    /// - `npm ci`: <https://docs.npmjs.com/cli/commands/npm-ci>
+    /// - `cargo build --locked`: <https://doc.rust-lang.org/cargo/commands/cargo-build.html#manifest-options>
+    pub struct InstallIgnoresLockfile {
+        code: "DF009",
+        name: "install-ignores-lockfile",
+        family: Dockerfile,
+        severity: Error,
+        summary: "dependency install that ignores the lockfile",
+        fix: "enforce the lockfile: `uv sync --locked`, `pip install --require-hashes -r …`, `npm ci`, `--frozen-lockfile`, `cargo build --locked`",
+    }
+}
+
+const BOOTSTRAP: &[&str] = &["pip", "uv", "pdm", "poetry", "setuptools", "wheel", "pipx"];
+
+fn has(words: &[&str], flags: &[&str]) -> bool {
+    words.iter().any(|w| {
+        flags
+            .iter()
+            .any(|f| w == f || w.starts_with(&format!("{f}=")))
+    })
+}
+
+/// What is wrong with one simple command, if anything.
+pub fn problem(words: &[&str]) -> Option<(&'static str, &'static str)> {
+    let words = strip_prefixes(words);
+    let positional: Vec<&str> = words
+        .iter()
+        .skip(2)
+        .filter(|w| !w.starts_with('-'))
+        .copied()
+        .collect();
+    match words {
+        ["uv", "sync", ..] if !has(words, &["--locked", "--frozen"]) => {
+            Some(("uv sync", "`uv sync` without `--locked` or `--frozen`"))
+        }
+        ["pip" | "pip3", "install", ..]
+        | ["uv", "pip", "install", ..]
+        | ["python" | "python3", "-m", "pip", "install", ..] => {
+            let packages: Vec<&str> = words
+                .iter()
+                .skip_while(|w| !w.eq_ignore_ascii_case("install"))
+                .skip(1)
+                .filter(|w| !w.starts_with('-'))
+                .map(|w| w.split(['=', '<', '>', '[']).next().unwrap_or(w))
+                .collect();
+            let bootstrap = !packages.is_empty()
+                && packages
+                    .iter()
+                    .all(|p| BOOTSTRAP.contains(&p.to_ascii_lowercase().as_str()));
+            if has(words, &["--require-hashes"]) || bootstrap || has(words, &["--no-deps"]) {
+                None
+            } else {
+                Some(("install", "`pip install` without `--require-hashes`"))
+            }
+        }
+        ["npm", "install" | "i" | "add", ..]
+            if !has(words, &["-g", "--global"]) && positional.is_empty() =>
+        {
+            Some(("npm", "`npm install` instead of `npm ci`"))
+        }
+        ["yarn"] => Some(("yarn", "`yarn` without `--frozen-lockfile` / `--immutable`")),
+        ["yarn", "install", ..] if !has(words, &["--frozen-lockfile", "--immutable"]) => Some((
+            "yarn",
+            "`yarn install` without `--frozen-lockfile` / `--immutable`",
+        )),
+        ["pnpm", "install" | "i", ..] if !has(words, &["--frozen-lockfile"]) => {
+            Some(("pnpm", "`pnpm install` without `--frozen-lockfile`"))
+        }
+        ["bun", "install" | "i", ..]
+            if !has(words, &["--frozen-lockfile"]) && positional.is_empty() =>
+        {
+            Some(("bun", "`bun install` without `--frozen-lockfile`"))
+        }
+        ["pdm", "install", ..] if !has(words, &["--frozen-lockfile", "--check"]) => {
+            Some(("pdm", "`pdm install` without `--frozen-lockfile`"))
+        }
+        ["cargo", "build" | "install" | "auditable", ..]
+            if !has(words, &["--locked", "--frozen"]) =>
+        {
+            Some(("cargo", "`cargo build` without `--locked`"))
+        }
+        _ => None,
+    }
+}
+
+impl Rule for InstallIgnoresLockfile {
+    rule_meta!();
+
+    fn dockerfile(&self, df: &Dockerfile, cx: &mut Cx<'_>) {
+        for instr in df.instrs.iter().filter(|i| i.keyword == "RUN") {
+            for words in commands(&instr.args) {
+                if let Some((needle, message)) = problem(&words) {
+                    let loc = df.loc(instr, needle);
+                    cx.report(
+                        loc,
+                        format!(
+                            "{message}: the build may install versions the lockfile does not name"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::problem;
+
+    #[test]
+    fn installs() {
+        let p = |s: &str| problem(&s.split_whitespace().collect::<Vec<_>>()).is_some();
+        assert!(p("uv sync --no-dev"));
+        assert!(!p("uv sync --locked --no-dev"));
+        assert!(!p("uv sync --frozen"));
+        assert!(p("pip install -r requirements.txt"));
+        assert!(!p("pip install --require-hashes -r requirements.txt"));
+        assert!(!p("pip install --no-cache-dir uv==0.5.1"));
+        assert!(p("npm install"));
+        assert!(!p("npm install -g pnpm"));
+        assert!(!p("npm ci"));
+        assert!(p("bun install"));
+        assert!(!p("bun install --frozen-lockfile"));
+        assert!(p("cargo build --release"));
+        assert!(!p("cargo build --release --locked"));
+        assert!(p("sudo yarn install"));
+    }
+}

@@ -1,0 +1,114 @@
+use super::{normalize_image, resolved_base};
+use crate::parse::dockerfile::Dockerfile;
+use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final stage runs as root: its last `USER` is `root` or `0`,
+    /// or it sets no `USER` and its base does not default to a non-root user. Bases known to
+    /// default to non-root: distroless `:nonroot` tags, Chainguard images and unprivileged
+    /// nginx.
+    ///
+    /// ## Why is this bad?
+    /// A process running as root in a container is root on every volume it mounts and one
+    /// kernel or runtime bug away from root on the host. Cloud Run and Kubernetes
+    /// (`runAsNonRoot`) both let you drop it; the image should not need it.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM gcr.io/distroless/static-debian12
+    /// COPY app /app
+    /// ENTRYPOINT ["/app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM gcr.io/distroless/static-debian12:nonroot
+    /// COPY app /app
+    /// USER nonroot
+    /// ENTRYPOINT ["/app"]
+    /// ```
+    ///
+    /// ## References
+    /// - Dockerfile `USER`: <https://docs.docker.com/reference/dockerfile/#user>
+    /// - CIS Docker Benchmark 4.1, "Ensure that a user for the container has been created"
+    /// - hadolint DL3002: <https://github.com/hadolint/hadolint/wiki/DL3002>
+    pub struct RunsAsRoot {
+        code: "DF002",
+        name: "runs-as-root",
+        family: Dockerfile,
+        severity: Error,
+        summary: "final image runs as root",
+        fix: "add `USER nonroot` (or a numeric UID such as `USER 65532`) to the final stage",
+    }
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or("").trim();
+    name == "root" || name == "0"
+}
+
+fn base_is_nonroot(image: &str) -> bool {
+    let image = normalize_image(image);
+    let tag = image
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .rsplit_once(':')
+        .map_or("", |(_, t)| t);
+    (image.starts_with("gcr.io/distroless/") && tag.contains("nonroot"))
+        || image.starts_with("cgr.dev/chainguard/")
+        || image.contains("nginx-unprivileged")
+}
+
+impl Rule for RunsAsRoot {
+    rule_meta!();
+
+    fn dockerfile(&self, df: &Dockerfile, cx: &mut Cx<'_>) {
+        let Some(stage) = df.final_stage() else {
+            return;
+        };
+        // The final stage and every stage it builds on, nearest first.
+        let mut chain = vec![stage];
+        let mut current = stage;
+        while let Some(parent) = df
+            .stages
+            .iter()
+            .take_while(|s| s.from < current.from)
+            .find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&current.image))
+            })
+        {
+            chain.push(parent);
+            current = parent;
+        }
+        for s in &chain {
+            if let Some(user) = df
+                .stage_instrs(s)
+                .iter()
+                .rev()
+                .find(|i| i.keyword == "USER")
+            {
+                if is_root(&user.args) {
+                    let loc = df.loc(user, &user.args);
+                    cx.report(
+                        loc,
+                        format!("the final image runs as `{}`", user.args.trim()),
+                    );
+                }
+                return;
+            }
+        }
+        let base = resolved_base(df, stage);
+        if !base_is_nonroot(&base) {
+            let from = &df.instrs[stage.from];
+            let loc = df.loc(from, &stage.image);
+            cx.report(
+                loc,
+                format!("the final stage sets no USER and `{base}` runs as root by default"),
+            );
+        }
+    }
+}

@@ -1,0 +1,82 @@
+use super::{CLOUD_RUN_V1, cloud_run_services, containers, v1_template_annotation};
+use crate::parse::terraform::TfFile;
+use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Cloud Run services with CPU always allocated: `cpu_idle = false` on a v2
+    /// container, or the `run.googleapis.com/cpu-throttling = "false"` annotation on a v1
+    /// revision template.
+    ///
+    /// ## Why is this bad?
+    /// With CPU always allocated, Cloud Run switches to instance-based billing: the whole
+    /// lifetime of every instance is billed, not just the time spent serving requests, and
+    /// the request-based free allowance (180,000 vCPU-seconds, 360,000 GiB-seconds and
+    /// 2 million requests a month) no longer covers it. A stream or background loop held
+    /// open keeps the instance billed; agents should poll or long-poll instead.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// containers {
+    ///   resources {
+    ///     cpu_idle = false
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// containers {
+    ///   resources {
+    ///     cpu_idle = true
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - Cloud Run pricing, billing settings and free tier: <https://cloud.google.com/run/pricing> (as published, checked 2026-11)
+    /// - CPU allocation: <https://cloud.google.com/run/docs/configuring/billing-settings>
+    pub struct CloudRunCpuAlwaysAllocated {
+        code: "FT003",
+        name: "cloud-run-cpu-always-allocated",
+        family: FreeTier,
+        severity: Error,
+        summary: "Cloud Run CPU always allocated (instance-based billing)",
+        fix: "use request-based billing: `cpu_idle = true` (v2) or drop the `run.googleapis.com/cpu-throttling = \"false\"` annotation (v1)",
+    }
+}
+
+impl Rule for CloudRunCpuAlwaysAllocated {
+    rule_meta!();
+
+    fn terraform(&self, file: &TfFile, cx: &mut Cx<'_>) {
+        for service in cloud_run_services(file) {
+            let name = service.label(1);
+            if service.label(0) == CLOUD_RUN_V1 {
+                if let Some((value, span)) =
+                    v1_template_annotation(service, "run.googleapis.com/cpu-throttling")
+                    && value.as_bool() == Some(false)
+                {
+                    cx.report_span(
+                        span.clone(),
+                        format!("Cloud Run service `{name}` disables CPU throttling"),
+                    );
+                }
+                continue;
+            }
+            for container in containers(service) {
+                let Some(resources) = container.body.block("resources") else {
+                    continue;
+                };
+                if let Some(attr) = resources.body.attr("cpu_idle")
+                    && attr.value.as_bool() == Some(false)
+                {
+                    cx.report_span(
+                        attr.span.clone(),
+                        format!("Cloud Run service `{name}` keeps CPU allocated when idle"),
+                    );
+                }
+            }
+        }
+    }
+}

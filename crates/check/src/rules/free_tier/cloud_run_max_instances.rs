@@ -1,0 +1,102 @@
+use super::{CLOUD_RUN_V1, cloud_run_services, v1_template_annotation};
+use crate::parse::terraform::{TfFile, TfVal};
+use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Cloud Run services (`google_cloud_run_service`, `google_cloud_run_v2_service`)
+    /// whose maximum instance count is above 1, is not set, or is not a hard-coded literal.
+    ///
+    /// ## Why is this bad?
+    /// Cloud Run scales to 100 instances by default. One traffic spike, crawler or retry
+    /// loop multiplies the vCPU-seconds and GiB-seconds billed, and the always-free
+    /// allowance (180,000 vCPU-seconds, 360,000 GiB-seconds and 2 million requests a
+    /// month, request-based billing) is gone in hours. A cap that comes from a variable can
+    /// be lifted by any `.tfvars` file, so the checklist asks for a literal `1`.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "google_cloud_run_v2_service" "api" {
+    ///   template {
+    ///     scaling {
+    ///       max_instance_count = 10
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// resource "google_cloud_run_v2_service" "api" {
+    ///   template {
+    ///     scaling {
+    ///       max_instance_count = 1
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// For `google_cloud_run_service` (v1), set the revision template annotation
+    /// `"autoscaling.knative.dev/maxScale" = "1"`.
+    ///
+    /// ## References
+    /// - Cloud Run pricing, free tier: <https://cloud.google.com/run/pricing> (as published, checked 2026-11)
+    /// - Google Cloud free features: <https://cloud.google.com/free/docs/free-cloud-features#cloud-run> (as published, checked 2026-11)
+    /// - Maximum instances: <https://cloud.google.com/run/docs/configuring/max-instances>
+    pub struct CloudRunMaxInstancesAboveOne {
+        code: "FT001",
+        name: "cloud-run-max-instances-above-one",
+        family: FreeTier,
+        severity: Error,
+        summary: "Cloud Run service can scale above one instance",
+        fix: "hard-code the maximum to 1: `max_instance_count = 1` (v2) or the `autoscaling.knative.dev/maxScale = \"1\"` template annotation (v1)",
+    }
+}
+
+impl Rule for CloudRunMaxInstancesAboveOne {
+    rule_meta!();
+
+    fn terraform(&self, file: &TfFile, cx: &mut Cx<'_>) {
+        for service in cloud_run_services(file) {
+            let name = service.label(1);
+            let found = if service.label(0) == CLOUD_RUN_V1 {
+                v1_template_annotation(service, "autoscaling.knative.dev/maxScale")
+                    .map(|(v, s)| (v, s.clone()))
+            } else {
+                let template = service.body.path(&["template", "scaling"]);
+                let service_level = service.body.block("scaling");
+                [template, service_level]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|b| b.body.attr("max_instance_count"))
+                    .map(|a| (&a.value, a.span.clone()))
+            };
+            match found {
+                None => {
+                    cx.report_span(
+                        service.ident_span.start..service.span.end,
+                        format!("Cloud Run service `{name}` sets no maximum instance count (the default is 100)"),
+                    );
+                }
+                Some((value, span)) => match value.as_num() {
+                    Some(n) if n <= 1.0 => {}
+                    Some(n) => {
+                        cx.report_span(
+                            span,
+                            format!("Cloud Run service `{name}` can scale to {n} instances"),
+                        );
+                    }
+                    None => {
+                        let shown = match value {
+                            TfVal::Expr(e) => e.clone(),
+                            other => other.canonical(),
+                        };
+                        cx.report_span(
+                            span,
+                            format!("Cloud Run service `{name}` takes its maximum instance count from `{shown}`, not a literal 1"),
+                        );
+                    }
+                },
+            }
+        }
+    }
+}

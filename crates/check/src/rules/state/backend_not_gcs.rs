@@ -1,0 +1,107 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::parse::terraform::TfFile;
+use crate::rules::{Project, ProjectCx, Rule, declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `terraform { backend "…" }` other than `gcs` (and `cloud {}` blocks), and a
+    /// root module (a folder with a `provider` block) that declares no backend at all, so
+    /// its state lives in a local `terraform.tfstate`.
+    ///
+    /// ## Why is this bad?
+    /// Local state is lost with the laptop it lives on, cannot be shared, and has no
+    /// locking; other backends add an account or a bill to a GCP-only stack. A GCS bucket
+    /// keeps the state inside the free tier (5 GB-months of Standard storage), locks it,
+    /// and, with object versioning, keeps every previous version.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// terraform {
+    ///   backend "local" {}
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// terraform {
+    ///   backend "gcs" {
+    ///     bucket = "acme-tfstate"
+    ///     prefix = "prod"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - Terraform `gcs` backend: <https://developer.hashicorp.com/terraform/language/backend/gcs>
+    /// - Store Terraform state in a Cloud Storage bucket: <https://cloud.google.com/docs/terraform/resource-management/store-state>
+    pub struct BackendNotGcs {
+        code: "ST001",
+        name: "backend-not-gcs",
+        family: State,
+        severity: Error,
+        summary: "Terraform state not in a GCS backend",
+        fix: "declare `terraform { backend \"gcs\" { bucket = \"…\", prefix = \"…\" } }`",
+    }
+}
+
+/// Per folder: has a backend, and its first `provider` block (file and span).
+type RootState<'a> = (bool, Option<(&'a TfFile, std::ops::Range<usize>)>);
+
+impl Rule for BackendNotGcs {
+    rule_meta!();
+
+    fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
+        // folder → (has a backend, first provider block)
+        let mut roots: BTreeMap<&Path, RootState<'_>> = BTreeMap::new();
+        for file in project
+            .terraform
+            .iter()
+            .filter(|f| f.src.display.ends_with(".tf"))
+        {
+            let dir = file.src.path.parent().unwrap_or(Path::new(""));
+            let entry = roots.entry(dir).or_default();
+            for terraform in file.body.blocks("terraform") {
+                for backend in terraform.body.blocks("backend") {
+                    entry.0 = true;
+                    if backend.label(0) != "gcs" {
+                        let loc = file.src.loc(backend.ident_span.start..backend.span.end);
+                        cx.report(
+                            &file.src,
+                            loc,
+                            format!(
+                                "state is kept in a `{}` backend, not `gcs`",
+                                backend.label(0)
+                            ),
+                        );
+                    }
+                }
+                for cloud in terraform.body.blocks("cloud") {
+                    entry.0 = true;
+                    let loc = file.src.loc(cloud.ident_span.start..cloud.span.end);
+                    cx.report(
+                        &file.src,
+                        loc,
+                        "state is kept in HCP Terraform (`cloud {}`), not a `gcs` backend",
+                    );
+                }
+            }
+            if entry.1.is_none()
+                && let Some(provider) = file.body.blocks("provider").next()
+            {
+                entry.1 = Some((file, provider.ident_span.start..provider.span.end));
+            }
+        }
+        for (has_backend, provider) in roots.into_values() {
+            if let (false, Some((file, span))) = (has_backend, provider) {
+                let loc = file.src.loc(span);
+                cx.report(
+                    &file.src,
+                    loc,
+                    "this root module declares no backend, so its state is a local file",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Precision: a hardened repository is silent, and SHA-pinned actions are never flagged.
+
+use crate::helpers::{check_dir, fixtures, human};
+
+#[test]
+fn hardened_repository_has_no_findings() {
+    let report = check_dir(&fixtures().join("clean-repo"), &[]);
+    assert!(
+        report.files >= 8,
+        "expected the whole fixture repo to be discovered, got {}",
+        report.files
+    );
+    assert!(report.findings.is_empty(), "{}", human(&report.findings));
+}
+
+#[test]
+fn sha_pinned_workflow_gets_no_pinning_finding() {
+    let report = check_dir(&fixtures().join("pinned-workflow"), &[]);
+    let pinning: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "GH001")
+        .cloned()
+        .collect();
+    assert!(pinning.is_empty(), "{}", human(&pinning));
+}
+
+#[test]
+fn discovery_respects_gitignore_and_finds_every_kind() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let write = |p: &str, t: &str| {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, t).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(".gitignore", "generated/\n");
+    write("generated/Dockerfile", "FROM node:22\n");
+    write("infra/main.tf", "");
+    write("infra/prod.tfvars", "");
+    write("web/Dockerfile", "");
+    write("api.Dockerfile", "");
+    write("compose.yaml", "");
+    write("docker-compose.override.yml", "");
+    write(".github/workflows/ci.yaml", "");
+    write("k8s/overlays/prod/kustomization.yaml", "");
+    write("charts/api/values-prod.yaml", "");
+    write("notes/mkdocs.yml", "site_name: x\n");
+    let files = ripcord_check::discover::discover(
+        &[root.to_path_buf()],
+        Some(root),
+        &globset::GlobSet::empty(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let shown: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            ".github/workflows/ci.yaml",
+            "api.Dockerfile",
+            "charts/api/values-prod.yaml",
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "infra/main.tf",
+            "infra/prod.tfvars",
+            "k8s/overlays/prod/kustomization.yaml",
+            "web/Dockerfile",
+        ]
+    );
+}

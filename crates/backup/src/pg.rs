@@ -409,8 +409,8 @@ pub struct TableSum {
     /// `table` or `materialized-view`.
     pub kind: String,
     pub rows: i64,
-    /// Sum of the first 64 bits of md5(row text) over all rows, as a decimal: independent of
-    /// row order, so a restore's physical order does not matter.
+    /// Sum of a 64-bit hash of every row's text (`hashtextextended`), as a decimal:
+    /// independent of row order, so a restore's physical order does not matter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
 }
@@ -445,8 +445,10 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-const ROW_HASH: &str =
-    "coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::int8::numeric), 0)::text";
+/// Order-independent content checksum: the sum of a 64-bit hash of every row's text.
+/// `hashtextextended` is the function hash partitioning relies on, so it is stable across
+/// servers and upgrades (PostgreSQL 11+), and much cheaper than md5.
+const ROW_HASH: &str = "coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text";
 
 /// Counts and checksums every user table, materialized view, sequence and large object, in
 /// the client's current transaction (the exported snapshot, during a backup).

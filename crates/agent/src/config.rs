@@ -30,6 +30,11 @@ pub struct ClientConfig {
     /// How long one long-poll request waits for a change.
     #[serde(with = "humantime_serde")]
     pub poll_timeout: Duration,
+    /// Pause between long-polls. Zero keeps a request open almost all the time (fastest);
+    /// a pause longer than `poll_timeout` lets a request-billed server scale to zero
+    /// between polls, at the price of up to this much extra halt latency.
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
     /// Longest wait between reconnection attempts (the backoff doubles up to this).
     #[serde(with = "humantime_serde")]
     pub backoff_max: Duration,
@@ -46,6 +51,7 @@ impl Default for ClientConfig {
             on_unreachable: UnreachablePolicy::Open,
             transport: Transport::Stream,
             poll_timeout: Duration::from_secs(25),
+            poll_interval: Duration::ZERO,
             backoff_max: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(3),
         }

@@ -10,6 +10,7 @@ use ripcord_core::{Board, Event};
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
+use crate::config::ClientConfig;
 
 /// What the remote follower tells the decider.
 #[derive(Debug)]
@@ -126,13 +127,15 @@ pub(crate) async fn follow_polls(
     api: ApiClient,
     mut board: Option<Board>,
     updates: mpsc::Sender<RemoteUpdate>,
-    poll_timeout: Duration,
-    backoff_max: Duration,
+    config: ClientConfig,
 ) {
     let mut attempt = 0;
     loop {
         let answer = match board.as_ref() {
-            Some(current) => api.wait_for_change(current.revision, poll_timeout).await,
+            Some(current) => {
+                api.wait_for_change(current.revision, config.poll_timeout)
+                    .await
+            }
             None => api.switches().await,
         };
         let update = match answer {
@@ -155,8 +158,10 @@ pub(crate) async fn follow_polls(
             return;
         }
         if failed {
-            tokio::time::sleep(backoff(attempt, backoff_max)).await;
+            tokio::time::sleep(backoff(attempt, config.backoff_max)).await;
             attempt = attempt.saturating_add(1);
+        } else if !config.poll_interval.is_zero() {
+            tokio::time::sleep(config.poll_interval).await;
         }
     }
 }

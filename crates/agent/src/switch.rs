@@ -146,8 +146,7 @@ impl Switch {
                     api.clone(),
                     cached.clone(),
                     updates_sender,
-                    config.poll_timeout,
-                    config.backoff_max,
+                    config.clone(),
                 )),
             });
             tasks.push(tokio::spawn(send_reports(

@@ -103,7 +103,7 @@ pub struct ChangeArgs {
 pub struct StatusArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Exit with 1 when any switch or local marker is halted
+    /// Exit with 1 when any switch or local marker is halted, or the last backup failed
     #[arg(long)]
     pub exit_code: bool,
 }

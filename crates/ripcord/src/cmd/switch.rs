@@ -91,6 +91,15 @@ fn change_locally(
 struct Status {
     server: ServerStatus,
     local: LocalStatus,
+    backup: BackupSummary,
+}
+
+#[derive(Debug, Serialize)]
+struct BackupSummary {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<ripcord_backup::BackupStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -130,6 +139,16 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             dir: config.client.local_dir.clone(),
             markers: local::read(&config.client.local_dir),
         },
+        backup: match ripcord_backup::status(&config.backup).await {
+            Ok(status) => BackupSummary {
+                status: Some(status),
+                error: None,
+            },
+            Err(error) => BackupSummary {
+                status: None,
+                error: Some(error.to_string()),
+            },
+        },
     };
     match args.format {
         OutputFormat::Json => println!(
@@ -144,9 +163,14 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             .board
             .as_ref()
             .is_some_and(|board| board.switches.values().any(|s| s.halted));
+    let backups_failing = status
+        .backup
+        .status
+        .as_ref()
+        .is_some_and(ripcord_backup::BackupStatus::failing);
     Ok(if !status.server.reachable {
         exit::USAGE_OR_IO
-    } else if args.exit_code && halted {
+    } else if args.exit_code && (halted || backups_failing) {
         exit::FAILURE
     } else {
         exit::SUCCESS
@@ -164,6 +188,15 @@ fn ago(at: Timestamp) -> String {
 }
 
 fn print_status(status: &Status) {
+    print_switches(status);
+    match (&status.backup.status, &status.backup.error) {
+        (Some(backup), _) => print!("{backup}"),
+        (None, Some(error)) => println!("backups: cannot read the run log: {error}"),
+        (None, None) => {}
+    }
+}
+
+fn print_switches(status: &Status) {
     let server = &status.server;
     match (&server.board, &server.error) {
         (Some(board), _) => {

@@ -1,0 +1,195 @@
+//! The client library against a real server: the switch, the 503 layer, reconnection.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::get;
+use http::{Request, StatusCode};
+use ripcord_agent::{ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, Transport};
+use ripcord_core::{Source, UnreachablePolicy};
+use ripcord_server::{Application, ServerConfig};
+use tokio::sync::oneshot;
+use tower::ServiceExt;
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+struct Server {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), ripcord_server::ServerError>>,
+}
+
+async fn start_server(data_dir: &Path, listen: SocketAddr) -> Server {
+    let config = ServerConfig {
+        listen,
+        data_dir: data_dir.to_owned(),
+        ..ServerConfig::default()
+    };
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    Server { addr, stop, task }
+}
+
+impl Server {
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn change(&self, scope: &str, action: &str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/v1/switches/{scope}/{action}", self.url()))
+            .json(&serde_json::json!({ "reason": "test" }))
+            .send()
+            .await
+            .expect("sent");
+        assert!(response.status().is_success());
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.expect("task").expect("clean shutdown");
+    }
+}
+
+fn client(dir: &Path, transport: Transport) -> ClientConfig {
+    ClientConfig {
+        local_dir: dir.join("local"),
+        cache_dir: dir.join("cache"),
+        transport,
+        backoff_max: Duration::from_millis(100),
+        ..ClientConfig::default()
+    }
+}
+
+fn start_switch(server: Option<String>, scope: &str, config: ClientConfig) -> Switch {
+    Switch::start(SwitchOptions {
+        server,
+        scope: scope.parse().expect("scope"),
+        identity: Identity::for_process("test"),
+        config,
+    })
+    .expect("switch starts")
+}
+
+async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(DEADLINE, future)
+        .await
+        .unwrap_or_else(|_| panic!("timed out: {what}"))
+}
+
+async fn get_status(app: &Router) -> (StatusCode, Option<String>) {
+    let response = app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().expect("ascii").to_owned());
+    (response.status(), retry)
+}
+
+#[tokio::test]
+async fn the_switch_and_the_503_layer_follow_halts_and_resumes() {
+    for transport in [Transport::Stream, Transport::Poll] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start_server(&dir.path().join("data"), ([127, 0, 0, 1], 0).into()).await;
+        let switch = start_switch(Some(server.url()), "api", client(dir.path(), transport));
+        let app = Router::new()
+            .route("/", get(|| async { "hello" }))
+            .layer(HaltLayer::new(switch.clone(), Duration::from_secs(30)));
+        let state = switch.settled(DEADLINE).await;
+        assert!(state.settled && state.reachable, "{transport:?}: {state:?}");
+        assert!(!switch.is_halted());
+        assert_eq!(get_status(&app).await, (StatusCode::OK, None));
+
+        server.change("global", "halt").await;
+        let cause = within("the halt", switch.halted()).await;
+        assert_eq!(
+            (cause.source, cause.scope.as_str()),
+            (Source::Server, "global")
+        );
+        assert!(switch.is_halted());
+        assert_eq!(
+            get_status(&app).await,
+            (StatusCode::SERVICE_UNAVAILABLE, Some("30".into()))
+        );
+
+        server.change("global", "resume").await;
+        within("the resume", switch.resumed()).await;
+        assert!(!switch.is_halted());
+        assert_eq!(switch.state().revision, 2);
+        assert_eq!(get_status(&app).await, (StatusCode::OK, None));
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revision() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let server = start_server(&data, ([127, 0, 0, 1], 0).into()).await;
+    let addr = server.addr;
+    let switch = start_switch(
+        Some(server.url()),
+        "worker",
+        client(dir.path(), Transport::Stream),
+    );
+    switch.settled(DEADLINE).await;
+    server.change("worker", "halt").await;
+    within("the halt", switch.halted()).await;
+    server.stop().await;
+
+    let mut state = switch.subscribe();
+    within("noticing the outage", state.wait_for(|s| !s.reachable))
+        .await
+        .expect("open");
+    assert!(switch.is_halted(), "fail-open keeps the last known state");
+
+    // The same state and port: the client reconnects with Last-Event-ID = 1.
+    let restarted = start_server(&data, addr).await;
+    restarted.change("worker", "resume").await;
+    within("the resume after the restart", switch.resumed()).await;
+    assert_eq!(switch.state().revision, 2);
+    restarted.stop().await;
+}
+
+#[tokio::test]
+async fn fail_closed_halts_while_unreachable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = ClientConfig {
+        on_unreachable: UnreachablePolicy::Closed,
+        ..client(dir.path(), Transport::Stream)
+    };
+    let switch = start_switch(Some("http://127.0.0.1:9".into()), "cron", config);
+    let cause = within("the fail-closed halt", switch.halted()).await;
+    assert_eq!(cause.source, Source::Unreachable);
+}
+
+#[tokio::test]
+async fn a_local_marker_halts_a_client_without_a_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = client(dir.path(), Transport::Stream);
+    let switch = start_switch(None, "worker", config.clone());
+    assert!(!switch.settled(DEADLINE).await.is_halted());
+    ripcord_agent::local::halt(
+        &config.local_dir,
+        &"worker".parse().expect("scope"),
+        "disk",
+        "ops",
+    )
+    .expect("halt");
+    let cause = within("the local halt", switch.halted()).await;
+    assert_eq!(cause.source, Source::Local);
+    ripcord_agent::local::resume(&config.local_dir, &"worker".parse().expect("scope"))
+        .expect("resume");
+    within("the local resume", switch.resumed()).await;
+}

@@ -1,0 +1,589 @@
+//! Propagation benchmark: how long from the start of a halt request until the LAST of N
+//! stream subscribers has it, for ripcord and for a bare axum SSE broadcast (the floor of
+//! this machine), in one run.
+//!
+//! `cargo bench -p ripcord --bench propagation -- [--subscribers 10,100,1000,10000]
+//! [--changes 100] [--json FILE] [--svg FILE]`
+//!
+//! Each server runs in a process of its own (fresh for every N, so its peak RSS is that
+//! N's); the subscribers and the timer share this process, on the same two cores, as the
+//! issue describes. Both servers get the same client: raw HTTP/1.1 connections that look
+//! for `id: <revision>` in the stream.
+
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, Semaphore};
+
+const BASELINE_FLAG: &str = "--baseline-server";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(position) = args.iter().position(|arg| arg == BASELINE_FLAG) {
+        let addr: SocketAddr = args[position + 1].parse().expect("baseline address");
+        baseline::serve(addr);
+        return;
+    }
+    let options = Options::parse(&args);
+    raise_fd_limit();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut rows = Vec::new();
+    for &subscribers in &options.subscribers {
+        for kind in [Kind::Baseline, Kind::Ripcord] {
+            let row = runtime.block_on(measure(kind, subscribers, options.changes));
+            eprintln!(
+                "{:<8} N={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms  server RSS {:>6.1} MiB",
+                kind.name(),
+                subscribers,
+                row.p50,
+                row.p99,
+                row.max,
+                row.rss_mib
+            );
+            rows.push(row);
+        }
+    }
+    print_table(&rows);
+    if let Some(path) = &options.json {
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&rows_json(&rows)).expect("json"),
+        )
+        .expect("write json");
+    }
+    if let Some(path) = &options.svg {
+        std::fs::write(path, chart::svg(&rows)).expect("write svg");
+    }
+}
+
+struct Options {
+    subscribers: Vec<usize>,
+    changes: usize,
+    json: Option<String>,
+    svg: Option<String>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Self {
+        let mut options = Options {
+            subscribers: vec![10, 100, 1000, 10000],
+            changes: 100,
+            json: None,
+            svg: None,
+        };
+        let mut iter = args.iter().skip(1);
+        while let Some(arg) = iter.next() {
+            match arg.as_str() {
+                "--subscribers" => {
+                    let list = iter
+                        .next()
+                        .expect("--subscribers takes a list such as 10,100");
+                    options.subscribers = list
+                        .split(',')
+                        .map(|n| n.parse().expect("a number"))
+                        .collect();
+                }
+                "--changes" => {
+                    options.changes = iter
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .expect("--changes N")
+                }
+                "--json" => options.json = iter.next().cloned(),
+                "--svg" => options.svg = iter.next().cloned(),
+                // cargo bench passes --bench; anything else is a mistake worth hearing about.
+                "--bench" => {}
+                other => panic!("unknown argument {other}"),
+            }
+        }
+        options
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Baseline,
+    Ripcord,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Baseline => "baseline",
+            Kind::Ripcord => "ripcord",
+        }
+    }
+}
+
+struct Row {
+    kind: Kind,
+    subscribers: usize,
+    p50: f64,
+    p99: f64,
+    max: f64,
+    rss_mib: f64,
+}
+
+/// The hard limit here is 20,000 descriptors; 10,000 subscribers need that many sockets.
+fn raise_fd_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+    }
+}
+
+fn free_port() -> SocketAddr {
+    let listener = StdListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr")
+}
+
+struct ServerProcess {
+    child: Child,
+    addr: SocketAddr,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(kind: Kind) -> ServerProcess {
+    let addr = free_port();
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut command = match kind {
+        Kind::Ripcord => {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
+            command
+                .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
+                .arg(data.path())
+                .current_dir(data.path())
+                .env("RIPCORD_LOG__LEVEL", "warn");
+            command
+        }
+        Kind::Baseline => {
+            let mut command = Command::new(std::env::current_exe().expect("bench executable"));
+            command.args([BASELINE_FLAG, &addr.to_string()]);
+            command
+        }
+    };
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let server = ServerProcess {
+        child,
+        addr,
+        _data: data,
+    };
+    let started = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{} did not start",
+            kind.name()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+fn peak_rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// What every subscriber updates when it sees the revision being measured.
+struct Round {
+    target: AtomicU64,
+    seen: AtomicUsize,
+    subscribed: AtomicUsize,
+    /// Nanoseconds since `origin` at which the latest subscriber saw the target.
+    latest: AtomicU64,
+    origin: Instant,
+    everyone: Notify,
+    total: usize,
+}
+
+async fn measure(kind: Kind, subscribers: usize, changes: usize) -> Row {
+    let server = start(kind);
+    let round = Arc::new(Round {
+        target: AtomicU64::new(u64::MAX),
+        seen: AtomicUsize::new(0),
+        subscribed: AtomicUsize::new(0),
+        latest: AtomicU64::new(0),
+        origin: Instant::now(),
+        everyone: Notify::new(),
+        total: subscribers,
+    });
+    let path = match kind {
+        Kind::Ripcord => "/v1/stream",
+        Kind::Baseline => "/stream",
+    };
+    // Connect in bounded batches so the listen backlog never overflows.
+    let gate = Arc::new(Semaphore::new(256));
+    for _ in 0..subscribers {
+        let permit = gate.clone().acquire_owned().await.expect("semaphore");
+        let round = round.clone();
+        let addr = server.addr;
+        tokio::spawn(async move { subscribe(addr, path, round, permit).await });
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while round.subscribed.load(Ordering::Acquire) < subscribers {
+        assert!(Instant::now() < deadline, "subscribers did not all connect");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    let mut control = Control::connect(server.addr).await;
+    let mut latencies = Vec::with_capacity(changes);
+    // Two unmeasured changes warm up allocators and connection buffers.
+    for index in 0..changes + 2 {
+        let revision = (index + 1) as u64;
+        round.seen.store(0, Ordering::Release);
+        round.latest.store(0, Ordering::Release);
+        round.target.store(revision, Ordering::Release);
+        let everyone = round.everyone.notified();
+        let started = round.origin.elapsed();
+        control.change(kind, index).await;
+        tokio::time::timeout(Duration::from_secs(60), everyone)
+            .await
+            .expect("every subscriber got the change");
+        let last = Duration::from_nanos(round.latest.load(Ordering::Acquire));
+        if index >= 2 {
+            latencies.push((last.saturating_sub(started)).as_secs_f64() * 1_000.0);
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let percentile = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    Row {
+        kind,
+        subscribers,
+        p50: percentile(0.50),
+        p99: percentile(0.99),
+        max: latencies.last().copied().unwrap_or(0.0),
+        rss_mib: peak_rss_mib(server.child.id()),
+    }
+}
+
+async fn subscribe(
+    addr: SocketAddr,
+    path: &str,
+    round: Arc<Round>,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("request");
+    let mut buffer = vec![0u8; 16 * 1024];
+    let mut carry = Vec::new();
+    let mut subscribed = false;
+    let mut permit = Some(permit);
+    loop {
+        let read = match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(read) => read,
+        };
+        if !subscribed {
+            subscribed = true;
+            drop(permit.take());
+            round.subscribed.fetch_add(1, Ordering::AcqRel);
+        }
+        carry.extend_from_slice(&buffer[..read]);
+        let target = round.target.load(Ordering::Acquire);
+        for id in ids(&carry) {
+            if id == target {
+                let now = round.origin.elapsed().as_nanos() as u64;
+                round.latest.fetch_max(now, Ordering::AcqRel);
+                if round.seen.fetch_add(1, Ordering::AcqRel) + 1 == round.total {
+                    round.everyone.notify_one();
+                }
+            }
+        }
+        // Keep a partial line for the next read.
+        let keep = carry.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        carry.drain(..keep);
+    }
+}
+
+/// Revisions in `id: N` lines of complete lines in `bytes`.
+fn ids(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes.split(|&b| b == b'\n').filter_map(|line| {
+        let digits = line.strip_prefix(b"id: ")?;
+        std::str::from_utf8(digits).ok()?.trim().parse().ok()
+    })
+}
+
+/// One keep-alive connection for the halts and resumes (or the baseline's bumps).
+struct Control {
+    stream: TcpStream,
+    addr: SocketAddr,
+}
+
+impl Control {
+    async fn connect(addr: SocketAddr) -> Self {
+        Control {
+            stream: TcpStream::connect(addr).await.expect("control connection"),
+            addr,
+        }
+    }
+
+    async fn change(&mut self, kind: Kind, index: usize) {
+        let (path, body) = match kind {
+            Kind::Ripcord => {
+                let action = if index.is_multiple_of(2) { "halt" } else { "resume" };
+                (
+                    format!("/v1/switches/global/{action}"),
+                    r#"{"reason":"benchmark","actor":"bench"}"#,
+                )
+            }
+            Kind::Baseline => ("/bump".to_owned(), "{}"),
+        };
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        self.stream
+            .write_all(request.as_bytes())
+            .await
+            .expect("change request");
+        // Read the whole response (headers and a short body) before the next request.
+        let mut response = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let read = self
+                .stream
+                .read(&mut buffer)
+                .await
+                .expect("change response");
+            assert!(read > 0, "the server closed the control connection");
+            response.extend_from_slice(&buffer[..read]);
+            if let Some(end) = find(&response, b"\r\n\r\n") {
+                let headers = String::from_utf8_lossy(&response[..end]).to_lowercase();
+                assert!(
+                    headers.starts_with("http/1.1 200"),
+                    "change failed: {headers}"
+                );
+                let length: usize = headers
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                if response.len() >= end + 4 + length {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!(
+        "| N | baseline p50 | baseline p99 | ripcord p50 | ripcord p99 | ripcord max | ratio p50 | ratio p99 | ripcord RSS | baseline RSS |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for pair in rows.chunks(2) {
+        let [base, ours] = pair else { continue };
+        println!(
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} | {:.2} | {:.1} MiB | {:.1} MiB |",
+            ours.subscribers,
+            base.p50,
+            base.p99,
+            ours.p50,
+            ours.p99,
+            ours.max,
+            ours.p50 / base.p50,
+            ours.p99 / base.p99,
+            ours.rss_mib,
+            base.rss_mib
+        );
+    }
+}
+
+fn rows_json(rows: &[Row]) -> serde_json::Value {
+    rows.iter()
+        .map(|row| {
+            serde_json::json!({
+                "server": row.kind.name(), "subscribers": row.subscribers,
+                "p50_ms": row.p50, "p99_ms": row.p99, "max_ms": row.max, "peak_rss_mib": row.rss_mib,
+            })
+        })
+        .collect()
+}
+
+/// The floor: a bare axum SSE broadcast of a counter. No storage, no auth, no JSON.
+mod baseline {
+    use std::convert::Infallible;
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use axum::Router;
+    use axum::extract::State;
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::routing::{get, post};
+    use futures_util::{Stream, StreamExt};
+    use tokio::sync::broadcast;
+    use tokio_stream::wrappers::BroadcastStream;
+
+    #[derive(Clone)]
+    struct Counter {
+        value: Arc<AtomicU64>,
+        sender: broadcast::Sender<u64>,
+    }
+
+    pub fn serve(addr: SocketAddr) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let counter = Counter {
+                value: Arc::new(AtomicU64::new(0)),
+                sender: broadcast::channel(1024).0,
+            };
+            let app = Router::new()
+                .route("/stream", get(stream))
+                .route("/bump", post(bump))
+                .with_state(counter);
+            let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    }
+
+    async fn bump(State(counter): State<Counter>) -> String {
+        let value = counter.value.fetch_add(1, Ordering::AcqRel) + 1;
+        let _ = counter.sender.send(value);
+        value.to_string()
+    }
+
+    async fn stream(
+        State(counter): State<Counter>,
+    ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+        let hello =
+            futures_util::stream::once(async { Ok(Event::default().comment("subscribed")) });
+        let values = BroadcastStream::new(counter.sender.subscribe())
+            .filter_map(|value| async move { value.ok() })
+            .map(|value| {
+                Ok(Event::default()
+                    .id(value.to_string())
+                    .data(value.to_string()))
+            });
+        Sse::new(hello.chain(values)).keep_alive(KeepAlive::default())
+    }
+}
+
+/// A small SVG line chart of p50 and p99 against N (log scale), for the docs.
+mod chart {
+    use super::{Kind, Row};
+
+    pub fn svg(rows: &[Row]) -> String {
+        let (width, height, margin) = (640.0, 360.0, 56.0);
+        let ns: Vec<f64> = rows
+            .iter()
+            .map(|r| (r.subscribers as f64).log10())
+            .collect();
+        let (x_min, x_max) = (
+            ns.iter().copied().fold(f64::MAX, f64::min),
+            ns.iter().copied().fold(f64::MIN, f64::max),
+        );
+        let y_max = rows.iter().map(|r| r.p99).fold(1.0, f64::max) * 1.1;
+        let x = |n: usize| {
+            margin
+                + ((n as f64).log10() - x_min) / (x_max - x_min).max(1e-9) * (width - 2.0 * margin)
+        };
+        let y = |ms: f64| height - margin - ms / y_max * (height - 2.0 * margin);
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+             <text x=\"{}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">Halt propagation to the last of N subscribers</text>\n\
+             <line x1=\"{margin}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n\
+             <line x1=\"{margin}\" y1=\"{margin}\" x2=\"{margin}\" y2=\"{}\" stroke=\"black\"/>\n\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">subscribers (log scale)</text>\n\
+             <text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">ms</text>\n",
+            width / 2.0,
+            height - margin,
+            width - margin,
+            height - margin,
+            height - margin,
+            width / 2.0,
+            height - 16.0,
+            height / 2.0,
+            height / 2.0
+        );
+        for row in rows.iter().filter(|r| r.kind == Kind::Ripcord) {
+            out += &format!(
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                x(row.subscribers),
+                height - margin + 16.0,
+                row.subscribers
+            );
+        }
+        for tick in 0..=4 {
+            let ms = y_max * f64::from(tick) / 4.0;
+            out += &format!(
+                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{ms:.0}</text>\n",
+                margin - 6.0,
+                y(ms) + 4.0
+            );
+        }
+        let series = [
+            (Kind::Baseline, "p50", "#999999", "4 3"),
+            (Kind::Baseline, "p99", "#999999", ""),
+            (Kind::Ripcord, "p50", "#d9480f", "4 3"),
+            (Kind::Ripcord, "p99", "#d9480f", ""),
+        ];
+        for (index, (kind, stat, colour, dash)) in series.iter().enumerate() {
+            let points: Vec<String> = rows
+                .iter()
+                .filter(|r| r.kind == *kind)
+                .map(|r| {
+                    format!(
+                        "{:.1},{:.1}",
+                        x(r.subscribers),
+                        y(if *stat == "p50" { r.p50 } else { r.p99 })
+                    )
+                })
+                .collect();
+            out += &format!(
+                "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\" points=\"{}\"/>\n",
+                points.join(" ")
+            );
+            let legend_y = margin + 16.0 * index as f64;
+            out += &format!(
+                "<line x1=\"{0}\" y1=\"{legend_y}\" x2=\"{1}\" y2=\"{legend_y}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>\
+                 <text x=\"{2}\" y=\"{3}\">{4} {stat}</text>\n",
+                margin + 12.0,
+                margin + 36.0,
+                margin + 42.0,
+                legend_y + 4.0,
+                kind.name()
+            );
+        }
+        out + "</svg>\n"
+    }
+}

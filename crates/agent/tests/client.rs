@@ -10,16 +10,13 @@ use axum::routing::get;
 use http::{Request, StatusCode};
 use ripcord_agent::{ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, Transport};
 use ripcord_core::{Source, UnreachablePolicy};
-use ripcord_server::{Application, ServerConfig};
-use tokio::sync::oneshot;
+use ripcord_server::{Application, RunningServer, ServerConfig};
 use tower::ServiceExt;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
 struct Server {
-    addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<Result<(), ripcord_server::ServerError>>,
+    running: RunningServer,
 }
 
 async fn start_server(data_dir: &Path, listen: SocketAddr) -> Server {
@@ -28,18 +25,17 @@ async fn start_server(data_dir: &Path, listen: SocketAddr) -> Server {
         data_dir: data_dir.to_owned(),
         ..ServerConfig::default()
     };
-    let app = Application::build(config).await.expect("server builds");
-    let addr = app.local_addr();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
-    Server { addr, stop, task }
+    Server {
+        running: Application::build(config)
+            .await
+            .expect("server builds")
+            .spawn(),
+    }
 }
 
 impl Server {
     fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.running.url()
     }
 
     async fn change(&self, scope: &str, action: &str) {
@@ -53,8 +49,7 @@ impl Server {
     }
 
     async fn stop(self) {
-        let _ = self.stop.send(());
-        self.task.await.expect("task").expect("clean shutdown");
+        self.running.stop().await.expect("clean shutdown");
     }
 }
 
@@ -137,7 +132,7 @@ async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revisio
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let server = start_server(&data, ([127, 0, 0, 1], 0).into()).await;
-    let addr = server.addr;
+    let addr = server.running.addr();
     let switch = start_switch(
         Some(server.url()),
         "worker",

@@ -347,7 +347,11 @@ impl Control {
     async fn change(&mut self, kind: Kind, index: usize) {
         let (path, body) = match kind {
             Kind::Ripcord => {
-                let action = if index.is_multiple_of(2) { "halt" } else { "resume" };
+                let action = if index.is_multiple_of(2) {
+                    "halt"
+                } else {
+                    "resume"
+                };
                 (
                     format!("/v1/switches/global/{action}"),
                     r#"{"reason":"benchmark","actor":"bench"}"#,

@@ -125,6 +125,17 @@ impl Application {
             .unwrap_or(self.state.config.listen)
     }
 
+    /// Serves in a task of the current runtime until [`RunningServer::stop`]: what the
+    /// demo, the tests and services that embed the control plane use.
+    pub fn spawn(self) -> RunningServer {
+        let addr = self.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(self.run_until(async {
+            let _ = stopped.await;
+        }));
+        RunningServer { addr, stop, task }
+    }
+
     /// Serves until `signal` resolves, then ends streams and long-polls and lets in-flight
     /// requests finish.
     pub async fn run_until(
@@ -143,6 +154,31 @@ impl Application {
             .await;
         fanout_listener.abort();
         served.map_err(ServerError::Serve)
+    }
+}
+
+/// A server serving in a background task.
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), ServerError>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Shuts down gracefully and waits until the server has stopped.
+    pub async fn stop(self) -> Result<(), ServerError> {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .map_err(|error| ServerError::Serve(std::io::Error::other(error)))?
     }
 }
 

@@ -12,7 +12,7 @@ mod hub;
 mod storage;
 mod stream;
 
-pub use app::{Application, ServerError};
+pub use app::{Application, RunningServer, ServerError};
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};

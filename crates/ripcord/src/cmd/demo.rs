@@ -47,12 +47,8 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         data_dir: work.path().join("data"),
         ..ServerConfig::default()
     };
-    let server = Application::build(server_config).await?;
-    let url = format!("http://{}", server.local_addr());
-    let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
-    let server_task = tokio::spawn(server.run_until(async {
-        let _ = server_stopped.await;
-    }));
+    let server = Application::build(server_config).await?.spawn();
+    let url = server.url();
     let api = ApiClient::new(&url)?;
     println!(
         "1. control plane listening on {url} (SQLite in a scratch folder, in-process fan-out)"
@@ -146,8 +142,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         stop_agent(agent).await?;
     }
     drop(app_switch);
-    let _ = stop_server.send(());
-    server_task.await.context("the server task failed")??;
+    server.stop().await?;
     println!(
         "7. agents stopped, server shut down cleanly. Try it for real: README.md, \"Quick start\"."
     );

@@ -2,11 +2,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use ripcord_server::{Application, ServerConfig};
+use ripcord_server::{Application, RunningServer, ServerConfig};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 /// How long any awaited condition may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
@@ -113,8 +111,7 @@ pub fn alive(pid: i32) -> bool {
 pub struct Server {
     pub url: String,
     http: reqwest::Client,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), ripcord_server::ServerError>>>,
+    server: RunningServer,
 }
 
 pub async fn start_server(data_dir: &Path) -> Server {
@@ -123,17 +120,14 @@ pub async fn start_server(data_dir: &Path) -> Server {
         data_dir: data_dir.to_owned(),
         ..ServerConfig::default()
     };
-    let app = Application::build(config).await.expect("server builds");
-    let url = format!("http://{}", app.local_addr());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Application::build(config)
+        .await
+        .expect("server builds")
+        .spawn();
     Server {
-        url,
+        url: server.url(),
         http: reqwest::Client::new(),
-        stop: Some(stop),
-        task: Some(task),
+        server,
     }
 }
 
@@ -179,14 +173,7 @@ impl Server {
         .await
     }
 
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await
-                .expect("server task")
-                .expect("server ran cleanly");
-        }
+    pub async fn stop(self) {
+        self.server.stop().await.expect("server ran cleanly");
     }
 }

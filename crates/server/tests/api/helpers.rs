@@ -3,17 +3,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ripcord_server::{Application, ServerConfig};
+use ripcord_server::{Application, RunningServer, ServerConfig};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 /// A running server on a free port with a state folder of its own.
 pub struct TestApp {
     pub url: String,
     pub http: reqwest::Client,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), ripcord_server::ServerError>>>,
+    server: RunningServer,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -32,17 +29,14 @@ pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
         keep_alive: Duration::from_secs(60),
         ..ServerConfig::default()
     };
-    let app = Application::build(config).await.expect("server builds");
-    let url = format!("http://{}", app.local_addr());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Application::build(config)
+        .await
+        .expect("server builds")
+        .spawn();
     TestApp {
-        url,
+        url: server.url(),
         http: reqwest::Client::new(),
-        stop: Some(stop),
-        task: Some(task),
+        server,
         _dir: None,
     }
 }
@@ -88,15 +82,8 @@ impl TestApp {
     }
 
     /// Stops the server gracefully and waits until it has; open streams end.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await
-                .expect("server task")
-                .expect("server ran cleanly");
-        }
+    pub async fn stop(self) {
+        self.server.stop().await.expect("server ran cleanly");
     }
 
     /// Opens the event stream, optionally resuming after a revision.

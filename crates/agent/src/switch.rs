@@ -298,6 +298,13 @@ impl Decider {
             RemoteUpdate::Board { board, complete } => {
                 self.reachable = true;
                 self.settled |= complete;
+                if complete && !board.knows(&self.scope) {
+                    tracing::warn!(
+                        scope = %self.scope,
+                        known = %board.scope_list(),
+                        "the server does not declare this scope: only a `global` halt reaches it"
+                    );
+                }
                 let newer = self
                     .board
                     .as_ref()

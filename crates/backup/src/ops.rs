@@ -341,6 +341,28 @@ pub async fn backup(
     Ok((Some(manifest), preflight))
 }
 
+/// Starts a PostgreSQL tool with its stderr collected (the last 16 KiB) for error messages.
+fn spawn_tool(
+    mut command: Command,
+    name: &str,
+) -> Result<(std::process::Child, Option<std::thread::JoinHandle<String>>), BackupError> {
+    let mut child = command
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| BackupError::Tool {
+            tool: name.to_owned(),
+            reason: format!(
+                "cannot start {}: {e}",
+                command.get_program().to_string_lossy()
+            ),
+        })?;
+    let stderr = child
+        .stderr
+        .take()
+        .map(|pipe| pipeline::tail_reader(pipe, 16 * 1024));
+    Ok((child, stderr))
+}
+
 /// Runs a child whose stdout feeds `consume`; kills it when `consume` fails; maps a failed
 /// exit to an error carrying the tail of its stderr.
 fn run_producer<T>(
@@ -352,16 +374,8 @@ fn run_producer<T>(
         tool: name.to_owned(),
         reason,
     };
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| tool_err(format!("cannot start: {e}")))?;
-    let stderr = child
-        .stderr
-        .take()
-        .map(|pipe| pipeline::tail_reader(pipe, 16 * 1024));
+    command.stdin(Stdio::null()).stdout(Stdio::piped());
+    let (mut child, stderr) = spawn_tool(command, name)?;
     let Some(stdout) = child.stdout.take() else {
         let _ = child.kill();
         return Err(tool_err("no stdout".into()));
@@ -452,15 +466,11 @@ pub async fn run_cmd(
     record(
         config,
         RunRecord {
-            kind: "run".into(),
-            started_at,
-            duration_ms: duration.as_millis() as u64,
             ok,
-            destination: dest.clone(),
-            backup_id: id.clone(),
+            backup_id: id,
             bytes,
-            error: error.clone(),
-            scheduled: false,
+            error,
+            ..RunRecord::new("run", &dest, started_at, started)
         },
     );
     let event = match &result {
@@ -766,16 +776,8 @@ fn run_consumer(
         tool: "pg_restore".into(),
         reason,
     };
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| tool_err(format!("cannot start: {e}")))?;
-    let stderr = child
-        .stderr
-        .take()
-        .map(|pipe| pipeline::tail_reader(pipe, 16 * 1024));
+    command.stdin(Stdio::piped()).stdout(Stdio::null());
+    let (mut child, stderr) = spawn_tool(command, "pg_restore")?;
     let Some(mut stdin) = child.stdin.take() else {
         let _ = child.kill();
         return Err(tool_err("no stdin".into()));
@@ -1064,11 +1066,7 @@ pub async fn verify_cmd(
     record(
         config,
         RunRecord {
-            kind: kind.into(),
-            started_at,
-            duration_ms: started.elapsed().as_millis() as u64,
             ok: result.as_ref().is_ok_and(|r| r.ok),
-            destination: dest.clone(),
             backup_id: result.as_ref().ok().map(|r| r.backup_id.clone()),
             bytes: None,
             error: match &result {
@@ -1076,7 +1074,7 @@ pub async fn verify_cmd(
                 Ok(_) => None,
                 Err(e) => Some(e.to_string()),
             },
-            scheduled: false,
+            ..RunRecord::new(kind, &dest, started_at, started)
         },
     );
     let event = match &result {
@@ -1188,15 +1186,11 @@ pub async fn restore_cmd(args: RestoreArgs, config: &BackupConfig) -> Result<u8,
     record(
         config,
         RunRecord {
-            kind: "restore".into(),
-            started_at,
-            duration_ms: started.elapsed().as_millis() as u64,
             ok: result.is_ok(),
-            destination: dest.clone(),
             backup_id: Some(backup.id.clone()),
             bytes: result.as_ref().ok().copied(),
             error: result.as_ref().err().map(|e| e.to_string()),
-            scheduled: false,
+            ..RunRecord::new("restore", &dest, started_at, started)
         },
     );
     let bytes = result?;
@@ -1301,18 +1295,14 @@ pub async fn prune_cmd(args: PruneArgs, config: &BackupConfig) -> Result<u8, Bac
         record(
             config,
             RunRecord {
-                kind: "prune".into(),
-                started_at,
-                duration_ms: started.elapsed().as_millis() as u64,
                 ok: result.is_ok(),
-                destination: dest.clone(),
                 backup_id: None,
                 bytes: result
                     .as_ref()
                     .ok()
                     .map(|p| p.delete.iter().map(|d| d.bytes).sum()),
                 error: result.as_ref().err().map(|e| e.to_string()),
-                scheduled: false,
+                ..RunRecord::new("prune", &dest, started_at, started)
             },
         );
     }

@@ -172,15 +172,12 @@ pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
     };
     let duration = started.elapsed();
     let record = RunRecord {
-        kind: kind.into(),
-        started_at,
-        duration_ms: duration.as_millis() as u64,
         ok,
-        destination: dest.clone(),
         backup_id: id.clone(),
         bytes,
         error: error.clone(),
         scheduled: true,
+        ..RunRecord::new(kind, &dest, started_at, started)
     };
     if let Err(e) = state::append(&config.state_dir(), &record) {
         tracing::warn!(error = %e, "could not append to the run log");

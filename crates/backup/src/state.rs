@@ -30,6 +30,29 @@ pub struct RunRecord {
     pub scheduled: bool,
 }
 
+impl RunRecord {
+    /// A successful, unscheduled record of `kind` that started at `started_at` (wall clock)
+    /// and `started` (monotonic); set the outcome with struct update syntax.
+    pub fn new(
+        kind: &str,
+        destination: &str,
+        started_at: Timestamp,
+        started: std::time::Instant,
+    ) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            started_at,
+            duration_ms: started.elapsed().as_millis() as u64,
+            ok: true,
+            destination: destination.to_owned(),
+            backup_id: None,
+            bytes: None,
+            error: None,
+            scheduled: false,
+        }
+    }
+}
+
 /// The default state folder: `$XDG_STATE_HOME/ripcord`, `~/.local/state/ripcord`, else
 /// `./.ripcord`.
 pub fn default_dir() -> PathBuf {

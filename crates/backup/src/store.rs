@@ -250,15 +250,7 @@ impl Store {
                 bucket,
                 prefix,
             } => {
-                let upload = UploadType::Multipart(Box::new(GcsObject {
-                    name: Self::full_key(prefix, key),
-                    content_type: Some("application/json".into()),
-                    ..Default::default()
-                }));
-                let request = UploadObjectRequest {
-                    bucket: bucket.clone(),
-                    ..Default::default()
-                };
+                let (request, upload) = gcs_target(bucket, prefix, key, "application/json");
                 client
                     .upload_object(&request, data, &upload)
                     .await
@@ -283,15 +275,7 @@ impl Store {
                 bucket,
                 prefix,
             } => {
-                let upload = UploadType::Multipart(Box::new(GcsObject {
-                    name: Self::full_key(prefix, key),
-                    content_type: Some("application/octet-stream".into()),
-                    ..Default::default()
-                }));
-                let request = UploadObjectRequest {
-                    bucket: bucket.clone(),
-                    ..Default::default()
-                };
+                let (request, upload) = gcs_target(bucket, prefix, key, "application/octet-stream");
                 let session = client
                     .prepare_resumable_upload(&request, &upload)
                     .await
@@ -436,6 +420,25 @@ impl Store {
             }
         }
     }
+}
+
+/// The request and metadata of a GCS upload of `key`.
+fn gcs_target(
+    bucket: &str,
+    prefix: &str,
+    key: &str,
+    content_type: &str,
+) -> (UploadObjectRequest, UploadType) {
+    let upload = UploadType::Multipart(Box::new(GcsObject {
+        name: Store::full_key(prefix, key),
+        content_type: Some(content_type.to_owned()),
+        ..Default::default()
+    }));
+    let request = UploadObjectRequest {
+        bucket: bucket.to_owned(),
+        ..Default::default()
+    };
+    (request, upload)
 }
 
 fn strip(prefix: &str, full: &str) -> String {

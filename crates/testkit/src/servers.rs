@@ -16,9 +16,7 @@ pub struct FakeGcs {
 impl FakeGcs {
     pub fn start() -> Result<Self, TestkitError> {
         let binary = fake_gcs_binary()?;
-        let mut last = None;
-        for _ in 0..5 {
-            let port = crate::free_port()?;
+        let (port, service) = start_on_free_port("fake-gcs-server", "server started at", |port| {
             let url = format!("http://127.0.0.1:{port}");
             let mut command = Command::new(&binary);
             command
@@ -33,15 +31,9 @@ impl FakeGcs {
                 .args(["-port", &port.to_string(), "-external-url", &url])
                 .args(["-public-host", &format!("127.0.0.1:{port}")])
                 .args(["-log-level", "info"]);
-            match spawn_ready("fake-gcs-server", command, "server started at") {
-                Ok(service) => return Ok(Self { port, service }),
-                Err(error) => last = Some(error),
-            }
-        }
-        Err(last.unwrap_or_else(|| TestkitError::NotReady {
-            what: "fake-gcs-server".into(),
-            log: String::new(),
-        }))
+            command
+        })?;
+        Ok(Self { port, service })
     }
 
     /// Base URL, as a storage endpoint (`http://127.0.0.1:PORT`).
@@ -111,20 +103,12 @@ impl Moto {
             what: "moto_server".into(),
             hint: "pip install 'moto[server]'".into(),
         })?;
-        let mut last = None;
-        for _ in 0..5 {
-            let port = crate::free_port()?;
+        let (port, service) = start_on_free_port("moto_server", "Running on", |port| {
             let mut command = Command::new(&binary);
             command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
-            match spawn_ready("moto_server", command, "Running on") {
-                Ok(service) => return Ok(Self { port, service }),
-                Err(error) => last = Some(error),
-            }
-        }
-        Err(last.unwrap_or_else(|| TestkitError::NotReady {
-            what: "moto_server".into(),
-            log: String::new(),
-        }))
+            command
+        })?;
+        Ok(Self { port, service })
     }
 
     pub fn endpoint(&self) -> String {
@@ -149,4 +133,25 @@ impl Moto {
         )
         .map(drop)
     }
+}
+
+/// Starts a server on a free port, trying another port when the chosen one was taken between
+/// the probe and the server's bind.
+pub fn start_on_free_port(
+    name: &str,
+    marker: &str,
+    command: impl Fn(u16) -> Command,
+) -> Result<(u16, Service), TestkitError> {
+    let mut last = None;
+    for _ in 0..5 {
+        let port = crate::free_port()?;
+        match spawn_ready(name, command(port), marker) {
+            Ok(service) => return Ok((port, service)),
+            Err(error) => last = Some(error),
+        }
+    }
+    Err(last.unwrap_or_else(|| TestkitError::NotReady {
+        what: name.into(),
+        log: String::new(),
+    }))
 }

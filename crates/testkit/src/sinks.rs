@@ -27,27 +27,10 @@ pub struct WebhookSink {
 
 impl WebhookSink {
     pub fn start() -> Result<Self, TestkitError> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| TestkitError::io("binding the webhook sink", e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| TestkitError::io("webhook sink address", e))?
-            .port();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let tx = tx.clone();
-                std::thread::spawn(move || {
-                    if let Some(request) = serve_http(stream) {
-                        let _ = tx.send(request);
-                    }
-                });
-            }
-        });
-        Ok(Self {
-            port,
-            rx: Mutex::new(rx),
-        })
+        let (port, rx) = listen("webhook sink", |stream| {
+            serve_http(stream).into_iter().collect()
+        })?;
+        Ok(Self { port, rx })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -58,6 +41,32 @@ impl WebhookSink {
     pub fn next(&self, timeout: Duration) -> Option<Request> {
         self.rx.lock().ok()?.recv_timeout(timeout).ok()
     }
+}
+
+/// Accepts connections on a free port, one thread each; `serve` turns a connection into the
+/// items the test receives.
+fn listen<T: Send + 'static>(
+    what: &str,
+    serve: fn(TcpStream) -> Vec<T>,
+) -> Result<(u16, Mutex<mpsc::Receiver<T>>), TestkitError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| TestkitError::io(format!("binding the {what}"), e))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| TestkitError::io(format!("{what} address"), e))?
+        .port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for item in serve(stream) {
+                    let _ = tx.send(item);
+                }
+            });
+        }
+    });
+    Ok((port, Mutex::new(rx)))
 }
 
 fn serve_http(stream: TcpStream) -> Option<Request> {
@@ -115,27 +124,8 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> Result<Self, TestkitError> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| TestkitError::io("binding the SMTP sink", e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| TestkitError::io("SMTP sink address", e))?
-            .port();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let tx = tx.clone();
-                std::thread::spawn(move || {
-                    for mail in serve_smtp(stream).unwrap_or_default() {
-                        let _ = tx.send(mail);
-                    }
-                });
-            }
-        });
-        Ok(Self {
-            port,
-            rx: Mutex::new(rx),
-        })
+        let (port, rx) = listen("SMTP sink", |stream| serve_smtp(stream).unwrap_or_default())?;
+        Ok(Self { port, rx })
     }
 
     pub fn port(&self) -> u16 {

@@ -178,3 +178,73 @@ pub fn config(state: &std::path::Path) -> BackupConfig {
 pub fn file_url(dir: &std::path::Path) -> String {
     format!("file://{}", dir.display())
 }
+
+/// One test's world: the fixture database, a temporary folder holding the run log and a
+/// `file://` destination, and (empty unless set) notification settings.
+pub struct Case {
+    pub src: Source,
+    pub dir: tempfile::TempDir,
+    pub config: BackupConfig,
+    pub dest: String,
+    pub notify: NotifyConfig,
+}
+
+impl Case {
+    pub fn new() -> Self {
+        let src = source();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = config(&dir.path().join("state"));
+        let dest = file_url(&dir.path().join("backups"));
+        Self {
+            src,
+            dir,
+            config,
+            dest,
+            notify: NotifyConfig::default(),
+        }
+    }
+
+    /// The destination folder.
+    pub fn folder(&self) -> std::path::PathBuf {
+        self.dir.path().join("backups")
+    }
+
+    pub async fn ripcord(&self, args: &[&str]) -> u8 {
+        ripcord(&self.config, &self.notify, args).await
+    }
+
+    /// `backup run` of the fixture database to the destination, with extra flags.
+    pub async fn backup(&self, url: &str, extra: &[&str]) -> u8 {
+        let mut args = vec![
+            "run",
+            "--database-url",
+            url,
+            "--to",
+            &self.dest,
+            "--progress",
+            "none",
+        ];
+        args.extend_from_slice(extra);
+        self.ripcord(&args).await
+    }
+
+    pub async fn catalog(&self) -> Vec<ripcord_backup::manifest::BackupInfo> {
+        let store =
+            ripcord_backup::store::Store::open(&self.dest, &self.config.s3, &self.config.gcs)
+                .await
+                .expect("open the destination");
+        ripcord_backup::manifest::catalog(&store)
+            .await
+            .expect("catalog")
+            .0
+    }
+
+    /// The error of the last run in the run log.
+    pub fn last_error(&self) -> String {
+        let records = ripcord_backup::state::read(&self.dir.path().join("state")).expect("run log");
+        records
+            .last()
+            .and_then(|r| r.error.clone())
+            .expect("an error in the run log")
+    }
+}

@@ -8,11 +8,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use ripcord_backup::manifest::catalog;
-use ripcord_backup::store::Store;
 use ripcord_notifier::NotifyConfig;
 
-use crate::helpers::{config, file_url, ripcord, source};
+use crate::helpers::{Case, config, ripcord};
 
 const CHILD_ENV: &str = "RIPCORD_TEST_KILL_CHILD";
 
@@ -57,19 +55,17 @@ fn files_named(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_upload_midway_leaves_no_manifest() {
-    let src = source();
-    src.pg
+    let case = Case::new();
+    case.src
+        .pg
         .psql(
             "app",
             "CREATE TABLE public.bulk AS SELECT i, md5(i::text) || md5((i * 7)::text) AS a \
              FROM generate_series(1, 600000) i",
         )
         .expect("bulk data");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let folder = dir.path().join("backups");
-    let dest = file_url(&folder);
-    let state = dir.path().join("state");
-    let spec = format!("{}\n{}\n{}", src.url, dest, state.display());
+    let state = case.dir.path().join("state");
+    let spec = format!("{}\n{}\n{}", case.src.url, case.dest, state.display());
 
     let mut child = Command::new(std::env::current_exe().expect("test binary"))
         .args([
@@ -110,33 +106,16 @@ async fn killing_the_upload_midway_leaves_no_manifest() {
     );
 
     assert!(
-        files_named(&folder, "manifest.json").is_empty(),
+        files_named(&case.folder(), "manifest.json").is_empty(),
         "a killed run left a manifest"
     );
-    let config = config(&state);
-    let store = Store::open(&dest, &config.s3, &config.gcs)
-        .await
-        .expect("store");
-    let (backups, _) = catalog(&store).await.expect("catalog");
+    let backups = case.catalog().await;
     assert!(backups.iter().all(|b| !b.complete()), "{backups:?}");
-    let notify = NotifyConfig::default();
-    assert_eq!(
-        ripcord(&config, &notify, &["verify", "--to", &dest]).await,
-        2,
-        "nothing to verify"
-    );
+    let verify = ["verify", "--to", &case.dest];
+    assert_eq!(case.ripcord(&verify).await, 2, "nothing to verify");
 
     // The next run is unaffected, and is the only complete backup.
-    let run = [
-        "run",
-        "--database-url",
-        &src.url,
-        "--to",
-        &dest,
-        "--progress",
-        "none",
-    ];
-    assert_eq!(ripcord(&config, &notify, &run).await, 0);
-    let (backups, _) = catalog(&store).await.expect("catalog");
+    assert_eq!(case.backup(&case.src.url, &[]).await, 0);
+    let backups = case.catalog().await;
     assert_eq!(backups.iter().filter(|b| b.complete()).count(), 1);
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use ripcord_notifier::{EmailConfig, EmailTls, NotifyConfig, WebhookConfig, WebhookFormat};
 use ripcord_testkit::{SmtpSink, WebhookSink};
 
-use crate::helpers::{config, file_url, ripcord, source};
+use crate::helpers::Case;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -30,25 +30,15 @@ async fn a_failed_run_notifies_webhook_and_email_and_success_only_on_request() {
             to: vec!["oncall@example.test".into()],
         }),
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = config(&dir.path().join("state"));
-    let dest = file_url(&dir.path().join("backups"));
+    let mut case = Case::new();
+    case.notify = notify;
 
     // Nothing listens on this port: the run fails at connect.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
     let url = format!("postgres://postgres:hunter2@127.0.0.1:{port}/app");
-    let run = [
-        "run",
-        "--database-url",
-        &url,
-        "--to",
-        &dest,
-        "--progress",
-        "none",
-    ];
-    assert_eq!(ripcord(&config, &notify, &run).await, 2);
+    assert_eq!(case.backup(&url, &[]).await, 2);
 
     let request = hooks.next(WAIT).expect("the webhook was called");
     let event: serde_json::Value = serde_json::from_str(&request.body).expect("JSON");
@@ -66,34 +56,14 @@ async fn a_failed_run_notifies_webhook_and_email_and_success_only_on_request() {
     assert!(mail.data.contains("FAILED"), "{}", mail.data);
 
     // Success: silent by default…
-    let src = source();
-    let run = [
-        "run",
-        "--database-url",
-        &src.url,
-        "--to",
-        &dest,
-        "--progress",
-        "none",
-    ];
-    assert_eq!(ripcord(&config, &notify, &run).await, 0);
+    assert_eq!(case.backup(&case.src.url, &[]).await, 0);
     // (notifications are sent before `run` returns, so a wrong one would already be queued)
     assert!(
         hooks.next(Duration::from_millis(500)).is_none(),
         "a success was sent unasked"
     );
     // …and sent with --notify-success.
-    let run_loud = [
-        "run",
-        "--database-url",
-        &src.url,
-        "--to",
-        &dest,
-        "--progress",
-        "none",
-        "--notify-success",
-    ];
-    assert_eq!(ripcord(&config, &notify, &run_loud).await, 0);
+    assert_eq!(case.backup(&case.src.url, &["--notify-success"]).await, 0);
     let request = hooks.next(WAIT).expect("the success webhook");
     let event: serde_json::Value = serde_json::from_str(&request.body).expect("JSON");
     assert_eq!(event["ok"], true, "{event}");

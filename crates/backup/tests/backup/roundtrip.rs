@@ -133,7 +133,29 @@ async fn round_trip(config: &BackupConfig, dest: &str, extra_run: &[&str], ident
 async fn round_trip_through_a_local_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config(&dir.path().join("state"));
-    round_trip(&config, &file_url(&dir.path().join("backups")), &[], None).await;
+    let dest = file_url(&dir.path().join("backups"));
+    round_trip(&config, &dest, &[], None).await;
+    // verify --restore --into a server: a scratch database is created there, then dropped.
+    let server = ripcord_testkit::Postgres::start().expect("another cluster");
+    let admin = server.url("postgres");
+    let verify = [
+        "verify",
+        "--restore",
+        "--into",
+        &admin,
+        "--to",
+        &dest,
+        "--progress",
+        "none",
+    ];
+    assert_eq!(ripcord(&config, &NotifyConfig::default(), &verify).await, 0);
+    let left = server
+        .psql(
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'ripcord_verify_%'",
+        )
+        .expect("list databases");
+    assert_eq!(left.trim(), "0", "the scratch database was dropped");
     let status = ripcord_backup::status(&config).await.expect("status");
     assert!(status.last_successful_run.is_some());
     assert!(!status.failing());

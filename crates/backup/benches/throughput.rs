@@ -253,7 +253,9 @@ fn child(args: &[String]) {
         } else {
             ChecksumMode::Full
         };
-        let (manifest, _) = backup(url, &store, &opts).await.expect("backup");
+        let (manifest, _) = backup(url, &store, &opts, std::future::pending())
+            .await
+            .expect("backup");
         let manifest = manifest.expect("a manifest");
         eprintln!(
             "  {}: {} dumped, {} stored",

@@ -274,6 +274,8 @@ pub enum BackupError {
     Encryption(String),
     #[error("schedule {expression:?}: {reason}")]
     Schedule { expression: String, reason: String },
+    #[error("interrupted: the upload was aborted and no manifest was written")]
+    Interrupted,
     #[error("notification: {0}")]
     Notify(#[from] ripcord_notifier::NotifyError),
 }

@@ -141,12 +141,14 @@ fn parse_recipients(keys: &[String]) -> Result<Option<pipeline::Recipients>, Bac
     Ok(Some(out))
 }
 
-/// Dumps `database_url` to `dest` and writes the manifest last. Returns the manifest and the
-/// preflight findings.
+/// Dumps `database_url` to `store` and writes the manifest last. Returns the manifest (none
+/// with `preflight_only`) and the preflight findings. When `cancel` completes while the dump
+/// streams, the upload is aborted and nothing is published.
 pub async fn backup(
     database_url: &str,
     store: &Store,
     opts: &RunOptions,
+    cancel: impl std::future::Future<Output = ()>,
 ) -> Result<(Option<Manifest>, Preflight), BackupError> {
     let started_at = Timestamp::now();
     let db = DbUrl::parse(database_url)?;
@@ -237,7 +239,7 @@ pub async fn backup(
         "{id}/dump.pgc.zst{}",
         if recipients.is_some() { ".age" } else { "" }
     );
-    let upload = store.upload(&dump_key).await?;
+    let mut upload = store.upload(&dump_key).await?;
     let counters = Arc::new(Counters::default());
     let reporter = Reporter::start(opts.progress, "backup", counters.clone());
     let (tx, mut rx) = mpsc::channel::<Bytes>(CHANNEL_CAPACITY);
@@ -268,8 +270,7 @@ pub async fn backup(
             )
         })
     });
-    let uploading = async move {
-        let mut upload = upload;
+    let uploading = async {
         let mut result = Ok(());
         while let Some(chunk) = rx.recv().await {
             if let Err(e) = upload.write(chunk).await {
@@ -278,10 +279,20 @@ pub async fn backup(
             }
         }
         drop(rx);
-        (upload, result)
+        result
     };
     let checksums = pg::contents(&db, &mut txn, opts.checksums, &excluded);
-    let (dumped, (upload, uploaded), contents) = tokio::join!(dump, uploading, checksums);
+    // On cancel the futures drop: the channel closes, the dump thread kills pg_dump, the
+    // snapshot transaction rolls back, and the upload is aborted below.
+    let joined = tokio::select! {
+        joined = async { tokio::join!(dump, uploading, checksums) } => Some(joined),
+        () = cancel => None,
+    };
+    let Some((dumped, uploaded, contents)) = joined else {
+        reporter.finish().await;
+        upload.abort().await;
+        return Err(BackupError::Interrupted);
+    };
     reporter.finish().await;
     let dumped = dumped.unwrap_or_else(|e| {
         Err(BackupError::Tool {
@@ -430,14 +441,16 @@ pub async fn run_cmd(
     opts.preflight_only = args.preflight_only;
     let started = Instant::now();
     let started_at = Timestamp::now();
-    let result = tokio::select! {
-        result = async {
-            let store = open_store(&dest, config).await?;
-            backup(&database_url, &store, &opts).await
-        } => result,
-        _ = tokio::signal::ctrl_c() => Err(BackupError::Usage(
-            "interrupted: the upload was abandoned and no manifest was written".into())),
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
+    let result = async {
+        let store = open_store(&dest, config).await?;
+        backup(&database_url, &store, &opts, ctrl_c).await
+    }
+    .await;
     if args.preflight_only {
         let (_, preflight) = result?;
         match args.common.format {

@@ -129,8 +129,13 @@ pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
             let result = async {
                 let store = ops::open_store(&dest, config).await?;
                 let url = config.database_url.clone().unwrap_or_default();
-                let (manifest, _) =
-                    ops::backup(&url, &store, &RunOptions::from_config(config)).await?;
+                let (manifest, _) = ops::backup(
+                    &url,
+                    &store,
+                    &RunOptions::from_config(config),
+                    std::future::pending(),
+                )
+                .await?;
                 if config.prune_after_run {
                     ops::prune(&store, &config.retention, false).await?;
                 }

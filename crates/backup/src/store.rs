@@ -422,6 +422,60 @@ impl Store {
     }
 }
 
+/// Attempts per GCS chunk before the upload fails.
+const GCS_ATTEMPTS: u32 = 4;
+
+/// Sends bytes `first..first + chunk.len()` of a resumable upload (and, when `last`, the total
+/// size). On a transport error it asks the session how much it holds and resends the rest,
+/// with exponential backoff: a flaky link does not fail a long backup.
+async fn send_chunk_with_retries(
+    session: &ResumableUploadClient,
+    chunk: Bytes,
+    first: u64,
+    last: bool,
+) -> Result<(), String> {
+    let end = first + chunk.len() as u64;
+    let total = last.then_some(end);
+    let mut from = first;
+    let mut attempt = 0;
+    loop {
+        let part = chunk.slice((from - first) as usize..);
+        let size = if part.is_empty() {
+            // Finalise with an empty request: "bytes */TOTAL".
+            ChunkSize::new(from, from, total)
+        } else {
+            ChunkSize::new(from, end - 1, total)
+        };
+        let error = match session.upload_multiple_chunk(part, &size).await {
+            Ok(UploadStatus::Ok(_)) if last => return Ok(()),
+            Ok(UploadStatus::ResumeIncomplete(_)) if !last => return Ok(()),
+            Ok(other) => return Err(format!("unexpected status {other:?}")),
+            Err(e) => e.to_string(),
+        };
+        attempt += 1;
+        if attempt >= GCS_ATTEMPTS {
+            return Err(format!("{error} (after {attempt} attempts)"));
+        }
+        tracing::warn!(%error, attempt, "GCS chunk failed; retrying");
+        tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
+        match session.status(total).await {
+            Ok(UploadStatus::Ok(_)) if last => return Ok(()),
+            Ok(UploadStatus::ResumeIncomplete(range)) => {
+                let held = range.last_byte + 1;
+                if held < first {
+                    return Err(format!(
+                        "{error}; the session lost bytes {held}..{first}, which are no longer buffered"
+                    ));
+                }
+                from = held.min(end);
+            }
+            Ok(UploadStatus::NotStarted) if first == 0 => from = 0,
+            // Unknown: resend the whole chunk.
+            _ => from = first,
+        }
+    }
+}
+
 /// The request and metadata of a GCS upload of `key`.
 fn gcs_target(
     bucket: &str,
@@ -521,21 +575,9 @@ impl Upload {
         };
         let chunk = buffer.split_to(len).freeze();
         let first = *offset;
-        let total = last.then_some(first + len as u64);
-        let size = if len == 0 {
-            // Finalise with an empty request: "bytes */TOTAL".
-            ChunkSize::new(first, first, total)
-        } else {
-            ChunkSize::new(first, first + len as u64 - 1, total)
-        };
-        let status = session.upload_multiple_chunk(chunk, &size).await;
+        let sent = send_chunk_with_retries(session, chunk, first, last).await;
         *offset += len as u64;
-        match status {
-            Ok(UploadStatus::Ok(_)) if last => Ok(()),
-            Ok(UploadStatus::ResumeIncomplete(_)) if !last => Ok(()),
-            Ok(other) => Err(self.err("resumable upload", format!("unexpected status {other:?}"))),
-            Err(e) => Err(self.err("resumable upload", e)),
-        }
+        sent.map_err(|e| self.err("resumable upload", e))
     }
 
     /// Completes the upload: the object appears under its key, whole.

@@ -37,7 +37,8 @@ async fn child_backup_for_the_kill_test() {
         "--progress",
         "json",
     ];
-    ripcord(&config, &NotifyConfig::default(), &run).await;
+    let code = ripcord(&config, &NotifyConfig::default(), &run).await;
+    eprintln!("ripcord-exit={code}");
 }
 
 fn files_named(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
@@ -53,9 +54,10 @@ fn files_named(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
     found
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killing_the_upload_midway_leaves_no_manifest() {
-    let case = Case::new();
+/// Starts the child backup of a database large enough to still be dumping when the first
+/// upload progress arrives, sends it `signal` (`KILL` or `INT`) then, and returns what the
+/// child printed and its exit line, if any.
+async fn interrupt_midway(case: &Case, signal: &str) -> (String, Option<String>) {
     case.src
         .pg
         .psql(
@@ -82,28 +84,46 @@ async fn killing_the_upload_midway_leaves_no_manifest() {
         .expect("start the child");
     let stderr = child.stderr.take().expect("stderr");
     let mut seen = String::new();
-    let mut killed_midway = false;
+    let mut signalled = false;
+    let mut exit_line = None;
     for line in BufReader::new(stderr).lines() {
         let line = line.expect("read child stderr");
         seen.push_str(&line);
         seen.push('\n');
+        if line.starts_with("ripcord-exit=") {
+            exit_line = Some(line.clone());
+        }
         let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
             continue;
         };
-        if event["event"] == "progress"
+        if !signalled
+            && event["event"] == "progress"
             && event["stored_bytes"].as_u64() > Some(0)
             && event["done"] == false
         {
-            child.kill().expect("SIGKILL the backup");
-            killed_midway = true;
-            break;
+            let status = Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .expect("send the signal");
+            assert!(status.success());
+            signalled = true;
+            if signal == "KILL" {
+                break;
+            }
         }
     }
     child.wait().expect("reap the child");
     assert!(
-        killed_midway,
+        signalled,
         "the backup ended before any upload progress:\n{seen}"
     );
+    (seen, exit_line)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_upload_midway_leaves_no_manifest() {
+    let case = Case::new();
+    interrupt_midway(&case, "KILL").await;
 
     assert!(
         files_named(&case.folder(), "manifest.json").is_empty(),
@@ -118,4 +138,30 @@ async fn killing_the_upload_midway_leaves_no_manifest() {
     assert_eq!(case.backup(&case.src.url, &[]).await, 0);
     let backups = case.catalog().await;
     assert_eq!(backups.iter().filter(|b| b.complete()).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_midway_aborts_the_upload_and_leaves_nothing() {
+    let case = Case::new();
+    let (seen, exit_line) = interrupt_midway(&case, "INT").await;
+    assert_eq!(exit_line.as_deref(), Some("ripcord-exit=2"), "{seen}");
+    assert!(seen.contains("interrupted"), "{seen}");
+    assert!(files_named(&case.folder(), "manifest.json").is_empty());
+    // The aborted upload left no object either: only the preflight probe remains.
+    let entries: Vec<_> = case
+        .catalog()
+        .await
+        .into_iter()
+        .flat_map(|b| b.keys)
+        .collect();
+    assert!(entries.is_empty(), "{entries:?}");
+    let log = ripcord_backup::state::read(&case.dir.path().join("state")).expect("run log");
+    let last = log.last().expect("the interrupted run is logged");
+    assert!(
+        !last.ok
+            && last
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("interrupted"))
+    );
 }

@@ -31,7 +31,7 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         "`# ripcord:ignore {} <reason>` on the line before the finding, or `[check] disable = [\"{}\"]` in `ripcord.toml`.",
         meta.code, meta.code
     );
-    out.push_str("\n<!-- generated from crates/check/src/rules by `UPDATE_DOCS=1 cargo test -p ripcord-check --test docs`; do not edit -->\n");
+    out.push_str("\n<!-- generated from crates/check/src/rules by `UPDATE_DOCS=1 cargo test -p ripcord-check --test check docs`; do not edit -->\n");
     out
 }
 
@@ -61,7 +61,7 @@ pub fn index_page() -> String {
             m.summary
         );
     }
-    out.push_str("\n<!-- generated from crates/check/src/rules by `UPDATE_DOCS=1 cargo test -p ripcord-check --test docs`; do not edit -->\n");
+    out.push_str("\n<!-- generated from crates/check/src/rules by `UPDATE_DOCS=1 cargo test -p ripcord-check --test check docs`; do not edit -->\n");
     out
 }
 

@@ -193,7 +193,7 @@ fn build(text: &str) -> Result<Vec<YNode>, ParseError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (val, anchor, line, column) = match stack.pop() {
                     Some(Frame::Seq(items, a, l, c)) => (YVal::Seq(items), a, l, c),
-                    Some(Frame::Map(items, _, a, l, c)) => (YVal::Map(items), a, l, c),
+                    Some(Frame::Map(items, _, a, l, c)) => (YVal::Map(merge_keys(items)), a, l, c),
                     None => return Err(error("unbalanced collection")),
                 };
                 let node = YNode { val, line, column };
@@ -217,6 +217,37 @@ fn build(text: &str) -> Result<Vec<YNode>, ParseError> {
         }
     }
     Ok(docs)
+}
+
+/// Expands YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`): entries of the merged maps
+/// that the mapping does not set itself are added, as Compose and GitHub read them.
+fn merge_keys(items: Vec<(YNode, YNode)>) -> Vec<(YNode, YNode)> {
+    if !items
+        .iter()
+        .any(|(k, _)| matches!(&k.val, YVal::Scalar(s, true) if s == "<<"))
+    {
+        return items;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .partition(|(k, _)| matches!(&k.val, YVal::Scalar(s, true) if s == "<<"));
+    for (_, value) in merges {
+        let sources: Vec<YNode> = match value.val {
+            YVal::Map(_) => vec![value],
+            YVal::Seq(items) => items,
+            YVal::Scalar(..) => Vec::new(),
+        };
+        for source in sources {
+            if let YVal::Map(entries) = source.val {
+                for (k, v) in entries {
+                    if !own.iter().any(|(existing, _)| existing.val == k.val) {
+                        own.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    own
 }
 
 fn count(node: &YNode) -> usize {
@@ -252,6 +283,18 @@ mod tests {
         assert_eq!((uses.line, uses.column), (6, 15));
         assert_eq!(uses.loc(&file.src), Loc::line_span(6, 15, 6));
         assert!(file.docs[0].get("on").is_some());
+    }
+
+    #[test]
+    fn merge_keys_are_expanded() {
+        let text = "x: &base {healthcheck: {test: ok}, image: a}\nsvc:\n  <<: *base\n  image: b\n";
+        let file = parse(Source::in_memory("c.yml", text))
+            .map_err(|e| e.1)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let svc = file.docs[0].get("svc").unwrap_or_else(|| panic!("no svc"));
+        assert!(svc.get("healthcheck").is_some());
+        assert_eq!(svc.get("image").and_then(YNode::as_str), Some("b"));
+        assert!(svc.get("<<").is_none());
     }
 
     #[test]

@@ -56,13 +56,19 @@ fn result(f: &Finding, index: Option<usize>) -> Value {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
+    // Relative paths resolve against %SRCROOT%; absolute ones become file:// URIs.
+    let artifact = if f.file.starts_with('/') {
+        json!({ "uri": format!("file://{}", f.file) })
+    } else {
+        json!({ "uri": f.file, "uriBaseId": "%SRCROOT%" })
+    };
     let mut value = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": artifact,
                 "region": {
                     "startLine": f.line,
                     "startColumn": f.column,

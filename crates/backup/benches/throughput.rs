@@ -77,14 +77,14 @@ fn main() {
 
         for (label, mode, dest) in [
             (
-                "ripcord → file:// (checksums full)",
+                "ripcord → file:// (checksums from the dump)",
                 "full",
                 format!("file://{}/full-{run}", dir.path().display()),
             ),
             (
-                "ripcord → file:// (row counts only)",
-                "counts",
-                format!("file://{}/counts-{run}", dir.path().display()),
+                "ripcord → file:// (checksums by SQL)",
+                "sql",
+                format!("file://{}/sql-{run}", dir.path().display()),
             ),
         ] {
             let mut cmd = Command::new(&exe);
@@ -99,7 +99,7 @@ fn main() {
                 .env("RIPCORD_BENCH_S3", moto.endpoint());
             let m = measure(cmd);
             rows.push(Row::new(
-                "ripcord → s3:// (moto, checksums full)",
+                "ripcord → s3:// (moto, checksums from the dump)",
                 &m,
                 0,
                 Some(plain.seconds),
@@ -178,8 +178,14 @@ fn measure(mut cmd: Command) -> Measured {
                 if let Some(hwm) = vm_hwm(pid) {
                     peak.fetch_max(hwm, Ordering::Relaxed);
                 }
-                let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
-                    .unwrap_or_default();
+                // Children of any thread (ripcord starts pg_dump from a worker thread).
+                let children: String = std::fs::read_dir(format!("/proc/{pid}/task"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
                     if let Some(hwm) = vm_hwm(c) {
                         child_peak.fetch_max(hwm, Ordering::Relaxed);
@@ -248,10 +254,10 @@ fn child(args: &[String]) {
             .await
             .expect("store");
         let mut opts = RunOptions::from_config(&ripcord_backup::BackupConfig::default());
-        opts.checksums = if mode == "counts" {
-            ChecksumMode::Counts
-        } else {
-            ChecksumMode::Full
+        opts.checksums = match mode.as_str() {
+            "sql" => ChecksumMode::Sql,
+            "counts" => ChecksumMode::Counts,
+            _ => ChecksumMode::Full,
         };
         let (manifest, _) = backup(url, &store, &opts, std::future::pending())
             .await

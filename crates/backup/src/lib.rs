@@ -8,10 +8,12 @@
 //! with the manifest. `prune` applies GFS retention and a size cap. See docs/backup.md.
 //!
 //! Code map: [`store`] destinations; [`pg`] connections, versions and checksums;
+//! [`archive`] row sums read from pg_dump's output as it streams;
 //! [`pipeline`] the byte pipelines (blocking threads); [`manifest`] the layout at the
 //! destination; [`prune`] the pure retention policy; [`state`] the local run log;
 //! [`progress`] terminal and JSON progress; [`ops`] the commands; [`schedule`] cron.
 
+pub mod archive;
 pub mod manifest;
 pub mod ops;
 pub mod pg;

@@ -42,8 +42,22 @@ pub struct Manifest {
     #[serde(default)]
     pub excluded_schemas: Vec<String>,
     pub checksum_mode: ChecksumMode,
+    /// `dump` (table sums read from pg_dump's output) or `sql` (computed by queries in the
+    /// snapshot).
+    #[serde(default = "sql_source")]
+    pub checksum_source: String,
+    /// Output settings the restore side must reproduce to read the same COPY text.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub copy_settings: std::collections::BTreeMap<String, String>,
+    /// Things the backup could not do (it is still a valid backup).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     #[serde(flatten)]
     pub contents: Contents,
+}
+
+fn sql_source() -> String {
+    "sql".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

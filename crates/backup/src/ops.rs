@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::archive;
 use crate::manifest::{self, BackupInfo, DumpObject, Manifest, Tombstone, VerifyRecord};
 use crate::pg::{self, ChecksumMode, DbUrl};
 use crate::pipeline::{self, CHANNEL_CAPACITY, Counters};
@@ -234,6 +235,10 @@ pub async fn backup(
         .await
         .map_err(|e| db.err("export snapshot", &e))?
         .get(0);
+    let copy_settings = pg::copy_settings(&db, &txn).await?;
+    // Table sums come from pg_dump's own output when its archive format is one we read.
+    let from_stream = matches!(opts.checksums, ChecksumMode::Full | ChecksumMode::Counts)
+        && (10..=17).contains(&pg_dump.major);
 
     let dump_key = format!(
         "{id}/dump.pgc.zst{}",
@@ -246,9 +251,16 @@ pub async fn backup(
 
     let mut command = Command::new(&pg_dump.path);
     command
-        .args(["--format=custom", "--compress=0", "--no-password"])
+        .args([
+            "--format=custom",
+            "--compress=0",
+            "--no-password",
+            "--encoding=UTF8",
+        ])
         .arg(format!("--snapshot={snapshot}"))
-        .arg(format!("--dbname={}", db.for_tools));
+        .arg(format!("--dbname={}", db.for_tools))
+        // Fixed so that the restore side can read back the same COPY text.
+        .env("PGTZ", "UTC");
     for schema in &excluded {
         command.arg(format!("--exclude-schema={schema}"));
     }
@@ -258,6 +270,13 @@ pub async fn backup(
     let level = opts.compression_level;
     let workers = opts.compression_threads;
     let pipe_counters = counters.clone();
+    let (tee, scanner) = if from_stream {
+        let (tee, raw) = mpsc::channel::<Bytes>(CHANNEL_CAPACITY);
+        let scanner = std::thread::spawn(move || archive::scan(pipeline::ChannelReader::new(raw)));
+        (Some(tee), Some(scanner))
+    } else {
+        (None, None)
+    };
     let dump = tokio::task::spawn_blocking(move || {
         run_producer(command, "pg_dump", move |stdout| {
             pipeline::encode(
@@ -266,6 +285,7 @@ pub async fn backup(
                 workers,
                 recipients.as_ref(),
                 tx,
+                tee,
                 pipe_counters,
             )
         })
@@ -281,7 +301,7 @@ pub async fn backup(
         drop(rx);
         result
     };
-    let checksums = pg::contents(&db, &mut txn, opts.checksums, &excluded);
+    let checksums = pg::contents(&db, &mut txn, opts.checksums, &excluded, !from_stream);
     // On cancel the futures drop: the channel closes, the dump thread kills pg_dump, the
     // snapshot transaction rolls back, and the upload is aborted below.
     let joined = tokio::select! {
@@ -317,6 +337,38 @@ pub async fn backup(
         .await
         .map_err(|e| db.err("end snapshot transaction", &e))?;
 
+    let mut contents = contents;
+    let mut warnings = Vec::new();
+    if let Some(scanner) = scanner {
+        match scanner.join() {
+            Ok(Ok(scanned)) => {
+                let checksums = opts.checksums.with_checksums();
+                contents.tables = scanned
+                    .tables
+                    .into_iter()
+                    .map(|t| pg::TableSum {
+                        schema: t.schema,
+                        name: t.name,
+                        kind: "table".into(),
+                        rows: t.sum.rows,
+                        checksum: checksums.then(|| t.sum.checksum()),
+                        copy: Some(t.copy),
+                    })
+                    .collect();
+                contents.large_objects = Some(pg::LargeObjects {
+                    count: scanned.large_objects.rows,
+                    checksum: checksums.then(|| scanned.large_objects.checksum()),
+                });
+            }
+            Ok(Err(e)) => warnings.push(format!(
+                "tables were not summed: pg_dump's output could not be read ({e})"
+            )),
+            Err(_) => warnings.push("tables were not summed: the reader thread failed".into()),
+        }
+    }
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
     let manifest = Manifest {
         format: manifest::FORMAT.into(),
         id: id.clone(),
@@ -338,7 +390,14 @@ pub async fn backup(
             sha256: encoded.sha256,
         },
         excluded_schemas: excluded,
-        checksum_mode: opts.checksums,
+        checksum_mode: if from_stream || opts.checksums != ChecksumMode::Full {
+            opts.checksums
+        } else {
+            ChecksumMode::Sql
+        },
+        checksum_source: if from_stream { "dump" } else { "sql" }.into(),
+        copy_settings,
+        warnings,
         contents,
     };
     let body = serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Manifest {
@@ -961,14 +1020,27 @@ pub async fn verify_restore(
             .start()
             .await
             .map_err(|e| target.err("begin", &e))?;
-        let actual = pg::contents(
+        let from_dump = manifest.checksum_source == "dump";
+        let mut actual = pg::contents(
             &target,
             &mut txn,
             manifest.checksum_mode,
             &manifest.excluded_schemas,
+            !from_dump,
         )
         .await?;
         let _ = txn.rollback().await;
+        if from_dump {
+            let read_back = pg::contents_by_copy(
+                &target,
+                &client,
+                &manifest.contents,
+                &manifest.copy_settings,
+            )
+            .await?;
+            actual.tables = read_back.tables;
+            actual.large_objects = read_back.large_objects;
+        }
         let problems = pg::compare(&manifest.contents, &actual);
         Ok::<_, BackupError>(RestoreCheck {
             problems,

@@ -18,13 +18,23 @@ const STABLE_OUTPUT: &str = "SET extra_float_digits = 1; SET DateStyle = 'ISO, Y
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChecksumMode {
-    /// Row counts and a content checksum of every table (reads every row once more).
+    /// Row counts and a content checksum of every table and of the large objects, read from
+    /// pg_dump's own output as it streams (no extra work for the database).
     #[default]
     Full,
-    /// Row counts only.
+    /// Row counts only (from pg_dump's output).
     Counts,
+    /// Row counts and checksums computed by SQL in the same snapshot (reads every row once
+    /// more on the server); the fallback for pg_dump versions whose archive is not parsed.
+    Sql,
     /// Nothing beyond the dump's own sha256.
     None,
+}
+
+impl ChecksumMode {
+    pub fn with_checksums(self) -> bool {
+        matches!(self, Self::Full | Self::Sql)
+    }
 }
 
 /// A connection URL parsed once: what tokio-postgres gets, what pg_dump gets (password moved
@@ -409,10 +419,14 @@ pub struct TableSum {
     /// `table` or `materialized-view`.
     pub kind: String,
     pub rows: i64,
-    /// Sum of a 64-bit hash of every row's text (`hashtextextended`), as a decimal:
-    /// independent of row order, so a restore's physical order does not matter.
+    /// Order-independent content checksum: `xxh3:<hex>` (sum of xxh3-64 over the COPY lines,
+    /// from the dump stream) or a decimal (sum of `hashtextextended(row::text)`, by SQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
+    /// pg_dump's COPY statement for the table, when the sums come from the dump stream: the
+    /// restore side reads the same columns back with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
 }
 
 /// A sequence's state, which pg_dump restores with setval().
@@ -441,6 +455,104 @@ pub struct Contents {
     pub large_objects: Option<LargeObjects>,
 }
 
+/// Settings that shape COPY's text output and that pg_dump inherits from the role and
+/// database defaults (it sets DateStyle, IntervalStyle and extra_float_digits itself; ripcord
+/// runs it with TimeZone UTC and client encoding UTF8).
+pub const COPY_SETTINGS: &[&str] = &["bytea_output", "lc_monetary", "xmlbinary", "xmloption"];
+
+/// The values pg_dump's session starts with for [`COPY_SETTINGS`].
+pub async fn copy_settings(
+    db: &DbUrl,
+    client: &impl GenericClient,
+) -> Result<std::collections::BTreeMap<String, String>, BackupError> {
+    let rows = client
+        .query(
+            "SELECT name::text, reset_val::text FROM pg_settings WHERE name = ANY($1)",
+            &[&COPY_SETTINGS],
+        )
+        .await
+        .map_err(|e| db.err("read output settings", &e))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Reads tables back with pg_dump's COPY statements and large objects with lo_get, summed as
+/// [`crate::archive::scan`] sums the dump: the restore side of stream checksums.
+pub async fn contents_by_copy(
+    db: &DbUrl,
+    client: &Client,
+    expected: &Contents,
+    settings: &std::collections::BTreeMap<String, String>,
+) -> Result<Contents, BackupError> {
+    use futures_util::StreamExt;
+
+    client
+        .batch_execute(
+            "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; \
+             SET TimeZone = 'UTC';",
+        )
+        .await
+        .map_err(|e| db.err("configure COPY output", &e))?;
+    for (name, value) in settings {
+        let set = format!(
+            "SET {} = '{}'",
+            quote_ident(name),
+            value.replace('\'', "''")
+        );
+        if let Err(e) = client.batch_execute(&set).await {
+            tracing::warn!(setting = %name, error = %pg_error_text(&e), "cannot reproduce setting");
+        }
+    }
+    let mut out = Contents::default();
+    for table in &expected.tables {
+        let Some(statement) = table
+            .copy
+            .as_deref()
+            .and_then(crate::archive::copy_out_statement)
+        else {
+            continue;
+        };
+        let stream = match client.copy_out(statement.as_str()).await {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::warn!(table = %table.name, error = %pg_error_text(&e), "cannot read back");
+                continue; // reported as missing by compare()
+            }
+        };
+        let mut lines = crate::archive::LineSplitter::default();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| db.err(&format!("read back {}", table.name), &e))?;
+            lines.feed(&chunk);
+        }
+        let sum = lines.finish();
+        out.tables.push(TableSum {
+            schema: table.schema.clone(),
+            name: table.name.clone(),
+            kind: table.kind.clone(),
+            rows: sum.rows,
+            checksum: table.checksum.is_some().then(|| sum.checksum()),
+            copy: table.copy.clone(),
+        });
+    }
+    if let Some(expected_lo) = &expected.large_objects {
+        let rows = client
+            .query("SELECT lo_get(oid) FROM pg_largeobject_metadata", &[])
+            .await
+            .map_err(|e| db.err("read large objects", &e))?;
+        let mut sum = crate::archive::LineSum::default();
+        for row in rows {
+            let data: Vec<u8> = row.get(0);
+            sum.rows += 1;
+            sum.sum = sum.sum.wrapping_add(crate::archive::blob_hash(&data));
+        }
+        out.large_objects = Some(LargeObjects {
+            count: sum.rows,
+            checksum: expected_lo.checksum.is_some().then(|| sum.checksum()),
+        });
+    }
+    Ok(out)
+}
+
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -452,11 +564,15 @@ const ROW_HASH: &str = "coalesce(sum(hashtextextended(t::text, 0)::numeric), 0):
 
 /// Counts and checksums every user table, materialized view, sequence and large object, in
 /// the client's current transaction (the exported snapshot, during a backup).
+///
+/// With `tables_from_sql` false only sequences are read: tables and large objects then come
+/// from the dump stream ([`crate::archive`]).
 pub async fn contents(
     db: &DbUrl,
     client: &mut tokio_postgres::Transaction<'_>,
     mode: ChecksumMode,
     excluded: &[String],
+    tables_from_sql: bool,
 ) -> Result<Contents, BackupError> {
     if mode == ChecksumMode::None {
         return Ok(Contents::default());
@@ -498,11 +614,11 @@ pub async fn contents(
             });
             continue;
         }
-        if !populated {
+        if !populated || !tables_from_sql {
             continue;
         }
         let sql = match mode {
-            ChecksumMode::Full => {
+            ChecksumMode::Full | ChecksumMode::Sql => {
                 format!("SELECT count(*)::text, {ROW_HASH} FROM ONLY {qualified} AS t")
             }
             _ => format!("SELECT count(*)::text, NULL::text FROM ONLY {qualified} AS t"),
@@ -520,11 +636,15 @@ pub async fn contents(
             },
             rows: rows.and_then(|r| r.parse().ok()).unwrap_or(0),
             checksum,
+            copy: None,
         });
+    }
+    if !tables_from_sql {
+        return Ok(out);
     }
     // Large objects may be unreadable to this role: try inside a savepoint.
     let lo_sql = match mode {
-        ChecksumMode::Full => {
+        ChecksumMode::Full | ChecksumMode::Sql => {
             "SELECT count(*)::text, coalesce(sum(('x' || left(md5(lo_get(oid)), 16))\
              ::bit(64)::int8::numeric), 0)::text FROM pg_largeobject_metadata"
                 .to_owned()

@@ -98,12 +98,16 @@ impl Write for Layer {
 
 /// Compresses (zstd, with its frame checksum), optionally encrypts, hashes and sends `input`
 /// in chunks of about [`CHUNK`] bytes. Fails with `BrokenPipe` when the receiver is gone.
+///
+/// When `tee` is given, every chunk read is also sent there (for [`crate::archive::scan`]);
+/// if that receiver goes away, the tee stops and encoding goes on.
 pub fn encode(
     mut input: impl Read,
     level: i32,
     workers: u32,
     recipients: Option<&Recipients>,
     tx: mpsc::Sender<Bytes>,
+    mut tee: Option<mpsc::Sender<Bytes>>,
     counters: Arc<Counters>,
 ) -> io::Result<Encoded> {
     let sink = Sink {
@@ -139,6 +143,13 @@ pub fn encode(
         };
         raw += n as u64;
         counters.raw.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(sender) = &tee
+            && sender
+                .blocking_send(Bytes::copy_from_slice(&buf[..n]))
+                .is_err()
+        {
+            tee = None;
+        }
         encoder.write_all(&buf[..n])?;
     }
     let layer = encoder.finish()?;
@@ -257,7 +268,15 @@ mod tests {
         let counters = Arc::new(Counters::default());
         let c = counters.clone();
         let handle = std::thread::spawn(move || {
-            encode(&input[..], 3, 0, encrypt.then_some(&recipients), tx, c)
+            encode(
+                &input[..],
+                3,
+                0,
+                encrypt.then_some(&recipients),
+                tx,
+                None,
+                c,
+            )
         });
         let mut stored = Vec::new();
         while let Some(chunk) = rx.blocking_recv() {
@@ -296,7 +315,15 @@ mod tests {
         let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
         let input = data.clone();
         let handle = std::thread::spawn(move || {
-            encode(&input[..], 3, 0, None, tx, Arc::new(Counters::default()))
+            encode(
+                &input[..],
+                3,
+                0,
+                None,
+                tx,
+                None,
+                Arc::new(Counters::default()),
+            )
         });
         let mut stored = Vec::new();
         while let Some(chunk) = rx.blocking_recv() {

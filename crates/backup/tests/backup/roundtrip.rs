@@ -48,13 +48,14 @@ async fn round_trip(config: &BackupConfig, dest: &str, extra_run: &[&str], ident
             .iter()
             .any(|t| t.name == "orders_2025" && t.rows > 0)
     );
+    assert_eq!(manifest.checksum_source, "dump");
     assert!(
-        manifest
-            .contents
-            .tables
-            .iter()
-            .any(|t| t.kind == "materialized-view")
+        customers
+            .checksum
+            .as_deref()
+            .is_some_and(|c| c.starts_with("xxh3:"))
     );
+    assert!(manifest.warnings.is_empty(), "{:?}", manifest.warnings);
     assert!(
         manifest
             .contents
@@ -223,4 +224,51 @@ async fn round_trip_through_gcs() {
     let mut config = config(dir.path());
     config.gcs.endpoint = Some(gcs.endpoint());
     round_trip(&config, "gs://backups/prod/app", &[], None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_checksums_round_trip_and_catch_a_changed_row() {
+    let case = crate::helpers::Case::new();
+    assert_eq!(case.backup(&case.src.url, &["--checksums", "sql"]).await, 0);
+    let backups = case.catalog().await;
+    let manifest = backups[0].manifest.as_ref().expect("manifest");
+    assert_eq!(manifest.checksum_source, "sql");
+    assert!(
+        manifest
+            .contents
+            .tables
+            .iter()
+            .any(|t| t.kind == "materialized-view")
+    );
+    let verify = [
+        "verify",
+        "--restore",
+        "--to",
+        &case.dest,
+        "--progress",
+        "none",
+    ];
+    assert_eq!(case.ripcord(&verify).await, 0);
+
+    // Same rows, one value changed: the count matches, the checksum does not.
+    let id = backups[0].id.clone();
+    let path = case.folder().join(&id).join("manifest.json");
+    let text = std::fs::read_to_string(&path).expect("manifest");
+    let mut manifest: ripcord_backup::manifest::Manifest =
+        serde_json::from_str(&text).expect("parse");
+    let items = manifest
+        .contents
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "items")
+        .expect("items");
+    let sum: i128 = items
+        .checksum
+        .as_deref()
+        .expect("sum")
+        .parse()
+        .expect("decimal");
+    items.checksum = Some((sum + 1).to_string());
+    std::fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("write");
+    assert_eq!(case.ripcord(&verify).await, 1);
 }

@@ -144,10 +144,13 @@ impl Application {
     ) -> Result<(), ServerError> {
         let fanout_listener = tokio::spawn(follow_fanout(self.state.clone()));
         let shutdown = self.shutdown;
+        let hub = self.state.hub.clone();
         let graceful = async move {
             signal.await;
             tracing::info!("shutting down");
+            // The flag first: a stream opened from here on sees it before it waits.
             let _ = shutdown.send(true);
+            hub.end_streams();
         };
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(graceful)

@@ -19,9 +19,17 @@ pub struct Frame {
     pub bytes: Bytes,
 }
 
+/// What goes to every stream subscriber.
+#[derive(Debug, Clone)]
+pub enum Broadcast {
+    Frame(Frame),
+    /// The server is shutting down: end the stream so graceful shutdown can finish.
+    ShuttingDown,
+}
+
 pub struct Hub {
     board: watch::Sender<Arc<Board>>,
-    frames: broadcast::Sender<Frame>,
+    frames: broadcast::Sender<Broadcast>,
     storage: Arc<dyn Storage>,
     /// Serialises `accept`, so events are applied in order even when the writer and the
     /// fan-out deliver the same event at once.
@@ -46,8 +54,15 @@ impl Hub {
         self.board.subscribe()
     }
 
-    pub fn frames(&self) -> broadcast::Receiver<Frame> {
+    pub fn frames(&self) -> broadcast::Receiver<Broadcast> {
         self.frames.subscribe()
+    }
+
+    /// Ends every open stream. Carried by the same channel as the frames, so a subscriber
+    /// waits on one thing per event instead of also on a shutdown signal, which would add a
+    /// shared waiter-list lock per subscriber per event.
+    pub fn end_streams(&self) {
+        let _ = self.frames.send(Broadcast::ShuttingDown);
     }
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
@@ -99,7 +114,7 @@ impl Hub {
             bytes: render(stream::CHANGE, event.revision, event),
         };
         // No subscribers is fine: nobody is streaming right now.
-        let _ = self.frames.send(frame);
+        let _ = self.frames.send(Broadcast::Frame(frame));
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,20 +14,25 @@ use bytes::Bytes;
 use futures_util::Stream;
 use ripcord_core::api::stream::{READY, SNAPSHOT};
 use tokio::sync::{broadcast, watch};
+use tokio::time::{Instant, Sleep};
 
-use crate::hub::{Frame, Hub, render, render_unnumbered};
+use crate::hub::{Broadcast, Hub, render, render_unnumbered};
 use crate::storage::StorageError;
 
 const KEEP_ALIVE: Bytes = Bytes::from_static(b": keep-alive\n\n");
 
 struct Subscriber {
     hub: Arc<Hub>,
-    live: broadcast::Receiver<Frame>,
+    live: broadcast::Receiver<Broadcast>,
     /// Frames to send before waiting for live ones.
     queued: VecDeque<Bytes>,
     /// The last revision sent; live frames at or below it are duplicates.
     sent: u64,
-    keep_alive: Duration,
+    /// Fires every `keep_alive_every`, whether or not events were sent: re-arming a timer
+    /// per event would cost a timer-wheel update per subscriber per event.
+    keep_alive: Pin<Box<Sleep>>,
+    keep_alive_every: Duration,
+    /// Read (never awaited) before each wait, for streams opened after shutdown began.
     shutdown: watch::Receiver<bool>,
 }
 
@@ -45,7 +51,8 @@ pub async fn subscribe(
         live,
         queued: VecDeque::new(),
         sent: 0,
-        keep_alive,
+        keep_alive: Box::pin(tokio::time::sleep(keep_alive)),
+        keep_alive_every: keep_alive,
         shutdown,
     };
     match after {
@@ -101,11 +108,12 @@ impl Subscriber {
             }
             tokio::select! {
                 received = self.live.recv() => match received {
-                    Ok(frame) if frame.revision > self.sent => {
+                    Ok(Broadcast::Frame(frame)) if frame.revision > self.sent => {
                         self.sent = frame.revision;
                         return Some(frame.bytes);
                     }
-                    Ok(_) => continue,
+                    Ok(Broadcast::Frame(_)) => continue,
+                    Ok(Broadcast::ShuttingDown) => return None,
                     // Too slow to keep up: read what was missed from storage.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         if let Err(error) = self.queue_backlog().await {
@@ -115,8 +123,11 @@ impl Subscriber {
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
-                () = tokio::time::sleep(self.keep_alive) => return Some(KEEP_ALIVE),
-                _ = self.shutdown.changed() => return None,
+                () = &mut self.keep_alive => {
+                    let next = Instant::now() + self.keep_alive_every;
+                    self.keep_alive.as_mut().reset(next);
+                    return Some(KEEP_ALIVE);
+                }
             }
         }
     }

@@ -107,11 +107,40 @@ fn main() {
         }
     }
     println!();
+    println!("Medians over {runs} run(s) (ratio: pg_dump's time over this one's, same run):");
+    println!("| contender | median seconds | median ratio | max peak RSS | max pg_dump RSS |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut labels: Vec<&str> = Vec::new();
+    for row in &rows {
+        if !labels.contains(&row.label.as_str()) {
+            labels.push(&row.label);
+        }
+    }
+    for label in labels {
+        let of: Vec<&Row> = rows.iter().filter(|r| r.label == label).collect();
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(|a, b| a.total_cmp(b));
+            v[v.len() / 2]
+        };
+        println!(
+            "| {label} | {:.1} | {:.2} | {} | {} |",
+            median(of.iter().map(|r| r.seconds).collect()),
+            median(of.iter().map(|r| r.ratio.unwrap_or(1.0)).collect()),
+            human(of.iter().map(|r| r.rss).max().unwrap_or(0)),
+            of.iter()
+                .filter_map(|r| r.child_rss)
+                .max()
+                .map(human)
+                .unwrap_or_else(|| "-".into()),
+        );
+    }
+    println!();
+    println!("Every run:");
     println!(
         "| run | seconds | MB/s of database | ratio to pg_dump -Fc | peak RSS (process) | peak RSS (its pg_dump) | output |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for row in rows {
+    for row in &rows {
         println!(
             "| {} | {:.1} | {:.1} | {} | {} | {} | {} |",
             row.label,

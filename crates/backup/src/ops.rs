@@ -589,7 +589,7 @@ pub async fn run_cmd(
                 manifest.dump.sha256
             );
             println!(
-                "  {} tables, {} sequences, {} large objects; checksums: {:?}; {} in {}",
+                "  {} tables, {} sequences, {} large objects; sums: {} (from {}); {} in {}",
                 manifest.contents.tables.len(),
                 manifest.contents.sequences.len(),
                 manifest
@@ -598,7 +598,11 @@ pub async fn run_cmd(
                     .as_ref()
                     .map(|l| l.count)
                     .unwrap_or(0),
-                manifest.checksum_mode,
+                serde_json::to_value(manifest.checksum_mode)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                manifest.checksum_source,
                 human_bytes(
                     (manifest.dump.raw_bytes as f64 / duration.as_secs_f64().max(0.001)) as u64
                 ) + "/s",
@@ -609,6 +613,9 @@ pub async fn run_cmd(
                     "  skipped unreadable schemas: {}",
                     preflight.skipped_schemas.join(", ")
                 );
+            }
+            for warning in &manifest.warnings {
+                println!("  warning: {warning}");
             }
         }
     }

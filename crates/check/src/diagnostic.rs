@@ -67,6 +67,18 @@ pub struct Finding {
     /// The source line the finding points at (for code frames and baseline fingerprints).
     #[serde(skip)]
     pub source_line: String,
+    /// Other places that explain the finding (the other environments of a parity finding).
+    pub related: Vec<Related>,
+}
+
+/// A secondary location of a finding.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Related {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_column: usize,
+    pub message: String,
 }
 
 impl Finding {
@@ -92,6 +104,7 @@ impl Finding {
             message: message.into(),
             help: (!rule.fix.is_empty()).then(|| rule.fix.to_string()),
             source_line: src.line_text(line).to_string(),
+            related: Vec::new(),
         }
     }
 

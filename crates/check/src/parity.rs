@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 
 use crate::CheckError;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Related};
 use crate::discover::display;
 use crate::engine::{parse_finding, read_source};
 use crate::parse::terraform::{TfBody, TfFile, TfVal};
@@ -272,6 +272,17 @@ fn finding(meta: &'static RuleMeta, entry: &Entry, message: String) -> Finding {
         message,
         help: Some(meta.fix.to_string()),
         source_line: entry.source_line.clone(),
+        related: Vec::new(),
+    }
+}
+
+fn related(entry: &Entry, message: String) -> Related {
+    Related {
+        file: entry.file.clone(),
+        line: entry.loc.line,
+        column: entry.loc.column,
+        end_column: entry.loc.end_column,
+        message,
     }
 }
 
@@ -313,7 +324,12 @@ fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
                     have.join(", "),
                     absent.join(", ")
                 );
-                findings.push(finding(missing_meta, entry, message));
+                let mut f = finding(missing_meta, entry, message);
+                for env in present.iter().skip(1) {
+                    f.related
+                        .push(related(&env.entries[key], format!("also in {}", env.label)));
+                }
+                findings.push(f);
             }
             continue;
         }
@@ -328,7 +344,13 @@ fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
                 .map(|e| format!("{} = {}", e.label, e.entries[key].value))
                 .collect();
             let message = format!("`{key}` differs: {}", values.join("; "));
-            findings.push(finding(differs_meta, &other.entries[key], message));
+            let mut f = finding(differs_meta, &other.entries[key], message);
+            for env in envs.iter().filter(|e| !std::ptr::eq(*e, other)) {
+                let e = &env.entries[key];
+                f.related
+                    .push(related(e, format!("{} = {}", env.label, e.value)));
+            }
+            findings.push(f);
         }
     }
 }

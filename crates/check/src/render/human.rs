@@ -97,6 +97,18 @@ pub fn render(findings: &[Finding], color: bool) -> String {
             "{pad} {bar} {prefix}{}",
             paint.wrap(severity_color(f.severity), &marker)
         );
+        for r in &f.related {
+            let _ = writeln!(
+                out,
+                "{pad} {} {}: {}:{}:{}: {}",
+                paint.wrap("1;34", "="),
+                paint.wrap("1", "note"),
+                r.file,
+                r.line,
+                r.column,
+                r.message
+            );
+        }
         if let Some(help) = &f.help {
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(

@@ -19,6 +19,7 @@ pub fn finding_value(f: &Finding) -> Value {
         "help": f.help,
         "fingerprint": f.fingerprint(),
         "url": rule_url(f.rule),
+        "related": f.related,
     })
 }
 

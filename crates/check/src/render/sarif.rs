@@ -50,18 +50,22 @@ fn rules() -> Vec<Value> {
         .collect()
 }
 
+/// Relative paths resolve against %SRCROOT%; absolute ones become file:// URIs.
+fn artifact_location(file: &str) -> Value {
+    if file.starts_with('/') {
+        json!({ "uri": format!("file://{file}") })
+    } else {
+        json!({ "uri": file, "uriBaseId": "%SRCROOT%" })
+    }
+}
+
 fn result(f: &Finding, index: Option<usize>) -> Value {
     let mut message = f.message.clone();
     if let Some(help) = &f.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    // Relative paths resolve against %SRCROOT%; absolute ones become file:// URIs.
-    let artifact = if f.file.starts_with('/') {
-        json!({ "uri": format!("file://{}", f.file) })
-    } else {
-        json!({ "uri": f.file, "uriBaseId": "%SRCROOT%" })
-    };
+    let artifact = artifact_location(&f.file);
     let mut value = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
@@ -79,8 +83,32 @@ fn result(f: &Finding, index: Option<usize>) -> Value {
         }],
         "partialFingerprints": { "ripcordFingerprint/v1": f.fingerprint() },
     });
-    if let (Some(i), Some(obj)) = (index, value.as_object_mut()) {
-        obj.insert("ruleIndex".into(), json!(i));
+    if let Some(obj) = value.as_object_mut() {
+        if let Some(i) = index {
+            obj.insert("ruleIndex".into(), json!(i));
+        }
+        if !f.related.is_empty() {
+            let related: Vec<Value> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, r)| {
+                    json!({
+                        "id": id,
+                        "message": { "text": r.message },
+                        "physicalLocation": {
+                            "artifactLocation": artifact_location(&r.file),
+                            "region": {
+                                "startLine": r.line,
+                                "startColumn": r.column,
+                                "endColumn": r.end_column.max(r.column + 1),
+                            },
+                        },
+                    })
+                })
+                .collect();
+            obj.insert("relatedLocations".into(), json!(related));
+        }
     }
     value
 }

@@ -40,6 +40,13 @@ fn sarif_validates_against_the_schema() {
     {
         findings.extend(check_dir(&entry.path().join("fail"), &[]).findings);
     }
+    // Parity findings carry related locations.
+    for code in ["PA001", "PA002"] {
+        findings.extend(crate::helpers::parity_dir(
+            &fixtures().join("rules").join(code).join("fail"),
+        ));
+    }
+    assert!(findings.iter().any(|f| !f.related.is_empty()));
     assert!(findings.len() > 40);
     let doc: serde_json::Value =
         serde_json::from_str(&sarif::render(&findings)).unwrap_or_else(|e| panic!("{e}"));

@@ -19,6 +19,11 @@ declare_rule! {
     /// tested, so two builds of the same commit can differ, and a malicious release of any
     /// transitive dependency is installed the moment it is published.
     ///
+    /// pip turns hash-checking on by itself when a requirements file carries `--hash=`
+    /// lines, but `--require-hashes` is still asked for: it makes the intent explicit, and
+    /// the build fails loudly when someone regenerates the file without hashes instead of
+    /// silently installing unpinned packages.
+    ///
     /// ## Example
     /// ```dockerfile
     /// RUN uv sync --no-dev

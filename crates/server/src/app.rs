@@ -144,6 +144,7 @@ impl Application {
     ) -> Result<(), ServerError> {
         let fanout_listener = tokio::spawn(follow_fanout(self.state.clone()));
         let shutdown = self.shutdown;
+        let mut stopping = shutdown.subscribe();
         let hub = self.state.hub.clone();
         let graceful = async move {
             signal.await;
@@ -152,11 +153,21 @@ impl Application {
             let _ = shutdown.send(true);
             hub.end_streams();
         };
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(graceful)
-            .await;
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(graceful);
+        let limit = self.state.config.shutdown_timeout;
+        let deadline = async move {
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(limit).await;
+        };
+        let outcome = tokio::select! {
+            served = served => served.map_err(ServerError::Serve),
+            () = deadline => {
+                tracing::warn!(?limit, "connections still open after the shutdown timeout; closing them");
+                Ok(())
+            }
+        };
         fanout_listener.abort();
-        served.map_err(ServerError::Serve)
+        outcome
     }
 }
 
@@ -318,13 +329,12 @@ async fn change(
         actor: body.actor.unwrap_or_else(|| "api".to_owned()),
         reason: body.reason,
     };
-    let event = {
-        let _writing = state.writing.lock().await;
-        let event = state.hub.board().decide(request, Timestamp::now())?;
-        state.hub.storage().append(&event).await?;
-        state.hub.accept(&event).await?;
-        event
-    };
+    // A task of its own: if the client hangs up mid-write, the handler is dropped but the
+    // event that reached storage is still applied and announced.
+    let writer = state.clone();
+    let event = tokio::spawn(async move { writer.record(request).await })
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))??;
     tracing::info!(
         revision = event.revision,
         scope = %event.scope,
@@ -333,8 +343,32 @@ async fn change(
         reason = %event.reason,
         "switch changed"
     );
-    state.fanout.publish(Arc::new(event.clone()));
     Ok(Json(event))
+}
+
+impl AppState {
+    /// Decides, stores, applies and announces one change. Another instance may take the
+    /// revision first (shared storage); then the board catches up and the change is
+    /// decided again on top of it, once.
+    async fn record(&self, request: ChangeRequest) -> Result<Event, ApiError> {
+        let _writing = self.writing.lock().await;
+        let mut retried = false;
+        loop {
+            let event = self.hub.board().decide(request.clone(), Timestamp::now())?;
+            match self.hub.storage().append(&event).await {
+                Ok(()) => {
+                    self.hub.accept(&event).await?;
+                    self.fanout.publish(Arc::new(event.clone()));
+                    return Ok(event);
+                }
+                Err(StorageError::RevisionTaken(_)) if !retried => {
+                    retried = true;
+                    self.hub.catch_up().await?;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

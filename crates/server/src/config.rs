@@ -23,6 +23,10 @@ pub struct ServerConfig {
     /// Interval of keep-alive comments on the event stream, so proxies keep it open.
     #[serde(with = "humantime_serde")]
     pub keep_alive: Duration,
+    /// How long a graceful shutdown waits for open connections before closing them (a
+    /// client that stopped reading its stream would otherwise hold shutdown forever).
+    #[serde(with = "humantime_serde")]
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -37,6 +41,7 @@ impl Default for ServerConfig {
             max_body_bytes: 16 * 1024,
             long_poll_max: Duration::from_secs(30),
             keep_alive: Duration::from_secs(15),
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 }

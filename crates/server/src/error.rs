@@ -26,43 +26,52 @@ pub enum ApiError {
     },
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, Option<&'static str>) {
+    fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::Model(ModelError::UnknownScope { .. }) => {
-                (StatusCode::NOT_FOUND, "unknown_scope", Some("scope"))
+                (StatusCode::NOT_FOUND, "unknown_scope")
             }
-            ApiError::Model(error) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_request",
-                error.field(),
-            ),
+            ApiError::Model(_) | ApiError::Invalid { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
+            }
             ApiError::Json(JsonRejection::JsonSyntaxError(_)) => {
-                (StatusCode::BAD_REQUEST, "malformed_json", None)
+                (StatusCode::BAD_REQUEST, "malformed_json")
             }
             ApiError::Json(JsonRejection::JsonDataError(_)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", None)
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
             }
             ApiError::Json(JsonRejection::MissingJsonContentType(_)) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json", None)
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json")
             }
             ApiError::Json(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", None)
+                (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
             }
-            ApiError::Json(rejection) => (rejection.status(), "unreadable_body", None),
-            ApiError::Query(_) => (StatusCode::BAD_REQUEST, "invalid_query", None),
-            ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path", None),
-            ApiError::Invalid { field, .. } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_request",
-                Some(field),
-            ),
-            ApiError::Storage(StorageError::RevisionTaken(_)) => {
-                (StatusCode::CONFLICT, "conflict", None)
+            ApiError::Json(rejection) => (rejection.status(), "unreadable_body"),
+            ApiError::Query(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
+            ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
+            ApiError::Storage(StorageError::RevisionTaken(_)) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The request field at fault, when one is.
+    fn field(&self) -> Option<String> {
+        match self {
+            ApiError::Model(error) => error.field().map(str::to_owned),
+            ApiError::Invalid { field, .. } => Some((*field).to_owned()),
+            // serde says "missing field `reason`" or "unknown field `scop`, expected …".
+            ApiError::Json(JsonRejection::JsonDataError(error)) => {
+                let text = error.body_text();
+                let (_, rest) = text.split_once("field `")?;
+                rest.split_once('`').map(|(name, _)| name.to_owned())
             }
-            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", None),
+            _ => None,
         }
     }
 
@@ -84,7 +93,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, field) = self.parts();
+        let (status, code) = self.parts();
+        let field = self.field();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
@@ -92,7 +102,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: self.message(),
-                field: field.map(str::to_owned),
+                field,
             },
         };
         (status, Json(body)).into_response()

@@ -13,8 +13,9 @@ pub enum ApiClientError {
     BadUrl { url: String, reason: String },
     #[error("cannot reach the ripcord server at {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("the server refused the request ({status}): {message}")]
+    #[error("the server at {url} refused the request ({status}): {message}")]
     Refused {
+        url: String,
         status: StatusCode,
         code: String,
         field: Option<String>,
@@ -167,6 +168,7 @@ impl ApiClient {
         let text = response.text().await.unwrap_or_default();
         Err(match serde_json::from_str::<ErrorBody>(&text) {
             Ok(body) => ApiClientError::Refused {
+                url: self.base.to_string(),
                 status,
                 code: body.error.code,
                 field: body.error.field,

@@ -35,6 +35,10 @@ pub struct ClientConfig {
     /// between polls, at the price of up to this much extra halt latency.
     #[serde(with = "humantime_serde")]
     pub poll_interval: Duration,
+    /// A stream silent for this long is treated as dead and reconnected; keep it a few
+    /// times the server's `serve.keep_alive`.
+    #[serde(with = "humantime_serde")]
+    pub stream_idle_timeout: Duration,
     /// Longest wait between reconnection attempts (the backoff doubles up to this).
     #[serde(with = "humantime_serde")]
     pub backoff_max: Duration,
@@ -52,6 +56,7 @@ impl Default for ClientConfig {
             transport: Transport::Stream,
             poll_timeout: Duration::from_secs(25),
             poll_interval: Duration::ZERO,
+            stream_idle_timeout: Duration::from_secs(45),
             backoff_max: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(3),
         }

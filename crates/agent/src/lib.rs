@@ -20,4 +20,4 @@ mod switch;
 pub use api::{ApiClient, ApiClientError};
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};
-pub use switch::{Identity, Switch, SwitchError, SwitchOptions, SwitchState};
+pub use switch::{Identity, Switch, SwitchError, SwitchOptions, SwitchState, hostname};

@@ -150,7 +150,7 @@ pub fn watch(
             source,
         })?;
     // Read after the watch is in place, so a marker written in between is not missed.
-    sender.send_replace(read(dir));
+    sender.send_modify(|halts| *halts = read(dir));
     Ok((watcher, receiver))
 }
 

@@ -19,9 +19,14 @@ pub(crate) enum RemoteUpdate {
     /// backlog, or a long-poll with nothing new.
     Connected,
     /// A newer (or replacement) board. A `complete` one is the server's whole current state
-    /// (a snapshot or a long-poll answer); a stream's backlog event is not.
-    Board { board: Board, complete: bool },
-    /// The server could not be reached or the connection dropped.
+    /// (a snapshot or a long-poll answer); a stream's backlog event is not. A `live` one
+    /// arrived as it happened, so its age is a propagation latency.
+    Board {
+        board: Board,
+        complete: bool,
+        live: bool,
+    },
+    /// A connection attempt failed.
     Unreachable(String),
 }
 
@@ -33,27 +38,43 @@ pub(crate) fn backoff(attempt: u32, max: Duration) -> Duration {
     Duration::from_millis(cap / 2 + fastrand::u64(0..=cap / 2))
 }
 
+/// How one stream connection ended.
+enum StreamEnd {
+    /// The connection attempt failed: the server is unreachable.
+    Refused(String),
+    /// A stream that was up ended (a deploy, a proxy's timeout, a dead connection).
+    Dropped(String),
+    /// This client is shutting down.
+    Closed,
+}
+
 /// Follows `/v1/stream` forever, resuming from the last applied revision.
 pub(crate) async fn follow_stream(
     api: ApiClient,
     mut board: Option<Board>,
     updates: mpsc::Sender<RemoteUpdate>,
-    backoff_max: Duration,
+    config: ClientConfig,
 ) {
     let mut attempt = 0;
     loop {
-        let reason = match stream_once(&api, &mut board, &updates, &mut attempt).await {
-            Ok(()) => "the server closed the stream".to_owned(),
-            Err(reason) => reason,
-        };
-        if updates
-            .send(RemoteUpdate::Unreachable(reason))
-            .await
-            .is_err()
-        {
-            return;
+        match stream_once(&api, &mut board, &updates, &config, &mut attempt).await {
+            StreamEnd::Closed => return,
+            // Only a failed attempt means "unreachable": a stream that ends is reconnected
+            // first, so fail-closed clients do not stop their work at every server deploy.
+            StreamEnd::Dropped(reason) => {
+                tracing::debug!(%reason, "the stream ended; reconnecting")
+            }
+            StreamEnd::Refused(reason) => {
+                if updates
+                    .send(RemoteUpdate::Unreachable(reason))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
         }
-        tokio::time::sleep(backoff(attempt, backoff_max)).await;
+        tokio::time::sleep(backoff(attempt, config.backoff_max)).await;
         attempt = attempt.saturating_add(1);
     }
 }
@@ -62,8 +83,9 @@ async fn stream_once(
     api: &ApiClient,
     board: &mut Option<Board>,
     updates: &mpsc::Sender<RemoteUpdate>,
+    config: &ClientConfig,
     attempt: &mut u32,
-) -> Result<(), String> {
+) -> StreamEnd {
     let mut request = api
         .http()
         .get(api.url("v1/stream"))
@@ -71,55 +93,81 @@ async fn stream_once(
     if let Some(board) = board.as_ref() {
         request = request.header("last-event-id", board.revision);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| api.unreachable(&e).to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("the stream answered {}", response.status()));
-    }
-    *attempt = 0;
+    let response = match request.send().await {
+        Ok(response) if response.status().is_success() => response,
+        Ok(response) => {
+            return StreamEnd::Refused(format!("the stream answered {}", response.status()));
+        }
+        Err(error) => return StreamEnd::Refused(api.unreachable(&error).to_string()),
+    };
     let mut events = response.bytes_stream().eventsource();
-    while let Some(item) = events.next().await {
-        let message = item.map_err(|e| format!("the stream broke: {e}"))?;
-        let update = match message.event.as_str() {
-            READY => RemoteUpdate::Connected,
-            SNAPSHOT => {
-                let snapshot: Board = serde_json::from_str(&message.data)
-                    .map_err(|e| format!("bad snapshot: {e}"))?;
-                *board = Some(snapshot.clone());
-                RemoteUpdate::Board {
-                    board: snapshot,
-                    complete: true,
-                }
+    let mut live = false;
+    loop {
+        // The server sends a keep-alive at least every `serve.keep_alive`; silence for much
+        // longer means a half-open connection that would never deliver a halt.
+        let message = match tokio::time::timeout(config.stream_idle_timeout, events.next()).await {
+            Err(_) => {
+                return StreamEnd::Dropped(format!("no data for {:?}", config.stream_idle_timeout));
             }
+            Ok(None) => return StreamEnd::Dropped("the server closed the stream".into()),
+            Ok(Some(Err(error))) => {
+                return StreamEnd::Dropped(format!("the stream broke: {error}"));
+            }
+            Ok(Some(Ok(message))) => message,
+        };
+        let update = match message.event.as_str() {
+            READY => {
+                live = true;
+                // Reset only here: a server that accepts and drops at once still backs off.
+                *attempt = 0;
+                RemoteUpdate::Connected
+            }
+            SNAPSHOT => match serde_json::from_str::<Board>(&message.data) {
+                Ok(snapshot) => {
+                    *board = Some(snapshot.clone());
+                    RemoteUpdate::Board {
+                        board: snapshot,
+                        complete: true,
+                        live: false,
+                    }
+                }
+                Err(error) => return StreamEnd::Dropped(format!("bad snapshot: {error}")),
+            },
             CHANGE => {
-                let event: Event =
-                    serde_json::from_str(&message.data).map_err(|e| format!("bad change: {e}"))?;
+                let event: Event = match serde_json::from_str(&message.data) {
+                    Ok(event) => event,
+                    Err(error) => return StreamEnd::Dropped(format!("bad change: {error}")),
+                };
                 let next = match board.as_ref() {
                     Some(current) if event.revision <= current.revision => continue,
                     Some(current) if event.revision == current.revision + 1 => {
                         let mut next = current.clone();
-                        next.apply(&event).map_err(|e| e.to_string())?;
+                        if let Err(error) = next.apply(&event) {
+                            return StreamEnd::Dropped(error.to_string());
+                        }
                         next
                     }
                     // A gap: reconnect from our revision and the server fills it in.
-                    _ => return Err(format!("missed events before revision {}", event.revision)),
+                    _ => {
+                        return StreamEnd::Dropped(format!(
+                            "missed events before revision {}",
+                            event.revision
+                        ));
+                    }
                 };
                 *board = Some(next.clone());
                 RemoteUpdate::Board {
                     board: next,
                     complete: false,
+                    live,
                 }
             }
             _ => continue,
         };
-        updates
-            .send(update)
-            .await
-            .map_err(|_| "shutting down".to_owned())?;
+        if updates.send(update).await.is_err() {
+            return StreamEnd::Closed;
+        }
     }
-    Ok(())
 }
 
 /// Long-polls `/v1/switches/wait` forever: one short request at a time.
@@ -130,27 +178,27 @@ pub(crate) async fn follow_polls(
     config: ClientConfig,
 ) {
     let mut attempt = 0;
+    // The first request asks for the board as it is, so a client with a cached board
+    // settles at once instead of waiting out a long-poll when nothing changed.
+    let mut current = false;
     loop {
         let answer = match board.as_ref() {
-            Some(current) => {
-                api.wait_for_change(current.revision, config.poll_timeout)
+            Some(known) if current => {
+                api.wait_for_change(known.revision, config.poll_timeout)
                     .await
             }
-            None => api.switches().await,
+            _ => api.switches().await,
         };
         let update = match answer {
             Ok(next) if board.as_ref().map(|b| b.revision) != Some(next.revision) => {
-                attempt = 0;
                 board = Some(next.clone());
                 RemoteUpdate::Board {
                     board: next,
                     complete: true,
+                    live: current,
                 }
             }
-            Ok(_) => {
-                attempt = 0;
-                RemoteUpdate::Connected
-            }
+            Ok(_) => RemoteUpdate::Connected,
             Err(error) => RemoteUpdate::Unreachable(error.to_string()),
         };
         let failed = matches!(update, RemoteUpdate::Unreachable(_));
@@ -158,10 +206,15 @@ pub(crate) async fn follow_polls(
             return;
         }
         if failed {
+            current = false;
             tokio::time::sleep(backoff(attempt, config.backoff_max)).await;
             attempt = attempt.saturating_add(1);
-        } else if !config.poll_interval.is_zero() {
-            tokio::time::sleep(config.poll_interval).await;
+        } else {
+            current = true;
+            attempt = 0;
+            if !config.poll_interval.is_zero() {
+                tokio::time::sleep(config.poll_interval).await;
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
 //! `ripcord agent -- CMD…`: runs any command under the switch.
 //!
 //! The command runs in a process group of its own, so a halt reaches its children and
-//! grandchildren too: SIGTERM to the whole group, SIGKILL after the grace period. The agent
-//! is a child subreaper, so orphaned members of the group are reparented to it and reaped.
+//! grandchildren too: SIGTERM (and SIGCONT, for stopped ones) to the whole group, SIGKILL to
+//! whatever of it is left after the grace period. The agent is a child subreaper, so
+//! orphaned members of the group are reparented to it and reaped, during the run as well
+//! as at the end.
 
 use std::ffi::OsString;
 use std::process::ExitStatus;
@@ -10,13 +12,17 @@ use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 use ripcord_core::exit;
 use tokio::process::{Child, Command};
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal as SignalStream, SignalKind, signal};
+use tokio::time::Instant;
 
 use crate::switch::Switch;
+
+/// How often a stopping agent checks whether the rest of the group has exited.
+const GROUP_POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -48,6 +54,41 @@ pub struct AgentOptions {
     pub connect_timeout: Duration,
 }
 
+/// The command as one line, for logs and reports.
+pub fn command_line(command: &[OsString]) -> String {
+    command
+        .iter()
+        .map(|part| part.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The signals that stop the agent itself; each is passed on to the command.
+struct StopSignals {
+    terminate: SignalStream,
+    interrupt: SignalStream,
+    hangup: SignalStream,
+}
+
+impl StopSignals {
+    fn install() -> Result<Self, AgentError> {
+        let install = |kind| signal(kind).map_err(AgentError::Signals);
+        Ok(StopSignals {
+            terminate: install(SignalKind::terminate())?,
+            interrupt: install(SignalKind::interrupt())?,
+            hangup: install(SignalKind::hangup())?,
+        })
+    }
+
+    async fn recv(&mut self) -> Signal {
+        tokio::select! {
+            _ = self.terminate.recv() => Signal::SIGTERM,
+            _ = self.interrupt.recv() => Signal::SIGINT,
+            _ = self.hangup.recv() => Signal::SIGHUP,
+        }
+    }
+}
+
 /// Why one run of the command ended.
 enum Ended {
     /// On its own, with this exit code.
@@ -61,24 +102,22 @@ enum Ended {
 /// Runs the command under `switch` and returns the agent's exit code: the command's own
 /// when no halt happened, [`exit::HALTED`] when a halt kept it from starting or stopped it.
 pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError> {
-    let command_line = options
-        .command
-        .iter()
-        .map(|part| part.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(" ");
     if options.command.is_empty() {
         return Err(AgentError::NoCommand);
     }
+    let command_line = command_line(&options.command);
     // Orphaned grandchildren become ours to reap, instead of init's, so none is left behind.
     if let Err(error) = nix::sys::prctl::set_child_subreaper(true) {
         tracing::warn!(%error, "cannot become a child subreaper; orphans will be reaped by init");
     }
-    let mut terminate = signal(SignalKind::terminate()).map_err(AgentError::Signals)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(AgentError::Signals)?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(AgentError::Signals)?;
+    let mut stop = StopSignals::install()?;
+    let mut orphans = signal(SignalKind::child()).map_err(AgentError::Signals)?;
 
-    let state = switch.settled(options.connect_timeout).await;
+    // A signal while waiting for the server ends the agent before anything started.
+    let state = tokio::select! {
+        state = switch.settled(options.connect_timeout) => state,
+        signal = stop.recv() => return Ok(128 + signal as u8),
+    };
     if !state.settled {
         tracing::warn!("the ripcord server did not answer in time; deciding on the cached state");
     }
@@ -92,31 +131,45 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
             tracing::info!(command = %command_line, "halted: waiting for a resume to start the command again");
             tokio::select! {
                 () = switch.resumed() => {}
-                _ = terminate.recv() => return Ok(128 + Signal::SIGTERM as u8),
-                _ = interrupt.recv() => return Ok(128 + Signal::SIGINT as u8),
-                _ = hangup.recv() => return Ok(128 + Signal::SIGHUP as u8),
+                signal = stop.recv() => return Ok(128 + signal as u8),
             }
         }
         runs += 1;
         let mut child = spawn(&options.command, &command_line)?;
-        let group = child
+        let Some(group) = child
             .id()
             .and_then(|id| i32::try_from(id).ok())
-            .map(Pid::from_raw);
-        tracing::info!(command = %command_line, pid = ?group, run = runs, "started");
-        let ended = tokio::select! {
-            status = child.wait() => {
-                let status = status.map_err(|source| AgentError::Wait { command: command_line.clone(), source })?;
-                Ended::Exited(exit_code(status))
+            .map(Pid::from_raw)
+        else {
+            // Only a child that was already reaped has no id; nothing of it can be left.
+            continue;
+        };
+        tracing::info!(command = %command_line, pid = group.as_raw(), run = runs, "started");
+        let ended = loop {
+            tokio::select! {
+                status = child.wait() => {
+                    let status = status.map_err(|source| AgentError::Wait { command: command_line.clone(), source })?;
+                    reap_group(group, WaitPidFlag::WNOHANG);
+                    if group_alive(group) {
+                        tracing::warn!(command = %command_line, "the command exited but left processes in its group; stopping them");
+                        stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
+                    }
+                    break Ended::Exited(exit_code(status));
+                }
+                cause = switch.halted() => {
+                    tracing::warn!(command = %command_line, halted_by = %cause.scope, reason = %cause.reason, "halted: stopping the command");
+                    stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
+                    break Ended::Halted;
+                }
+                signal = stop.recv() => {
+                    tracing::info!(?signal, "agent signalled: stopping the command");
+                    let status = stop_group(&mut child, group, signal, options.grace).await;
+                    // The command's own answer to the signal when it gave one in time.
+                    let code = status.map_or(128 + signal as u8, exit_code);
+                    break Ended::Terminated(code);
+                }
+                _ = orphans.recv() => reap_orphans(group),
             }
-            cause = switch.halted() => {
-                tracing::warn!(command = %command_line, halted_by = %cause.scope, reason = %cause.reason, "halted: stopping the command");
-                stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
-                Ended::Halted
-            }
-            _ = terminate.recv() => Ended::Terminated(forward(&mut child, group, Signal::SIGTERM, options.grace).await),
-            _ = interrupt.recv() => Ended::Terminated(forward(&mut child, group, Signal::SIGINT, options.grace).await),
-            _ = hangup.recv() => Ended::Terminated(forward(&mut child, group, Signal::SIGHUP, options.grace).await),
         };
         match ended {
             Ended::Exited(code) => {
@@ -154,31 +207,44 @@ fn exit_code(status: ExitStatus) -> u8 {
     }
 }
 
-/// Passes a signal sent to the agent on to the command, then stops the group like a halt.
-async fn forward(child: &mut Child, group: Option<Pid>, signal: Signal, grace: Duration) -> u8 {
-    tracing::info!(?signal, "agent signalled: stopping the command");
-    stop_group(child, group, signal, grace).await;
-    128 + signal as u8
-}
-
-/// Signals the whole group, waits up to `grace` for the command, SIGKILLs whatever of the
-/// group is left, and reaps every member that became ours.
-async fn stop_group(child: &mut Child, group: Option<Pid>, signal: Signal, grace: Duration) {
-    let Some(group) = group else {
-        // Already reaped: nothing of it can be signalled.
-        return;
-    };
+/// Signals the whole group, gives it `grace` to exit, SIGKILLs whatever is left, and reaps
+/// every member that became ours. Returns the leader's status if it exited in time.
+async fn stop_group(
+    child: &mut Child,
+    group: Pid,
+    signal: Signal,
+    grace: Duration,
+) -> Option<ExitStatus> {
+    let deadline = Instant::now() + grace;
     signal_group(group, signal);
-    if tokio::time::timeout(grace, child.wait()).await.is_err() {
-        tracing::warn!(
-            ?grace,
-            "the command outlived its grace period; sending SIGKILL"
-        );
+    // A stopped process cannot act on SIGTERM until it runs again.
+    signal_group(group, Signal::SIGCONT);
+    let leader = tokio::time::timeout_at(deadline, child.wait())
+        .await
+        .ok()
+        .and_then(Result::ok);
+    if leader.is_some() {
+        // The leader is reaped (by tokio), so reaping the rest of the group cannot take its
+        // status away; wait for the rest up to the same deadline.
+        while Instant::now() < deadline {
+            reap_group(group, WaitPidFlag::WNOHANG);
+            if !group_alive(group) {
+                return leader;
+            }
+            tokio::time::sleep(GROUP_POLL).await;
+        }
     }
-    // Children the leader left behind may still run, even when the leader exited in time.
+    tracing::warn!(
+        ?grace,
+        "processes of the command outlived the grace period; sending SIGKILL"
+    );
     signal_group(group, Signal::SIGKILL);
-    let _ = child.wait().await;
-    let _ = tokio::task::spawn_blocking(move || reap_group(group)).await;
+    let leader = match leader {
+        Some(status) => Some(status),
+        None => child.wait().await.ok(),
+    };
+    let _ = tokio::task::spawn_blocking(move || reap_group(group, WaitPidFlag::__WALL)).await;
+    leader
 }
 
 fn signal_group(group: Pid, signal: Signal) {
@@ -188,17 +254,38 @@ fn signal_group(group: Pid, signal: Signal) {
     }
 }
 
-/// Waits for every member of the (SIGKILLed) group that is our child, orphans included.
-fn reap_group(group: Pid) {
+/// Whether any process of the group exists (zombies included, so reap first).
+fn group_alive(group: Pid) -> bool {
+    killpg(group, None) != Err(Errno::ESRCH)
+}
+
+/// Reaps the members of the group that are our children (orphans included). With
+/// `WNOHANG` only those already exited; otherwise waits until none is left.
+fn reap_group(group: Pid, flags: WaitPidFlag) {
     let members = Pid::from_raw(-group.as_raw());
     loop {
-        match waitpid(members, Some(WaitPidFlag::__WALL)) {
+        match waitpid(members, Some(flags)) {
             Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return,
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(error) => {
                 tracing::warn!(%error, "cannot reap the command's process group");
                 return;
             }
+        }
+    }
+}
+
+/// Reaps exited orphans that were reparented to the agent while the command runs, so a
+/// long run that double-forks does not pile up zombies. The leader is left to tokio, which
+/// owns its status: a peek (`WNOWAIT`) that finds it stops the sweep.
+fn reap_orphans(leader: Pid) {
+    let peek = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    while let Ok(status) = waitid(Id::All, peek) {
+        match status.pid() {
+            Some(pid) if pid != leader => {
+                let _ = waitpid(pid, Some(WaitPidFlag::WNOHANG));
+            }
+            _ => return,
         }
     }
 }

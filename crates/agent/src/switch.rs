@@ -44,7 +44,8 @@ impl Identity {
     }
 }
 
-pub(crate) fn hostname() -> String {
+/// This host's name, for agent ids, reports and the default actor.
+pub fn hostname() -> String {
     nix::unistd::gethostname()
         .ok()
         .and_then(|name| name.into_string().ok())
@@ -121,13 +122,14 @@ impl Switch {
             .as_deref()
             .map(|server| cache::path_for(&options.config.cache_dir, server));
         let cached = cache_path.as_deref().and_then(cache::load);
-        let initial = SwitchState {
+        // Replaced by the first decision below, before anyone can read it.
+        let undecided = SwitchState {
             cause: None,
-            revision: cached.as_ref().map_or(0, |board| board.revision),
+            revision: 0,
             reachable: false,
-            settled: api.is_none(),
+            settled: false,
         };
-        let (state_sender, state) = watch::channel(initial);
+        let (state_sender, state) = watch::channel(undecided);
         let (updates_sender, updates) = mpsc::channel(64);
         let (report_sender, reports) = watch::channel(None);
         let (delivered_sender, delivered) = watch::channel(0);
@@ -140,7 +142,7 @@ impl Switch {
                     api.clone(),
                     cached.clone(),
                     updates_sender,
-                    config.backoff_max,
+                    config.clone(),
                 )),
                 Transport::Poll => tokio::spawn(remote::follow_polls(
                     api.clone(),
@@ -158,20 +160,24 @@ impl Switch {
             )));
         }
         let shared_halted = Arc::new(AtomicBool::new(false));
-        let decider = Decider {
+        let without_server = api.is_none();
+        let mut decider = Decider {
             scope: options.scope,
             config: options.config,
             identity: options.identity,
             cache_path,
             board: cached,
-            reachable: false,
-            settled: api.is_none(),
+            // With no server there is nothing to be unreachable, and nothing to wait for.
+            reachable: without_server,
+            settled: without_server,
             local,
             state: state_sender,
             reports: report_sender,
             halted: shared_halted.clone(),
             _watcher: watcher,
         };
+        // Decided now, from the cache and the markers, so `is_halted` is right from the start.
+        decider.decide(None);
         tasks.push(tokio::spawn(decider.run(updates)));
         Ok(Switch {
             shared: Arc::new(Shared {
@@ -261,7 +267,6 @@ struct Decider {
 
 impl Decider {
     async fn run(mut self, mut updates: mpsc::Receiver<RemoteUpdate>) {
-        self.decide(None);
         loop {
             let latency = tokio::select! {
                 update = updates.recv(), if !updates.is_closed() => match update {
@@ -288,14 +293,20 @@ impl Decider {
                 self.settled = true;
             }
             RemoteUpdate::Unreachable(reason) => {
-                self.settled = true;
                 if was_reachable {
                     tracing::warn!(%reason, "lost the ripcord server");
+                } else if !self.settled {
+                    tracing::warn!(%reason, policy = ?self.config.on_unreachable, "cannot reach the ripcord server; deciding on the cached state and the policy");
                 }
+                self.settled = true;
                 self.reachable = false;
                 return None;
             }
-            RemoteUpdate::Board { board, complete } => {
+            RemoteUpdate::Board {
+                board,
+                complete,
+                live,
+            } => {
                 self.reachable = true;
                 self.settled |= complete;
                 if complete && !board.knows(&self.scope) {
@@ -309,7 +320,9 @@ impl Decider {
                     .board
                     .as_ref()
                     .is_none_or(|old| old.revision < board.revision);
-                let latency = newer.then(|| latest_event_age(&board)).flatten();
+                // Only an event that arrived as it happened has a meaningful latency; a
+                // snapshot or backlog after a restart would report the event's age.
+                let latency = (newer && live).then(|| latest_event_age(&board)).flatten();
                 if let Some(path) = &self.cache_path
                     && let Err(error) = cache::store(path, &board)
                 {

@@ -8,9 +8,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use http::{Request, StatusCode};
+use jiff::Timestamp;
 use ripcord_agent::{ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, Transport};
-use ripcord_core::{Source, UnreachablePolicy};
-use ripcord_server::{Application, RunningServer, ServerConfig};
+use ripcord_core::{Action, Board, ChangeRequest, Source, UnreachablePolicy};
+use ripcord_server::{Application, RunningServer, ServerConfig, SqliteStorage, Storage};
 use tower::ServiceExt;
 
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -149,12 +150,34 @@ async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revisio
         .expect("open");
     assert!(switch.is_halted(), "fail-open keeps the last known state");
 
-    // The same state and port: the client reconnects with Last-Event-ID = 1.
+    // While the server is down, the log grows (another instance, or an operator's tool).
+    write_event_while_down(&data, "worker", Action::Resume).await;
+    // The same state and port: the client reconnects with Last-Event-ID = 1 and is
+    // replayed revision 2 from storage.
     let restarted = start_server(&data, addr).await;
-    restarted.change("worker", "resume").await;
-    within("the resume after the restart", switch.resumed()).await;
+    within(
+        "the resume written while the server was down",
+        switch.resumed(),
+    )
+    .await;
     assert_eq!(switch.state().revision, 2);
     restarted.stop().await;
+}
+
+async fn write_event_while_down(data: &Path, scope: &str, action: Action) {
+    let storage = SqliteStorage::open(&data.join("ripcord.db"))
+        .await
+        .expect("open storage");
+    let events = storage.load_events().await.expect("events");
+    let board = Board::replay(ServerConfig::default().scopes, &events).expect("replay");
+    let request = ChangeRequest {
+        scope: scope.parse().expect("scope"),
+        action,
+        actor: "offline tool".into(),
+        reason: "written while the server was down".into(),
+    };
+    let event = board.decide(request, Timestamp::now()).expect("valid");
+    storage.append(&event).await.expect("append");
 }
 
 #[tokio::test]

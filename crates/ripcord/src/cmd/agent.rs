@@ -21,12 +21,7 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     if args.fail_closed {
         client.on_unreachable = UnreachablePolicy::Closed;
     }
-    let command_line = args
-        .command
-        .iter()
-        .map(|part| part.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command_line = supervise::command_line(&args.command);
     let program = args
         .command
         .first()

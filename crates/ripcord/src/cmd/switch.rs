@@ -13,6 +13,12 @@ use crate::config::Config;
 pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow::Result<u8> {
     let actor = args.actor.clone().unwrap_or_else(super::default_actor);
     if args.local {
+        // The server validates remote changes; a local one gets the same rules.
+        if args.reason.trim().is_empty() {
+            anyhow::bail!(
+                "--reason must not be empty: say why, it is recorded with the marker and in the logs"
+            );
+        }
         return change_locally(&config, &args, action, &actor);
     }
     let server = config.server_url();
@@ -58,6 +64,7 @@ fn change_locally(
         }
         Action::Resume => {
             let removed = local::resume(dir, &args.scope)?;
+            tracing::info!(scope = %args.scope, actor, reason = %args.reason, removed, "local resume");
             serde_json::json!({ "scope": args.scope, "action": action, "local_dir": dir, "removed": removed })
         }
     };

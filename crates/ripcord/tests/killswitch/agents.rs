@@ -218,3 +218,94 @@ async fn fail_closed_refuses_to_start_without_a_server_and_fail_open_runs() {
     let open = host.agent(Some(nowhere), &["--scope", "cron"], "exit 3");
     assert_eq!(finish(open).await.0, 3);
 }
+
+#[tokio::test]
+async fn background_children_do_not_outlive_a_command_that_exits() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let script = format!("sleep 1000 & echo $! >> {}; exit 3", pid_file.display());
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "worker", "--grace", "2s"],
+        &script,
+    );
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, 3, "the command's exit code passes through: {stderr}");
+    let left = pids(&pid_file, 1).await;
+    assert!(
+        !alive(left[0]),
+        "the background child was stopped and reaped"
+    );
+    assert!(stderr.contains("left processes in its group"), "{stderr}");
+}
+
+#[tokio::test]
+async fn orphaned_grandchildren_are_stopped_and_reaped_on_halt() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let file = pid_file.display();
+    // The subshell starts a sleep and exits at once: the sleep is orphaned, reparented to
+    // the agent (a subreaper), and still in the command's process group.
+    let script = format!("(sleep 1000 & echo $! >> {file}); echo $$ >> {file}; exec sleep 1000");
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "worker", "--name", "orphans"],
+        &script,
+    );
+    let tree = pids(&pid_file, 2).await;
+    server
+        .agent_reported("orphans", |a| a["halted"] == false)
+        .await;
+    server.change("worker", "halt").await;
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    let left: Vec<i32> = tree.iter().copied().filter(|pid| alive(*pid)).collect();
+    assert!(left.is_empty(), "processes or zombies left: {left:?}");
+}
+
+#[tokio::test]
+async fn an_agent_without_a_server_obeys_a_marker_present_at_start() {
+    let host = Host::new();
+    let halt = host
+        .ripcord(None)
+        .args([
+            "halt",
+            "--local",
+            "--scope",
+            "cron",
+            "--reason",
+            "maintenance",
+        ])
+        .output()
+        .await
+        .expect("halt");
+    assert!(halt.status.success());
+    let marker = host.path("ran");
+    let agent = host.agent(
+        None,
+        &["--scope", "cron", "--no-server"],
+        &format!("touch {}", marker.display()),
+    );
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(
+        !marker.exists(),
+        "the command must not run under a local marker"
+    );
+}
+
+#[tokio::test]
+async fn a_polling_agent_with_a_cache_settles_at_once_on_restart() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let flags = ["--scope", "api", "--transport", "poll", "--fail-closed"];
+    let first = host.agent(Some(&server.url), &flags, "exit 0");
+    assert_eq!(finish(first).await.0, 0);
+    // Nothing changed since: a long-poll from the cached revision would hang past the
+    // connect timeout and, fail-closed, refuse to start.
+    let second = host.agent(Some(&server.url), &flags, "exit 5");
+    let (code, stderr) = finish(second).await;
+    assert_eq!(code, 5, "{stderr}");
+}

@@ -98,14 +98,10 @@ pub async fn pids(file: &Path, count: usize) -> Vec<i32> {
     .await
 }
 
-/// Whether a process exists (zombies count as gone: they no longer run).
+/// Whether a process exists. A zombie counts: it is a process nobody reaped, and the
+/// agent promises to reap every member of its command's group.
 pub fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(") ")
-            .is_some_and(|(_, rest)| !rest.starts_with('Z')),
-        Err(_) => false,
-    }
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
 pub struct Server {

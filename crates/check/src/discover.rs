@@ -65,11 +65,7 @@ pub fn classify(path: &Path) -> Option<Kind> {
     if lower.ends_with(".tfvars") {
         return Some(Kind::TfVars);
     }
-    if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-    {
+    if is_dockerfile_name(&lower, name) {
         return Some(Kind::Dockerfile);
     }
     if !yaml {
@@ -197,6 +193,22 @@ pub fn display(path: &Path, base: Option<&Path>) -> String {
     }
 }
 
+/// `Dockerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`, `Containerfile`. A variant
+/// is written with the capital D Docker uses, so source files such as `dockerfile.rs` are
+/// not taken for one; `Dockerfile.dockerignore` is BuildKit's per-file ignore list, and
+/// documentation about a Dockerfile is not one either.
+fn is_dockerfile_name(lower: &str, name: &str) -> bool {
+    const NOT_DOCKERFILES: [&str; 4] = [".dockerignore", ".md", ".txt", ".orig"];
+    if NOT_DOCKERFILES.iter().any(|suffix| lower.ends_with(suffix)) {
+        return false;
+    }
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || lower.ends_with(".dockerfile")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +221,10 @@ mod tests {
         assert_eq!(k("Dockerfile"), Some(Kind::Dockerfile));
         assert_eq!(k("web/Dockerfile.prod"), Some(Kind::Dockerfile));
         assert_eq!(k("api.Dockerfile"), Some(Kind::Dockerfile));
+        assert_eq!(k("dockerfile"), Some(Kind::Dockerfile));
+        assert_eq!(k("src/parse/dockerfile.rs"), None);
+        assert_eq!(k("web/Dockerfile.dockerignore"), None);
+        assert_eq!(k("docs/Dockerfile.md"), None);
         assert_eq!(k("compose.yaml"), Some(Kind::Compose));
         assert_eq!(k("docker-compose.dev.yml"), Some(Kind::Compose));
         assert_eq!(k(".github/workflows/ci.yml"), Some(Kind::Workflow));

@@ -515,12 +515,14 @@ mod chart {
             ns.iter().copied().fold(f64::MAX, f64::min),
             ns.iter().copied().fold(f64::MIN, f64::max),
         );
-        let y_max = rows.iter().map(|r| r.p99).fold(1.0, f64::max) * 1.1;
+        // Latency spans three orders of magnitude: a log scale keeps small N readable.
+        let low = rows.iter().map(|r| r.p50).fold(f64::MAX, f64::min).max(0.01).log10().floor();
+        let high = rows.iter().map(|r| r.p99).fold(0.01, f64::max).log10().ceil().max(low + 1.0);
         let x = |n: usize| {
             margin
                 + ((n as f64).log10() - x_min) / (x_max - x_min).max(1e-9) * (width - 2.0 * margin)
         };
-        let y = |ms: f64| height - margin - ms / y_max * (height - 2.0 * margin);
+        let y = |ms: f64| height - margin - (ms.max(0.01).log10() - low) / (high - low) * (height - 2.0 * margin);
         let mut out = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
              <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
@@ -528,7 +530,7 @@ mod chart {
              <line x1=\"{margin}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n\
              <line x1=\"{margin}\" y1=\"{margin}\" x2=\"{margin}\" y2=\"{}\" stroke=\"black\"/>\n\
              <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">subscribers (log scale)</text>\n\
-             <text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">ms</text>\n",
+             <text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">ms (log scale)</text>\n",
             width / 2.0,
             height - margin,
             width - margin,
@@ -547,13 +549,15 @@ mod chart {
                 row.subscribers
             );
         }
-        for tick in 0..=4 {
-            let ms = y_max * f64::from(tick) / 4.0;
+        let mut exponent = low;
+        while exponent <= high {
+            let ms = 10f64.powf(exponent);
             out += &format!(
-                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{ms:.0}</text>\n",
+                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{ms}</text>\n",
                 margin - 6.0,
                 y(ms) + 4.0
             );
+            exponent += 1.0;
         }
         let series = [
             (Kind::Baseline, "p50", "#999999", "4 3"),

@@ -516,13 +516,27 @@ mod chart {
             ns.iter().copied().fold(f64::MIN, f64::max),
         );
         // Latency spans three orders of magnitude: a log scale keeps small N readable.
-        let low = rows.iter().map(|r| r.p50).fold(f64::MAX, f64::min).max(0.01).log10().floor();
-        let high = rows.iter().map(|r| r.p99).fold(0.01, f64::max).log10().ceil().max(low + 1.0);
+        let low = rows
+            .iter()
+            .map(|r| r.p50)
+            .fold(f64::MAX, f64::min)
+            .max(0.01)
+            .log10()
+            .floor();
+        let high = rows
+            .iter()
+            .map(|r| r.p99)
+            .fold(0.01, f64::max)
+            .log10()
+            .ceil()
+            .max(low + 1.0);
         let x = |n: usize| {
             margin
                 + ((n as f64).log10() - x_min) / (x_max - x_min).max(1e-9) * (width - 2.0 * margin)
         };
-        let y = |ms: f64| height - margin - (ms.max(0.01).log10() - low) / (high - low) * (height - 2.0 * margin);
+        let y = |ms: f64| {
+            height - margin - (ms.max(0.01).log10() - low) / (high - low) * (height - 2.0 * margin)
+        };
         let mut out = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
              <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\

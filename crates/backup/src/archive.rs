@@ -103,8 +103,54 @@ pub struct ArchiveSums {
     /// `major.minor` of the archive format.
     pub version: String,
     pub tables: Vec<TableData>,
+    /// Each sequence as pg_dump recorded it (its `SEQUENCE SET` entry): sequences are not
+    /// transactional, so only pg_dump's own reading is what a restore will reproduce.
+    pub sequences: Vec<SequenceSet>,
     /// Number of large objects and the wrapping sum of their contents' xxh3-64.
     pub large_objects: LineSum,
+}
+
+/// A `SEQUENCE SET` entry: `SELECT pg_catalog.setval('…', VALUE, IS_CALLED);`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceSet {
+    pub schema: String,
+    pub name: String,
+    pub last_value: i64,
+    pub is_called: bool,
+}
+
+impl SequenceSet {
+    fn parse(schema: String, name: String, defn: &str) -> Option<Self> {
+        let arguments = defn
+            .trim()
+            .trim_end_matches(';')
+            .trim_end()
+            .strip_suffix(')')?;
+        let mut tail = arguments.rsplitn(3, ',');
+        let is_called = match tail.next()?.trim() {
+            "true" => true,
+            "false" => false,
+            _ => return None,
+        };
+        let last_value = tail.next()?.trim().parse().ok()?;
+        Some(SequenceSet {
+            schema,
+            name,
+            last_value,
+            is_called,
+        })
+    }
+}
+
+/// No string or data chunk of a real archive comes near this; a larger length means a
+/// damaged stream, and allocating it could abort the process.
+const MAX_LENGTH: usize = 256 * 1024 * 1024;
+
+fn checked_length(len: i64) -> io::Result<usize> {
+    usize::try_from(len)
+        .ok()
+        .filter(|len| *len <= MAX_LENGTH)
+        .ok_or_else(|| bad(format!("implausible length {len} in the archive")))
 }
 
 struct Reader<R> {
@@ -138,7 +184,7 @@ impl<R: Read> Reader<R> {
         if len < 0 {
             return Ok(None);
         }
-        let mut buf = vec![0u8; usize::try_from(len).map_err(io::Error::other)?];
+        let mut buf = vec![0u8; checked_length(len)?];
         self.inner.read_exact(&mut buf)?;
         Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
     }
@@ -155,7 +201,7 @@ impl<R: Read> Reader<R> {
             if len <= 0 {
                 return Ok(());
             }
-            buf.resize(usize::try_from(len).map_err(io::Error::other)?, 0);
+            buf.resize(checked_length(len)?, 0);
             self.inner.read_exact(&mut buf)?;
             f(&buf);
         }
@@ -209,6 +255,7 @@ pub fn scan(input: impl Read) -> io::Result<ArchiveSums> {
 
     // Table of contents: remember what each data block will be.
     let count = r.int()?;
+    let mut sequences = Vec::new();
     let mut entries: std::collections::HashMap<i64, (String, String, String, Option<String>)> =
         std::collections::HashMap::new();
     for _ in 0..count {
@@ -219,7 +266,7 @@ pub fn scan(input: impl Read) -> io::Result<ArchiveSums> {
         let tag = r.string()?.unwrap_or_default();
         let desc = r.string()?.unwrap_or_default();
         let _section = r.int()?;
-        let _defn = r.string()?;
+        let defn = r.string()?;
         let _drop = r.string()?;
         let copy = r.string()?;
         let namespace = r.string()?.unwrap_or_default();
@@ -236,11 +283,22 @@ pub fn scan(input: impl Read) -> io::Result<ArchiveSums> {
         // Custom format's data pointer: a flag byte and an offset.
         r.byte()?;
         r.skip(r.off_size)?;
+        if desc == "SEQUENCE SET" {
+            let parsed = defn
+                .as_deref()
+                .and_then(|defn| SequenceSet::parse(namespace.clone(), tag.clone(), defn));
+            sequences.push(parsed.ok_or_else(|| {
+                bad(format!(
+                    "unreadable SEQUENCE SET entry for {namespace}.{tag}"
+                ))
+            })?);
+        }
         entries.insert(dump_id, (desc, namespace, tag, copy));
     }
 
     let mut sums = ArchiveSums {
         version: format!("{major}.{minor}"),
+        sequences,
         ..Default::default()
     };
     loop {
@@ -297,6 +355,41 @@ pub fn copy_out_statement(copy: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequence_set_entries_parse_and_garbage_does_not() {
+        let parsed = SequenceSet::parse(
+            "Sales".into(),
+            "Orders_id_seq".into(),
+            "SELECT pg_catalog.setval('\"Sales\".\"Orders_id_seq\"', 42, true);\n",
+        );
+        assert_eq!(
+            parsed,
+            Some(SequenceSet {
+                schema: "Sales".into(),
+                name: "Orders_id_seq".into(),
+                last_value: 42,
+                is_called: true
+            })
+        );
+        let fresh = SequenceSet::parse(
+            "s".into(),
+            "n".into(),
+            "SELECT pg_catalog.setval('s.n', 1, false);",
+        );
+        assert_eq!(fresh.map(|s| (s.last_value, s.is_called)), Some((1, false)));
+        assert_eq!(
+            SequenceSet::parse("s".into(), "n".into(), "SELECT 1;"),
+            None
+        );
+    }
+
+    #[test]
+    fn implausible_lengths_are_errors_not_allocations() {
+        assert!(checked_length(-1).is_err());
+        assert!(checked_length(i64::MAX).is_err());
+        assert_eq!(checked_length(4096).ok(), Some(4096));
+    }
 
     #[test]
     fn lines_split_the_same_across_chunk_boundaries() {

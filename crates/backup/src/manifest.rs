@@ -49,9 +49,6 @@ pub struct Manifest {
     /// Output settings the restore side must reproduce to read the same COPY text.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub copy_settings: std::collections::BTreeMap<String, String>,
-    /// Things the backup could not do (it is still a valid backup).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
     #[serde(flatten)]
     pub contents: Contents,
 }
@@ -128,9 +125,15 @@ impl BackupInfo {
         self.verifications.iter().max_by_key(|v| v.at)
     }
 
-    /// Passed its most recent verification.
+    /// Passed its most recent verification, and no restore check has failed since the
+    /// last one that passed: a later checksum-only verify cannot hide a failed restore.
     pub fn verified(&self) -> bool {
-        self.last_verification().is_some_and(|v| v.ok)
+        let last_restore = self
+            .verifications
+            .iter()
+            .filter(|v| v.kind == "restore")
+            .max_by_key(|v| v.at);
+        self.last_verification().is_some_and(|v| v.ok) && last_restore.is_none_or(|v| v.ok)
     }
 }
 
@@ -146,7 +149,7 @@ pub fn new_id(at: Timestamp) -> String {
 
 /// The start time encoded in an id.
 pub fn parse_id(id: &str) -> Option<Timestamp> {
-    if id.len() != 19 || !id.ends_with('Z') {
+    if id.len() != 19 || !id.is_ascii() || !id.ends_with('Z') {
         return None;
     }
     let dt = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S", &id[..15]).ok()?;
@@ -249,5 +252,46 @@ mod tests {
         let later = new_id("2026-11-25T02:45:13Z".parse().expect("timestamp"));
         assert!(later > id);
         assert_eq!(parse_id("_ripcord"), None);
+        // 19 bytes, ends in Z, but not ASCII: must not panic on a char boundary.
+        assert_eq!(parse_id("20260101T00000\u{e9}12Z"), None);
+    }
+
+    fn check(kind: &str, ok: bool, second: i64) -> VerifyRecord {
+        VerifyRecord {
+            backup_id: "b".into(),
+            at: Timestamp::from_second(1_800_000_000 + second).expect("time"),
+            kind: kind.into(),
+            ok,
+            problems: Vec::new(),
+            restore_seconds: None,
+            backup_age_seconds: None,
+        }
+    }
+
+    fn info(verifications: Vec<VerifyRecord>) -> BackupInfo {
+        BackupInfo {
+            id: "b".into(),
+            created: Timestamp::UNIX_EPOCH,
+            manifest: None,
+            stored_bytes: 0,
+            keys: Vec::new(),
+            verifications,
+        }
+    }
+
+    #[test]
+    fn a_failed_restore_check_is_not_hidden_by_a_later_checksum_check() {
+        assert!(info(vec![check("checksum", true, 0)]).verified());
+        assert!(!info(vec![check("restore", false, 0), check("checksum", true, 1)]).verified());
+        assert!(
+            info(vec![
+                check("restore", false, 0),
+                check("restore", true, 1),
+                check("checksum", true, 2)
+            ])
+            .verified()
+        );
+        assert!(!info(vec![check("restore", true, 0), check("checksum", false, 1)]).verified());
+        assert!(!info(Vec::new()).verified());
     }
 }

@@ -115,7 +115,8 @@ pub struct Preflight {
 
 /// Refuses the Supabase transaction pooler, which breaks pg_dump.
 pub fn check_supabase(db: &DbUrl) -> Result<(), BackupError> {
-    if db.host.ends_with(".pooler.supabase.com") && db.port == 6543 {
+    let supabase = db.host.ends_with(".pooler.supabase.com") || db.host.ends_with(".supabase.co");
+    if supabase && db.port == 6543 {
         return Err(BackupError::Preflight(format!(
             "{} is Supabase's transaction pooler (port 6543), which does not keep a session and \
              breaks pg_dump (prepared statements, SET, snapshots); use the session pooler: the \
@@ -338,7 +339,6 @@ pub async fn backup(
         .map_err(|e| db.err("end snapshot transaction", &e))?;
 
     let mut contents = contents;
-    let mut warnings = Vec::new();
     if let Some(scanner) = scanner {
         match scanner.join() {
             Ok(Ok(scanned)) => {
@@ -359,15 +359,35 @@ pub async fn backup(
                     count: scanned.large_objects.rows,
                     checksum: checksums.then(|| scanned.large_objects.checksum()),
                 });
+                // pg_dump's own readings: a sequence read by SQL beside it may have moved.
+                contents.sequences = scanned
+                    .sequences
+                    .into_iter()
+                    .map(|s| pg::SequenceState {
+                        schema: s.schema,
+                        name: s.name,
+                        last_value: s.last_value,
+                        is_called: s.is_called,
+                    })
+                    .collect();
             }
-            Ok(Err(e)) => warnings.push(format!(
-                "tables were not summed: pg_dump's output could not be read ({e})"
-            )),
-            Err(_) => warnings.push("tables were not summed: the reader thread failed".into()),
+            // A backup whose tables were not summed cannot be verified by a restore: it must
+            // not get a manifest, so it is never listed as good.
+            Ok(Err(e)) => {
+                return Err(BackupError::Tool {
+                    tool: "pg_dump".into(),
+                    reason: format!(
+                        "its output could not be read to sum the tables ({e}); no manifest was written"
+                    ),
+                });
+            }
+            Err(_) => {
+                return Err(BackupError::Tool {
+                    tool: "pg_dump".into(),
+                    reason: "the thread summing its output failed; no manifest was written".into(),
+                });
+            }
         }
-    }
-    for warning in &warnings {
-        tracing::warn!("{warning}");
     }
     let manifest = Manifest {
         format: manifest::FORMAT.into(),
@@ -397,7 +417,6 @@ pub async fn backup(
         },
         checksum_source: if from_stream { "dump" } else { "sql" }.into(),
         copy_settings,
-        warnings,
         contents,
     };
     let body = serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Manifest {
@@ -617,9 +636,6 @@ pub async fn run_cmd(
                     "  skipped unreadable schemas: {}",
                     preflight.skipped_schemas.join(", ")
                 );
-            }
-            for warning in &manifest.warnings {
-                println!("  warning: {warning}");
             }
         }
     }

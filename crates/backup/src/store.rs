@@ -144,8 +144,10 @@ impl Store {
             Destination::File { path } => {
                 std::fs::create_dir_all(&path)
                     .map_err(|e| io(format!("cannot create {}: {e}", path.display())))?;
+                // fsync, so a manifest can never survive a crash that the dump did not.
                 let store = object_store::local::LocalFileSystem::new_with_prefix(&path)
-                    .map_err(|e| io(e.to_string()))?;
+                    .map_err(|e| io(e.to_string()))?
+                    .with_fsync(true);
                 let inner = Inner::Object {
                     store: Arc::new(store),
                     prefix: String::new(),
@@ -440,6 +442,10 @@ async fn send_chunk_with_retries(
     let mut attempt = 0;
     loop {
         let part = chunk.slice((from - first) as usize..);
+        if part.is_empty() && !last {
+            // GCS already holds the whole chunk (its answer to an earlier try was lost).
+            return Ok(());
+        }
         let size = if part.is_empty() {
             // Finalise with an empty request: "bytes */TOTAL".
             ChunkSize::new(from, from, total)

@@ -5,8 +5,9 @@ use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 declare_rule! {
     /// ## What it does
     /// Flags Cloud Run services with CPU always allocated: `cpu_idle = false` on a v2
-    /// container, or the `run.googleapis.com/cpu-throttling = "false"` annotation on a v1
-    /// revision template.
+    /// container, a v2 `resources` block without `cpu_idle = true` (once `resources` is set,
+    /// the provider's default is CPU always allocated), or the
+    /// `run.googleapis.com/cpu-throttling = "false"` annotation on a v1 revision template.
     ///
     /// ## Why is this bad?
     /// With CPU always allocated, Cloud Run switches to instance-based billing: the whole
@@ -36,6 +37,7 @@ declare_rule! {
     /// ## References
     /// - Cloud Run pricing, billing settings and free tier: <https://cloud.google.com/run/pricing> (as published, checked 2026-11)
     /// - CPU allocation: <https://cloud.google.com/run/docs/configuring/billing-settings>
+    /// - `cpu_idle` in the Terraform provider ("if resources is set, this field must be explicitly set to true"): <https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/cloud_run_v2_service> (as published, checked 2026-11)
     pub struct CloudRunCpuAlwaysAllocated {
         code: "FT003",
         name: "cloud-run-cpu-always-allocated",
@@ -68,13 +70,25 @@ impl Rule for CloudRunCpuAlwaysAllocated {
                 let Some(resources) = container.body.block("resources") else {
                     continue;
                 };
-                if let Some(attr) = resources.body.attr("cpu_idle")
-                    && attr.value.as_bool() == Some(false)
-                {
-                    cx.report_span(
-                        attr.span.clone(),
-                        format!("Cloud Run service `{name}` keeps CPU allocated when idle"),
-                    );
+                match resources.body.attr("cpu_idle") {
+                    Some(attr) if attr.value.as_bool() == Some(false) => {
+                        cx.report_span(
+                            attr.span.clone(),
+                            format!("Cloud Run service `{name}` keeps CPU allocated when idle"),
+                        );
+                    }
+                    Some(_) => {}
+                    // "True by default if the parent resources field is not set. However, if
+                    // resources is set, this field must be explicitly set to true."
+                    None => {
+                        cx.report_span(
+                            resources.ident_span.clone(),
+                            format!(
+                                "Cloud Run service `{name}` sets `resources` without `cpu_idle = true`, \
+                                 so CPU stays allocated when idle"
+                            ),
+                        );
+                    }
                 }
             }
         }

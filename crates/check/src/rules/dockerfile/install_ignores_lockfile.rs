@@ -14,6 +14,10 @@ declare_rule! {
     ///   `bun install` without `--frozen-lockfile`, `pdm install` without `--frozen-lockfile`;
     /// - `cargo build` / `cargo install` without `--locked` (or `--frozen`).
     ///
+    /// The environment switches these tools document count as the flag, from the stage's
+    /// `ENV` or inline: `UV_LOCKED=1` / `UV_FROZEN=1`, `PIP_REQUIRE_HASHES=1`,
+    /// `YARN_ENABLE_IMMUTABLE_INSTALLS=true`.
+    ///
     /// ## Why is this bad?
     /// Without the lockfile enforced, the resolver may pick newer versions than the ones
     /// tested, so two builds of the same commit can differ, and a malicious release of any
@@ -53,6 +57,64 @@ declare_rule! {
 
 const BOOTSTRAP: &[&str] = &["pip", "uv", "pdm", "poetry", "setuptools", "wheel", "pipx"];
 
+/// Environment variables that make an installer enforce its lockfile, as uv's and pip's
+/// docs recommend for Dockerfiles (`ENV UV_LOCKED=1`).
+const LOCKING_ENV: &[(&str, &str)] = &[
+    ("uv", "UV_LOCKED"),
+    ("uv", "UV_FROZEN"),
+    ("pip", "PIP_REQUIRE_HASHES"),
+    ("yarn", "YARN_ENABLE_IMMUTABLE_INSTALLS"),
+];
+
+/// `NAME=value` pairs in force: from the stage's `ENV` instructions and a command's
+/// inline assignments.
+#[derive(Debug, Default, Clone)]
+pub struct Env(Vec<(String, String)>);
+
+impl Env {
+    /// The `ENV` instructions of `df` before instruction `index`, in its stage.
+    fn before(df: &Dockerfile, index: usize) -> Self {
+        let start = df
+            .stages
+            .iter()
+            .filter(|stage| stage.from <= index)
+            .map(|stage| stage.from)
+            .max()
+            .unwrap_or(0);
+        let mut env = Env::default();
+        for instr in df.instrs[start..index]
+            .iter()
+            .filter(|i| i.keyword == "ENV")
+        {
+            let args = instr.args.trim();
+            if args.contains('=') {
+                env.extend(args.split_whitespace());
+            } else if let Some((name, value)) = args.split_once(char::is_whitespace) {
+                // The legacy form: `ENV NAME value`.
+                env.0.push((name.to_owned(), value.trim().to_owned()));
+            }
+        }
+        env
+    }
+
+    fn extend<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for word in words {
+            if let Some((name, value)) = word.split_once('=') {
+                let value = value.trim_matches(|c| c == '"' || c == '\'');
+                self.0.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    /// Whether a lockfile-enforcing variable of `tool` is set to a true value.
+    fn locks(&self, tool: &str) -> bool {
+        self.0.iter().rev().any(|(name, value)| {
+            LOCKING_ENV.iter().any(|(t, n)| *t == tool && n == name)
+                && matches!(value.to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+        })
+    }
+}
+
 fn has(words: &[&str], flags: &[&str]) -> bool {
     words.iter().any(|w| {
         flags
@@ -61,9 +123,12 @@ fn has(words: &[&str], flags: &[&str]) -> bool {
     })
 }
 
-/// What is wrong with one simple command, if anything.
-pub fn problem(words: &[&str]) -> Option<(&'static str, &'static str)> {
-    let words = strip_prefixes(words);
+/// What is wrong with one simple command, if anything, with `env` in force.
+pub fn problem(words: &[&str], env: &Env) -> Option<(&'static str, &'static str)> {
+    let stripped = strip_prefixes(words);
+    let mut env = env.clone();
+    env.extend(words[..words.len() - stripped.len()].iter().copied());
+    let words = stripped;
     let positional: Vec<&str> = words
         .iter()
         .skip(2)
@@ -71,7 +136,7 @@ pub fn problem(words: &[&str]) -> Option<(&'static str, &'static str)> {
         .copied()
         .collect();
     match words {
-        ["uv", "sync", ..] if !has(words, &["--locked", "--frozen"]) => {
+        ["uv", "sync", ..] if !has(words, &["--locked", "--frozen"]) && !env.locks("uv") => {
             Some(("uv sync", "`uv sync` without `--locked` or `--frozen`"))
         }
         ["pip" | "pip3", "install", ..]
@@ -88,7 +153,8 @@ pub fn problem(words: &[&str]) -> Option<(&'static str, &'static str)> {
                 && packages
                     .iter()
                     .all(|p| BOOTSTRAP.contains(&p.to_ascii_lowercase().as_str()));
-            if has(words, &["--require-hashes"]) || bootstrap || has(words, &["--no-deps"]) {
+            let hashes = has(words, &["--require-hashes"]) || env.locks("pip");
+            if hashes || bootstrap || has(words, &["--no-deps"]) {
                 None
             } else {
                 Some(("install", "`pip install` without `--require-hashes`"))
@@ -99,11 +165,17 @@ pub fn problem(words: &[&str]) -> Option<(&'static str, &'static str)> {
         {
             Some(("npm", "`npm install` instead of `npm ci`"))
         }
-        ["yarn"] => Some(("yarn", "`yarn` without `--frozen-lockfile` / `--immutable`")),
-        ["yarn", "install", ..] if !has(words, &["--frozen-lockfile", "--immutable"]) => Some((
-            "yarn",
-            "`yarn install` without `--frozen-lockfile` / `--immutable`",
-        )),
+        ["yarn"] if !env.locks("yarn") => {
+            Some(("yarn", "`yarn` without `--frozen-lockfile` / `--immutable`"))
+        }
+        ["yarn", "install", ..]
+            if !has(words, &["--frozen-lockfile", "--immutable"]) && !env.locks("yarn") =>
+        {
+            Some((
+                "yarn",
+                "`yarn install` without `--frozen-lockfile` / `--immutable`",
+            ))
+        }
         ["pnpm", "install" | "i", ..] if !has(words, &["--frozen-lockfile"]) => {
             Some(("pnpm", "`pnpm install` without `--frozen-lockfile`"))
         }
@@ -128,9 +200,15 @@ impl Rule for InstallIgnoresLockfile {
     rule_meta!();
 
     fn dockerfile(&self, df: &Dockerfile, cx: &mut Cx<'_>) {
-        for instr in df.instrs.iter().filter(|i| i.keyword == "RUN") {
+        for (index, instr) in df
+            .instrs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == "RUN")
+        {
+            let env = Env::before(df, index);
             for words in commands(&instr.args) {
-                if let Some((needle, message)) = problem(&words) {
+                if let Some((needle, message)) = problem(&words, &env) {
                     let loc = df.loc(instr, needle);
                     cx.report(
                         loc,
@@ -146,11 +224,12 @@ impl Rule for InstallIgnoresLockfile {
 
 #[cfg(test)]
 mod tests {
-    use super::problem;
+    use super::{Env, problem};
 
     #[test]
     fn installs() {
-        let p = |s: &str| problem(&s.split_whitespace().collect::<Vec<_>>()).is_some();
+        let p =
+            |s: &str| problem(&s.split_whitespace().collect::<Vec<_>>(), &Env::default()).is_some();
         assert!(p("uv sync --no-dev"));
         assert!(!p("uv sync --locked --no-dev"));
         assert!(!p("uv sync --frozen"));
@@ -165,5 +244,11 @@ mod tests {
         assert!(p("cargo build --release"));
         assert!(!p("cargo build --release --locked"));
         assert!(p("sudo yarn install"));
+        // uv's and pip's documented environment switches count as the flag.
+        assert!(!p("UV_LOCKED=1 uv sync --no-dev"));
+        assert!(p("UV_LOCKED=0 uv sync --no-dev"));
+        assert!(!p("PIP_REQUIRE_HASHES=1 pip install -r requirements.txt"));
+        let staged = Env(vec![("UV_FROZEN".into(), "true".into())]);
+        assert!(problem(&["uv", "sync"], &staged).is_none());
     }
 }

@@ -78,10 +78,10 @@ impl Rule for CloudRunMaxInstancesAboveOne {
                     );
                 }
                 Some((value, span)) => match value.as_num() {
-                    Some(n) if n == 1.0 => {}
+                    Some(1.0) => {}
                     // 0 is not "none": the v2 API reads it as unset (the default of 100), and
                     // knative's maxScale "0" means unbounded.
-                    Some(n) if n == 0.0 => {
+                    Some(0.0) => {
                         cx.report_span(
                             span,
                             format!("Cloud Run service `{name}` sets a maximum of 0 instances, which means no limit"),

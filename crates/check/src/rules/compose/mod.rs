@@ -40,12 +40,25 @@ pub const DATABASE_IMAGES: &[&str] = &[
     "timescale",
 ];
 
-/// Ports databases and caches listen on.
+/// Ports databases and caches listen on. (Not 9000: MinIO, php-fpm and many dashboards
+/// use it too.)
 pub const DATABASE_PORTS: &[u16] = &[
-    5432, 3306, 6379, 27017, 11211, 9200, 9300, 5984, 9042, 26257, 7687, 8086, 8123, 9000, 1433,
-    6380,
+    5432, 3306, 6379, 27017, 11211, 9200, 9300, 5984, 9042, 26257, 7687, 8086, 8123, 1433, 6380,
 ];
 
+/// Images named after a database that are tools around it, not the database.
+const DATABASE_TOOL_MARKERS: &[&str] = &[
+    "exporter",
+    "express",
+    "commander",
+    "admin",
+    "insight",
+    "ui",
+    "backup",
+];
+
+/// `postgres:16`, `bitnami/postgresql`, `clickhouse/clickhouse-server`; not
+/// `mongo-express` or `prometheuscommunity/postgres-exporter`.
 pub fn is_database_image(image: &str) -> bool {
     let repo = image
         .split(['@', ':'])
@@ -55,5 +68,38 @@ pub fn is_database_image(image: &str) -> bool {
     let last = repo.rsplit('/').next().unwrap_or("");
     DATABASE_IMAGES
         .iter()
-        .any(|db| last.starts_with(db) || repo.ends_with(db))
+        .any(|db| match last.strip_prefix(db) {
+            // What follows the database's name says whether it is a tool around it.
+            Some(rest) => !DATABASE_TOOL_MARKERS
+                .iter()
+                .any(|marker| rest.contains(marker)),
+            None => repo.ends_with(db),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_database_image;
+
+    #[test]
+    fn database_images_but_not_their_tools() {
+        for db in [
+            "postgres:16",
+            "bitnami/postgresql:16",
+            "clickhouse/clickhouse-server",
+            "redis@sha256:ab",
+            "supabase/postgres:15",
+        ] {
+            assert!(is_database_image(db), "{db}");
+        }
+        for tool in [
+            "mongo-express",
+            "prometheuscommunity/postgres-exporter",
+            "rediscommander/redis-commander",
+            "redis/redisinsight",
+            "nginx",
+        ] {
+            assert!(!is_database_image(tool), "{tool}");
+        }
+    }
 }

@@ -5,12 +5,32 @@ use ripcord_backup::BackupConfig;
 use ripcord_backup::manifest::catalog;
 use ripcord_backup::store::Store;
 use ripcord_notifier::NotifyConfig;
+use ripcord_testkit::postgres::psql;
 use ripcord_testkit::{FakeGcs, Moto};
 
 use crate::helpers::{assert_same, config, file_url, fingerprint, ripcord, source};
 
-async fn round_trip(config: &BackupConfig, dest: &str, extra_run: &[&str], identity: Option<&str>) {
+/// Incompressible data big enough that the upload spans several parts (`PART_SIZE`), so
+/// the S3 multipart and GCS resumable-chunk paths run, not just a single final request.
+const BULK_MIB: usize = 3 * ripcord_backup::store::PART_SIZE / (1024 * 1024);
+
+async fn round_trip(
+    config: &BackupConfig,
+    dest: &str,
+    extra_run: &[&str],
+    identity: Option<&str>,
+    bulk_mib: usize,
+) {
     let src = source();
+    if bulk_mib > 0 {
+        // Random bytes stay random through zstd; the hex COPY text doubles them again.
+        let bulk = format!(
+            "CREATE TABLE bulk (id int PRIMARY KEY, payload bytea NOT NULL); \
+             INSERT INTO bulk SELECT g, gen_random_bytes(1024) FROM generate_series(1, {}) AS g;",
+            bulk_mib * 1024
+        );
+        psql(&src.url, &bulk).expect("load bulk data");
+    }
     let expected = fingerprint(&src.url);
     let notify = NotifyConfig::default();
 
@@ -33,6 +53,14 @@ async fn round_trip(config: &BackupConfig, dest: &str, extra_run: &[&str], ident
     let (backups, _) = catalog(&store).await.expect("catalog");
     assert_eq!(backups.len(), 1, "{backups:?}");
     let manifest = backups[0].manifest.as_ref().expect("a manifest");
+    if bulk_mib > 0 {
+        let parts = manifest.dump.stored_bytes / ripcord_backup::store::PART_SIZE as u64;
+        assert!(
+            parts >= 2,
+            "the upload must span several parts: {} bytes",
+            manifest.dump.stored_bytes
+        );
+    }
     let customers = manifest
         .contents
         .tables
@@ -134,7 +162,7 @@ async fn round_trip_through_a_local_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config(&dir.path().join("state"));
     let dest = file_url(&dir.path().join("backups"));
-    round_trip(&config, &dest, &[], None).await;
+    round_trip(&config, &dest, &[], None, 0).await;
     // verify --restore --into a server: a scratch database is created there, then dropped.
     let server = ripcord_testkit::Postgres::start().expect("another cluster");
     let admin = server.url("postgres");
@@ -177,6 +205,7 @@ async fn round_trip_encrypted_with_age() {
         &dest,
         &["--age-recipient", &recipient],
         Some(key_file.to_str().expect("utf-8 path")),
+        0,
     )
     .await;
     // The stored object is not a zstd stream in the clear.
@@ -212,7 +241,7 @@ async fn round_trip_through_s3() {
     config.s3.region = Some("us-east-1".into());
     config.s3.access_key_id = Some("testing".into());
     config.s3.secret_access_key = Some("testing".into());
-    round_trip(&config, "s3://backups/prod/app", &[], None).await;
+    round_trip(&config, "s3://backups/prod/app", &[], None, BULK_MIB).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,7 +251,7 @@ async fn round_trip_through_gcs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = config(dir.path());
     config.gcs.endpoint = Some(gcs.endpoint());
-    round_trip(&config, "gs://backups/prod/app", &[], None).await;
+    round_trip(&config, "gs://backups/prod/app", &[], None, BULK_MIB).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -74,8 +74,9 @@ struct Shared {
     /// Set by the decider task; read by `is_halted` on every request.
     halted: Arc<AtomicBool>,
     state: watch::Receiver<SwitchState>,
-    /// The number of the latest report, and of the latest one the server acknowledged.
-    reports: watch::Receiver<Option<Numbered>>,
+    /// The latest report (numbered), and the number of the latest one the server
+    /// acknowledged.
+    reports: Arc<watch::Sender<Option<Numbered>>>,
     delivered: watch::Receiver<u64>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -131,7 +132,7 @@ impl Switch {
         };
         let (state_sender, state) = watch::channel(undecided);
         let (updates_sender, updates) = mpsc::channel(64);
-        let (report_sender, reports) = watch::channel(None);
+        let reports = Arc::new(watch::Sender::new(None));
         let (delivered_sender, delivered) = watch::channel(0);
 
         let mut tasks = Vec::new();
@@ -154,7 +155,7 @@ impl Switch {
             tasks.push(tokio::spawn(send_reports(
                 api.clone(),
                 options.identity.id.clone(),
-                reports.clone(),
+                reports.subscribe(),
                 delivered_sender,
                 config.backoff_max,
             )));
@@ -172,7 +173,7 @@ impl Switch {
             settled: without_server,
             local,
             state: state_sender,
-            reports: report_sender,
+            reports: reports.clone(),
             halted: shared_halted.clone(),
             _watcher: watcher,
         };
@@ -224,8 +225,21 @@ impl Switch {
         }
     }
 
-    /// Waits until the server has acknowledged the latest report, or `limit` passed: an
-    /// agent about to exit calls this so `status` shows that it halted.
+    /// Reports that this client exited with `code`, and waits up to `limit` for the server
+    /// to acknowledge it, so `status` shows the agent as exited (and why) rather than
+    /// running forever.
+    pub async fn report_exit(&self, code: u8, limit: Duration) -> bool {
+        self.shared.reports.send_modify(|latest| {
+            if let Some(latest) = latest {
+                latest.number += 1;
+                latest.report.exit_code = Some(code);
+                latest.report.applied_at = Timestamp::now();
+            }
+        });
+        self.flush_reports(limit).await
+    }
+
+    /// Waits until the server has acknowledged the latest report, or `limit` passed.
     pub async fn flush_reports(&self, limit: Duration) -> bool {
         let latest = self
             .shared
@@ -260,7 +274,7 @@ struct Decider {
     settled: bool,
     local: watch::Receiver<LocalHalts>,
     state: watch::Sender<SwitchState>,
-    reports: watch::Sender<Option<Numbered>>,
+    reports: Arc<watch::Sender<Option<Numbered>>>,
     halted: Arc<AtomicBool>,
     _watcher: notify::RecommendedWatcher,
 }
@@ -382,6 +396,7 @@ impl Decider {
             host: hostname(),
             pid: std::process::id(),
             command: self.identity.command.clone(),
+            exit_code: None,
         };
         self.reports.send_modify(|latest| {
             let number = latest.as_ref().map_or(1, |previous| previous.number + 1);

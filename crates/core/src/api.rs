@@ -34,6 +34,10 @@ pub struct AgentReport {
     pub pid: u32,
     /// The wrapped command, for `ripcord agent`.
     pub command: Option<String>,
+    /// Set in the last report of an agent that exited: its exit code. Without it `status`
+    /// could not tell a finished cron run from a running one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<u8>,
 }
 
 /// An agent as the server lists it.

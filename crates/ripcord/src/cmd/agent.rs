@@ -47,7 +47,7 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
         connect_timeout,
     };
     let code = supervise::run(switch.clone(), options).await?;
-    if !args.no_server && !switch.flush_reports(FINAL_REPORT_LIMIT).await {
+    if !args.no_server && !switch.report_exit(code, FINAL_REPORT_LIMIT).await {
         tracing::debug!("the server did not acknowledge the last report before exit");
     }
     Ok(code)

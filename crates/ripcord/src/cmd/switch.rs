@@ -256,7 +256,11 @@ fn print_switches(status: &Status) {
                 "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} {}",
                 agent.id,
                 report.scope.as_str(),
-                if report.halted { "HALTED" } else { "running" },
+                match (report.exit_code, report.halted) {
+                    (Some(code), _) => format!("exit {code}"),
+                    (None, true) => "HALTED".to_owned(),
+                    (None, false) => "running".to_owned(),
+                },
                 report.revision,
                 report
                     .latency_ms

@@ -40,7 +40,10 @@ async fn a_halt_stops_the_whole_process_tree_and_is_reported() {
         "processes survived the halt: {survivors:?}"
     );
 
-    let report = server.agent_reported("tree", |a| a["halted"] == true).await;
+    let report = server
+        .agent_reported("tree", |a| a["exit_code"] == HALTED)
+        .await;
+    assert_eq!(report["halted"], true);
     assert_eq!(report["revision"], halt["revision"]);
     assert_eq!(report["cause"]["scope"], "global");
     assert!(

@@ -881,6 +881,10 @@ pub async fn restore_into(
     restored
 }
 
+/// Bytes of the decoded archive withheld from pg_restore until the object's sha256 is
+/// checked: more than the archive's trailer, so pg_restore is still waiting for input.
+const RESTORE_HOLD_BACK: usize = 1024 * 1024;
+
 fn run_consumer(
     mut command: Command,
     identities: Option<Vec<Box<dyn age::Identity + Send + Sync>>>,
@@ -898,15 +902,21 @@ fn run_consumer(
         let _ = child.kill();
         return Err(tool_err("no stdin".into()));
     };
+    // pg_restore never sees the end of the archive before the sha256 verdict, so a backup
+    // damaged anywhere, even in its last bytes, cannot be committed.
+    let mut held = pipeline::HoldBack::new(&mut stdin, RESTORE_HOLD_BACK);
     let decoded = pipeline::decode(
         pipeline::ChannelReader::new(rx),
         identities.as_deref(),
-        &mut stdin,
+        &mut held,
         counters,
     );
     let outcome = match decoded {
         Ok(bytes) => match verdict.blocking_recv() {
-            Ok(Ok(())) => Ok(bytes),
+            Ok(Ok(())) => held
+                .release()
+                .map(|_| bytes)
+                .map_err(|e| format!("writing to pg_restore: {e}")),
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err("the download stopped".into()),
         },

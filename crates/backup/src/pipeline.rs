@@ -234,6 +234,49 @@ pub fn decode(
     Ok(total)
 }
 
+/// Forwards all but the last `keep` bytes written until [`HoldBack::release`]. A consumer
+/// that acts on the end of its input — pg_restore commits when the archive ends — cannot
+/// act before the caller has checked the whole input (its sha256), however the input is cut.
+pub struct HoldBack<W: Write> {
+    inner: W,
+    held: Vec<u8>,
+    keep: usize,
+}
+
+impl<W: Write> HoldBack<W> {
+    pub fn new(inner: W, keep: usize) -> Self {
+        HoldBack {
+            inner,
+            held: Vec::with_capacity(2 * keep),
+            keep,
+        }
+    }
+
+    /// Writes what was held back: the input was checked and may be acted on.
+    pub fn release(mut self) -> io::Result<W> {
+        self.inner.write_all(&self.held)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for HoldBack<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        if self.held.len() > self.keep {
+            let excess = self.held.len() - self.keep;
+            self.inner.write_all(&self.held[..excess])?;
+            self.held.drain(..excess);
+        }
+        Ok(buf.len())
+    }
+
+    /// Flushes what was forwarded; what is held stays held.
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Keeps the last `limit` bytes of a child's stderr, for error messages.
 pub fn tail_reader(
     mut pipe: impl Read + Send + 'static,
@@ -307,6 +350,22 @@ mod tests {
             assert_eq!(out, data, "encrypt={encrypt}");
             assert_eq!(encoded.raw_bytes, data.len() as u64);
         }
+    }
+
+    #[test]
+    fn hold_back_forwards_all_but_the_tail_until_released() {
+        let mut sink = Vec::new();
+        let mut held = HoldBack::new(&mut sink, 4);
+        held.write_all(b"abcdef").expect("write");
+        held.write_all(b"gh").expect("write");
+        held.flush().expect("flush");
+        drop(held);
+        assert_eq!(sink, b"abcd", "the last 4 bytes stay back, flush or not");
+        let mut sink = Vec::new();
+        let mut held = HoldBack::new(&mut sink, 4);
+        held.write_all(b"abcdefgh").expect("write");
+        held.release().expect("release");
+        assert_eq!(sink, b"abcdefgh");
     }
 
     #[test]

@@ -34,30 +34,7 @@ async fn verify_catches_a_flipped_byte_and_restore_refuses_it() {
     assert!(!backups[0].verified());
 
     // restore reads the whole object before pg_restore may commit: nothing lands.
-    let into = case
-        .src
-        .pg
-        .create_database("target")
-        .expect("create target");
-    let restore = [
-        "restore",
-        "--to",
-        &case.dest,
-        "--into",
-        &into,
-        "--progress",
-        "none",
-    ];
-    assert_eq!(case.ripcord(&restore).await, 2, "restore refuses");
-    let tables = case
-        .src
-        .pg
-        .psql(
-            "target",
-            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
-        )
-        .expect("count");
-    assert_eq!(tables.trim(), "0", "a corrupt backup left tables behind");
+    assert_restore_refused(&case).await;
 
     let status = ripcord_backup::status(&case.config).await.expect("status");
     assert!(status.failing(), "{status}");
@@ -110,4 +87,47 @@ async fn verify_restore_catches_data_that_differs_from_the_manifest() {
         "{problems}"
     );
     assert_eq!(record.problems.len(), 2, "{problems}");
+}
+
+/// The last bytes of the object are zstd's frame checksum: damage there is found only after
+/// everything else was decoded, which must still be before pg_restore can commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_refuses_a_backup_damaged_in_its_last_byte() {
+    let case = Case::new();
+    assert_eq!(case.backup(&case.src.url, &[]).await, 0);
+    let manifest = case.catalog().await[0].manifest.clone().expect("manifest");
+    let dump = case.folder().join(&manifest.dump.key);
+    let mut bytes = std::fs::read(&dump).expect("read dump");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&dump, &bytes).expect("write dump");
+    assert_restore_refused(&case).await;
+}
+
+/// `restore` into a fresh database fails, and the database stays empty.
+async fn assert_restore_refused(case: &Case) {
+    let into = case
+        .src
+        .pg
+        .create_database("target")
+        .expect("create target");
+    let restore = [
+        "restore",
+        "--to",
+        &case.dest,
+        "--into",
+        &into,
+        "--progress",
+        "none",
+    ];
+    assert_eq!(case.ripcord(&restore).await, 2, "restore refuses");
+    let tables = case
+        .src
+        .pg
+        .psql(
+            "target",
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+        )
+        .expect("count");
+    assert_eq!(tables.trim(), "0", "a corrupt backup left tables behind");
 }

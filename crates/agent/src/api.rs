@@ -3,9 +3,11 @@
 use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
-use ripcord_core::api::{AgentRecord, AgentReport, ChangeBody, ErrorBody};
+use ripcord_core::api::{AgentRecord, AgentReport, ChangeBody, ErrorBody, LOG_HEADER};
 use ripcord_core::{Action, Board, Event, Scope};
 use serde::de::DeserializeOwned;
+
+use crate::cache::Known;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiClientError {
@@ -93,18 +95,54 @@ impl ApiClient {
         .await
     }
 
-    /// Waits up to `timeout` for a revision above `after`; answers with the board either way.
-    pub async fn wait_for_change(
+    /// The board with the log it belongs to: what a client following the switch keeps.
+    pub(crate) async fn known_board(&self) -> Result<Known, ApiClientError> {
+        self.send_known(
+            self.http.get(self.url("v1/switches")),
+            Duration::from_secs(10),
+        )
+        .await
+    }
+
+    /// Waits up to `timeout` for a revision above the known one; answers with the board
+    /// either way, at once if the known board is of another log.
+    pub(crate) async fn wait_for_change(
         &self,
-        after: u64,
+        known: &Known,
         timeout: Duration,
-    ) -> Result<Board, ApiClientError> {
-        let url = self.url(&format!(
-            "v1/switches/wait?after={after}&timeout={}ms",
-            timeout.as_millis()
-        ));
-        self.send(self.http.get(url), timeout + Duration::from_secs(10))
+    ) -> Result<Known, ApiClientError> {
+        let mut url = self.url("v1/switches/wait");
+        url.query_pairs_mut()
+            .append_pair("after", &known.board.revision.to_string())
+            .append_pair("timeout", &format!("{}ms", timeout.as_millis()));
+        if let Some(log) = &known.log {
+            url.query_pairs_mut().append_pair("log", log);
+        }
+        self.send_known(self.http.get(url), timeout + Duration::from_secs(10))
             .await
+    }
+
+    async fn send_known(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Known, ApiClientError> {
+        let response = request
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        let response = self.check(response).await?;
+        let log = response
+            .headers()
+            .get(LOG_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let board = response
+            .json()
+            .await
+            .map_err(|e| self.unexpected(&e.to_string()))?;
+        Ok(Known { log, board })
     }
 
     pub async fn events(&self, after: u64, limit: u32) -> Result<Vec<Event>, ApiClientError> {

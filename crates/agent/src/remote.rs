@@ -10,6 +10,7 @@ use ripcord_core::{Board, Event};
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
+use crate::cache::Known;
 use crate::config::ClientConfig;
 
 /// What the remote follower tells the decider.
@@ -22,7 +23,7 @@ pub(crate) enum RemoteUpdate {
     /// (a snapshot or a long-poll answer); a stream's backlog event is not. A `live` one
     /// arrived as it happened, so its age is a propagation latency.
     Board {
-        board: Board,
+        known: Known,
         complete: bool,
         live: bool,
     },
@@ -51,13 +52,13 @@ enum StreamEnd {
 /// Follows `/v1/stream` forever, resuming from the last applied revision.
 pub(crate) async fn follow_stream(
     api: ApiClient,
-    mut board: Option<Board>,
+    mut known: Option<Known>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {
     let mut attempt = 0;
     loop {
-        match stream_once(&api, &mut board, &updates, &config, &mut attempt).await {
+        match stream_once(&api, &mut known, &updates, &config, &mut attempt).await {
             StreamEnd::Closed => return,
             // Only a failed attempt means "unreachable": a stream that ends is reconnected
             // first, so fail-closed clients do not stop their work at every server deploy.
@@ -81,7 +82,7 @@ pub(crate) async fn follow_stream(
 
 async fn stream_once(
     api: &ApiClient,
-    board: &mut Option<Board>,
+    known: &mut Option<Known>,
     updates: &mpsc::Sender<RemoteUpdate>,
     config: &ClientConfig,
     attempt: &mut u32,
@@ -90,8 +91,8 @@ async fn stream_once(
         .http()
         .get(api.url("v1/stream"))
         .header("accept", "text/event-stream");
-    if let Some(board) = board.as_ref() {
-        request = request.header("last-event-id", board.revision);
+    if let Some(known) = known.as_ref() {
+        request = request.header("last-event-id", known.position());
     }
     let response = match request.send().await {
         Ok(response) if response.status().is_success() => response,
@@ -123,10 +124,14 @@ async fn stream_once(
                 RemoteUpdate::Connected
             }
             SNAPSHOT => match serde_json::from_str::<Board>(&message.data) {
-                Ok(snapshot) => {
-                    *board = Some(snapshot.clone());
+                Ok(board) => {
+                    let snapshot = Known {
+                        log: log_of(&message.id),
+                        board,
+                    };
+                    *known = Some(snapshot.clone());
                     RemoteUpdate::Board {
-                        board: snapshot,
+                        known: snapshot,
                         complete: true,
                         live: false,
                     }
@@ -138,7 +143,8 @@ async fn stream_once(
                     Ok(event) => event,
                     Err(error) => return StreamEnd::Dropped(format!("bad change: {error}")),
                 };
-                let next = match board.as_ref() {
+                let current = known.as_ref().map(|k| &k.board);
+                let next = match current {
                     Some(current) if event.revision <= current.revision => continue,
                     Some(current) if event.revision == current.revision + 1 => {
                         let mut next = current.clone();
@@ -155,9 +161,13 @@ async fn stream_once(
                         ));
                     }
                 };
-                *board = Some(next.clone());
-                RemoteUpdate::Board {
+                let next = Known {
+                    log: log_of(&message.id),
                     board: next,
+                };
+                *known = Some(next.clone());
+                RemoteUpdate::Board {
+                    known: next,
                     complete: false,
                     live,
                 }
@@ -173,7 +183,7 @@ async fn stream_once(
 /// Long-polls `/v1/switches/wait` forever: one short request at a time.
 pub(crate) async fn follow_polls(
     api: ApiClient,
-    mut board: Option<Board>,
+    mut known: Option<Known>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {
@@ -182,18 +192,20 @@ pub(crate) async fn follow_polls(
     // settles at once instead of waiting out a long-poll when nothing changed.
     let mut current = false;
     loop {
-        let answer = match board.as_ref() {
-            Some(known) if current => {
-                api.wait_for_change(known.revision, config.poll_timeout)
-                    .await
-            }
-            _ => api.switches().await,
+        let answer = match known.as_ref() {
+            Some(known) if current => api.wait_for_change(known, config.poll_timeout).await,
+            _ => api.known_board().await,
         };
         let update = match answer {
-            Ok(next) if board.as_ref().map(|b| b.revision) != Some(next.revision) => {
-                board = Some(next.clone());
+            // A new revision, or the same number in another log.
+            Ok(next)
+                if known.as_ref().is_none_or(|k| {
+                    (&k.log, k.board.revision) != (&next.log, next.board.revision)
+                }) =>
+            {
+                known = Some(next.clone());
                 RemoteUpdate::Board {
-                    board: next,
+                    known: next,
                     complete: true,
                     live: current,
                 }
@@ -217,6 +229,11 @@ pub(crate) async fn follow_polls(
             }
         }
     }
+}
+
+/// The log named by a stream id `LOG.REVISION`.
+fn log_of(id: &str) -> Option<String> {
+    id.rsplit_once('.').map(|(log, _)| log.to_owned())
 }
 
 #[cfg(test)]

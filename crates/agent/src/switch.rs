@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiClientError};
-use crate::cache;
+use crate::cache::{self, Known};
 use crate::config::{ClientConfig, Transport};
 use crate::local::{self, LocalError};
 use crate::remote::{self, RemoteUpdate};
@@ -167,7 +167,7 @@ impl Switch {
             config: options.config,
             identity: options.identity,
             cache_path,
-            board: cached,
+            known: cached,
             // With no server there is nothing to be unreachable, and nothing to wait for.
             reachable: without_server,
             settled: without_server,
@@ -269,7 +269,8 @@ struct Decider {
     config: ClientConfig,
     identity: Identity,
     cache_path: Option<std::path::PathBuf>,
-    board: Option<Board>,
+    /// The last board from the server or the cache, with the log it belongs to.
+    known: Option<Known>,
     reachable: bool,
     settled: bool,
     local: watch::Receiver<LocalHalts>,
@@ -317,10 +318,11 @@ impl Decider {
                 return None;
             }
             RemoteUpdate::Board {
-                board,
+                known,
                 complete,
                 live,
             } => {
+                let board = &known.board;
                 self.reachable = true;
                 self.settled |= complete;
                 if complete && !board.knows(&self.scope) {
@@ -331,18 +333,18 @@ impl Decider {
                     );
                 }
                 let newer = self
-                    .board
+                    .known
                     .as_ref()
-                    .is_none_or(|old| old.revision < board.revision);
+                    .is_none_or(|old| old.board.revision < board.revision);
                 // Only an event that arrived as it happened has a meaningful latency; a
                 // snapshot or backlog after a restart would report the event's age.
-                let latency = (newer && live).then(|| latest_event_age(&board)).flatten();
+                let latency = (newer && live).then(|| latest_event_age(board)).flatten();
                 if let Some(path) = &self.cache_path
-                    && let Err(error) = cache::store(path, &board)
+                    && let Err(error) = cache::store(path, &known)
                 {
                     tracing::warn!(path = %path.display(), %error, "cannot cache the board");
                 }
-                self.board = Some(board);
+                self.known = Some(known);
                 return latency;
             }
         }
@@ -359,7 +361,7 @@ impl Decider {
         let cause = halt_cause(
             &self.scope,
             Knowledge {
-                board: self.board.as_ref(),
+                board: self.known.as_ref().map(|known| &known.board),
                 server_reachable: self.reachable,
                 local: &local,
                 policy: self.config.on_unreachable,
@@ -368,7 +370,7 @@ impl Decider {
         self.halted.store(cause.is_some(), Ordering::Release);
         let next = SwitchState {
             cause,
-            revision: self.board.as_ref().map_or(0, |board| board.revision),
+            revision: self.known.as_ref().map_or(0, |known| known.board.revision),
             reachable: self.reachable,
             settled: self.settled,
         };

@@ -211,3 +211,33 @@ async fn a_local_marker_halts_a_client_without_a_server() {
         .expect("resume");
     within("the local resume", switch.resumed()).await;
 }
+
+#[tokio::test]
+async fn a_server_with_replaced_state_gets_a_snapshot_not_a_replay() {
+    for transport in [Transport::Stream, Transport::Poll] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = start_server(&dir.path().join("first"), ([127, 0, 0, 1], 0).into()).await;
+        let addr = first.running.addr();
+        let switch = start_switch(Some(first.url()), "worker", client(dir.path(), transport));
+        switch.settled(DEADLINE).await;
+        first.change("worker", "halt").await;
+        within("the halt", switch.halted()).await;
+        first.stop().await;
+
+        // Another state on the same address (a wiped data folder): its revisions 1 and 2
+        // are other events. Replayed from "revision 1", the client would keep `worker`
+        // halted; from a snapshot it sees that nothing halts `worker` in this log.
+        // Written before it serves, so the client's first answer from it is at revision 2.
+        let second = dir.path().join("second");
+        std::fs::create_dir_all(&second).expect("state folder");
+        write_event_while_down(&second, "cron", Action::Halt).await;
+        write_event_while_down(&second, "api", Action::Halt).await;
+        let replaced = start_server(&second, addr).await;
+        let mut state = switch.subscribe();
+        let current = state.wait_for(|s| s.revision == 2 && !s.is_halted());
+        within("the replaced state, worker running", current)
+            .await
+            .expect("open");
+        replaced.stop().await;
+    }
+}

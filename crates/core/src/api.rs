@@ -68,6 +68,10 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+/// The response header that names the audit log a board belongs to (`GET /v1/switches`
+/// and long-polls); stream ids carry it as `LOG.REVISION`.
+pub const LOG_HEADER: &str = "x-ripcord-log";
+
 /// Names of the server-sent events on `GET /v1/stream`.
 pub mod stream {
     /// The whole board: sent first on a fresh connection, and when a client's revision is

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::StreamExt;
 use jiff::Timestamp;
-use ripcord_core::api::{AgentRecord, AgentReport, ChangeBody};
+use ripcord_core::api::{AgentRecord, AgentReport, ChangeBody, LOG_HEADER};
 use ripcord_core::{Action, Board, ChangeRequest, Event, Scope};
 use serde::Deserialize;
 use tokio::net::TcpListener;
@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::fanout::{Delivery, Fanout, InProcessFanout};
 use crate::hub::Hub;
 use crate::storage::{SqliteStorage, Storage, StorageError};
-use crate::stream;
+use crate::stream::{self, Position};
 
 /// The longest agent id accepted.
 const MAX_AGENT_ID_LEN: usize = 200;
@@ -88,6 +88,7 @@ impl Application {
         storage: Arc<dyn Storage>,
         fanout: Arc<dyn Fanout>,
     ) -> Result<Self, ServerError> {
+        let log_id = storage.log_id().await?;
         let events = storage.load_events().await?;
         let board = Board::replay(config.scopes.iter().cloned(), &events)?;
         tracing::info!(
@@ -104,7 +105,7 @@ impl Application {
                 })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = Arc::new(AppState {
-            hub: Arc::new(Hub::new(board, storage, 4096)),
+            hub: Arc::new(Hub::new(log_id, board, storage, 4096)),
             fanout,
             writing: Mutex::new(()),
             config,
@@ -267,8 +268,13 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiE
     Ok("ready")
 }
 
-async fn switches(State(state): State<Arc<AppState>>) -> Json<Board> {
-    Json(Board::clone(&state.hub.board()))
+/// A board with the header naming its log.
+fn board_response(state: &AppState, board: &Board) -> Response {
+    ([(LOG_HEADER, state.hub.log_id().to_owned())], Json(board)).into_response()
+}
+
+async fn switches(State(state): State<Arc<AppState>>) -> Response {
+    board_response(&state, &state.hub.board())
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,6 +285,8 @@ struct WaitParams {
     /// How long to hold the request, e.g. `25s`; capped by `serve.long_poll_max`.
     #[serde(default, with = "humantime_serde")]
     timeout: Option<Duration>,
+    /// The log `after` belongs to; another log's revision is answered at once.
+    log: Option<String>,
 }
 
 /// Long-poll: for clients that must not hold a stream open (Cloud Run bills an instance
@@ -286,7 +294,14 @@ struct WaitParams {
 async fn wait_for_change(
     State(state): State<Arc<AppState>>,
     Params(params): Params<WaitParams>,
-) -> Json<Board> {
+) -> Response {
+    if params
+        .log
+        .as_deref()
+        .is_some_and(|log| log != state.hub.log_id())
+    {
+        return board_response(&state, &state.hub.board());
+    }
     let limit = params
         .timeout
         .unwrap_or(state.config.long_poll_max)
@@ -297,7 +312,8 @@ async fn wait_for_change(
         _ = tokio::time::timeout(limit, board.wait_for(|board| board.revision > params.after)) => {}
         _ = shutdown.wait_for(|stopping| *stopping) => {}
     }
-    Json(Board::clone(&board.borrow()))
+    let current = board.borrow().clone();
+    board_response(&state, &current)
 }
 
 async fn halt(
@@ -397,8 +413,9 @@ async fn events(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StreamParams {
-    /// The same as a `Last-Event-ID` header, for clients that cannot set headers.
-    after: Option<u64>,
+    /// The same as a `Last-Event-ID` header (`LOG.REVISION` or a revision), for clients
+    /// that cannot set headers.
+    after: Option<String>,
 }
 
 async fn event_stream(
@@ -406,20 +423,21 @@ async fn event_stream(
     headers: HeaderMap,
     Params(params): Params<StreamParams>,
 ) -> Result<Response, ApiError> {
-    let last_event_id = match headers.get("last-event-id") {
-        None => None,
-        Some(value) => Some(
+    let invalid = |field| ApiError::Invalid {
+        field,
+        message: "expected a position: LOG.REVISION as the stream's ids are, or a revision".into(),
+    };
+    let after = match (headers.get("last-event-id"), params.after) {
+        (Some(value), _) => Some(
             value
                 .to_str()
                 .ok()
-                .and_then(|text| text.trim().parse::<u64>().ok())
-                .ok_or_else(|| ApiError::Invalid {
-                    field: "Last-Event-ID",
-                    message: "expected a revision number".into(),
-                })?,
+                .and_then(|text| text.parse::<Position>().ok())
+                .ok_or_else(|| invalid("Last-Event-ID"))?,
         ),
+        (None, Some(text)) => Some(text.parse::<Position>().map_err(|_| invalid("after"))?),
+        (None, None) => None,
     };
-    let after = last_event_id.or(params.after);
     let frames = stream::subscribe(
         state.hub.clone(),
         after,

@@ -28,6 +28,8 @@ pub enum Broadcast {
 }
 
 pub struct Hub {
+    /// The audit log's identity; stream ids are `LOG.REVISION`.
+    log_id: String,
     board: watch::Sender<Arc<Board>>,
     frames: broadcast::Sender<Broadcast>,
     storage: Arc<dyn Storage>,
@@ -37,13 +39,18 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(board: Board, storage: Arc<dyn Storage>, capacity: usize) -> Self {
+    pub fn new(log_id: String, board: Board, storage: Arc<dyn Storage>, capacity: usize) -> Self {
         Hub {
+            log_id,
             board: watch::Sender::new(Arc::new(board)),
             frames: broadcast::channel(capacity).0,
             storage,
             applying: Mutex::new(()),
         }
+    }
+
+    pub fn log_id(&self) -> &str {
+        &self.log_id
     }
 
     pub fn board(&self) -> Arc<Board> {
@@ -111,17 +118,18 @@ impl Hub {
         self.board.send_replace(Arc::new(board));
         let frame = Frame {
             revision: event.revision,
-            bytes: render(stream::CHANGE, event.revision, event),
+            bytes: render(stream::CHANGE, &self.log_id, event.revision, event),
         };
         // No subscribers is fine: nobody is streaming right now.
         let _ = self.frames.send(Broadcast::Frame(frame));
     }
 }
 
-/// Renders one server-sent event whose id is a revision, so `Last-Event-ID` resumes it.
-pub fn render(name: &str, id: u64, data: &impl Serialize) -> Bytes {
+/// Renders one server-sent event whose id is `LOG.REVISION`, so `Last-Event-ID` resumes
+/// it, in this log only.
+pub fn render(name: &str, log: &str, revision: u64, data: &impl Serialize) -> Bytes {
     Bytes::from(format!(
-        "id: {id}\nevent: {name}\ndata: {}\n\n",
+        "id: {log}.{revision}\nevent: {name}\ndata: {}\n\n",
         to_json(data)
     ))
 }

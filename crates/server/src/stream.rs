@@ -36,11 +36,37 @@ struct Subscriber {
     shutdown: watch::Receiver<bool>,
 }
 
+/// Where a client resumes: `LOG.REVISION` as the stream's ids are, or a bare revision
+/// (trusted to be of this log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub log: Option<String>,
+    pub revision: u64,
+}
+
+impl std::str::FromStr for Position {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        Ok(match text.rsplit_once('.') {
+            Some((log, revision)) => Position {
+                log: Some(log.to_owned()),
+                revision: revision.parse()?,
+            },
+            None => Position {
+                log: None,
+                revision: text.parse()?,
+            },
+        })
+    }
+}
+
 /// The frames for one subscriber. Subscribing to live frames happens before the board or
 /// backlog is read, so no event can fall between the two.
 pub async fn subscribe(
     hub: Arc<Hub>,
-    after: Option<u64>,
+    after: Option<Position>,
     keep_alive: Duration,
     shutdown: watch::Receiver<bool>,
 ) -> Result<impl Stream<Item = Result<Bytes, Infallible>>, StorageError> {
@@ -55,17 +81,23 @@ pub async fn subscribe(
         keep_alive_every: keep_alive,
         shutdown,
     };
-    match after {
-        // A revision this server has: replay from there.
-        Some(after) if after <= board.revision => {
-            subscriber.sent = after;
+    // A revision of this log that this server has: replay from there. No position, one of
+    // another log (a replaced state), or one ahead of this log: start from the board.
+    let resume = after.filter(|after| {
+        after.revision <= board.revision
+            && after
+                .log
+                .as_deref()
+                .is_none_or(|log| log == subscriber.hub.log_id())
+    });
+    match resume {
+        Some(after) => {
+            subscriber.sent = after.revision;
             subscriber.queue_backlog().await?;
         }
-        // No revision, or one from a server whose state was replaced: start from the board.
-        _ => {
-            subscriber
-                .queued
-                .push_back(render(SNAPSHOT, board.revision, &*board));
+        None => {
+            let snapshot = render(SNAPSHOT, subscriber.hub.log_id(), board.revision, &*board);
+            subscriber.queued.push_back(snapshot);
             subscriber.sent = board.revision;
         }
     }
@@ -89,6 +121,7 @@ impl Subscriber {
         for event in self.hub.storage().events_after(self.sent, u32::MAX).await? {
             self.queued.push_back(render(
                 ripcord_core::api::stream::CHANGE,
+                self.hub.log_id(),
                 event.revision,
                 &event,
             ));

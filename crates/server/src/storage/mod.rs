@@ -24,6 +24,11 @@ pub enum StorageError {
 
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
+    /// The identity of this audit log, created with it. Revisions are only comparable within
+    /// one log: a client that cached revision 7 of another log (a wiped or replaced state)
+    /// must start from a snapshot, not be replayed "revision 8" of this one.
+    async fn log_id(&self) -> Result<String, StorageError>;
+
     /// The whole audit log, oldest first; read once at start-up to rebuild the board.
     async fn load_events(&self) -> Result<Vec<Event>, StorageError>;
 

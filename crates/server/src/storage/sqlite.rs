@@ -28,6 +28,10 @@ CREATE TRIGGER IF NOT EXISTS events_are_never_updated BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS agents (
     id        TEXT PRIMARY KEY,
     last_seen TEXT NOT NULL,
@@ -99,6 +103,19 @@ fn sql_revision(revision: u64) -> i64 {
 
 #[async_trait]
 impl Storage for SqliteStorage {
+    async fn log_id(&self) -> Result<String, StorageError> {
+        let fresh = format!("{:016x}", fastrand::u64(..));
+        // The first call creates it; every later one (and every restart) reads the same.
+        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?1)")
+            .bind(fresh)
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'log_id'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("value")?)
+    }
+
     async fn load_events(&self) -> Result<Vec<Event>, StorageError> {
         self.events_after(0, u32::MAX).await
     }
@@ -246,6 +263,20 @@ mod tests {
             let message = result.expect_err("refused").to_string();
             assert!(message.contains("append-only"), "{message}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_log_id_is_stable_across_reopens_and_differs_between_logs() {
+        let (dir, storage) = open().await;
+        let id = storage.log_id().await.expect("log id");
+        assert_eq!(storage.log_id().await.expect("again"), id);
+        drop(storage);
+        let reopened = SqliteStorage::open(&dir.path().join("state.db"))
+            .await
+            .expect("reopen");
+        assert_eq!(reopened.log_id().await.expect("reopened"), id);
+        let (_other_dir, other) = open().await;
+        assert_ne!(other.log_id().await.expect("other"), id);
     }
 
     #[tokio::test]

@@ -86,8 +86,8 @@ impl TestApp {
         self.server.stop().await.expect("server ran cleanly");
     }
 
-    /// Opens the event stream, optionally resuming after a revision.
-    pub async fn stream(&self, last_event_id: Option<u64>) -> SseReader {
+    /// Opens the event stream, resuming after a position (`LOG.REVISION` or a revision).
+    pub async fn stream(&self, last_event_id: Option<&str>) -> SseReader {
         let mut request = self.http.get(format!("{}/v1/stream", self.url));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
@@ -110,6 +110,8 @@ pub struct SseReader {
 
 #[derive(Debug)]
 pub struct SseEvent {
+    /// The audit log's identity, from the `LOG.REVISION` id.
+    pub log: String,
     pub id: u64,
     pub name: String,
     pub data: Value,
@@ -155,7 +157,9 @@ impl SseReader {
             let mut data = None;
             for line in block.lines() {
                 if let Some(value) = line.strip_prefix("id: ") {
-                    id = value.parse().ok();
+                    id = value
+                        .rsplit_once('.')
+                        .and_then(|(log, revision)| Some((log.to_owned(), revision.parse().ok()?)));
                 } else if let Some(value) = line.strip_prefix("event: ") {
                     name = Some(value.to_owned());
                 } else if let Some(value) = line.strip_prefix("data: ") {
@@ -163,8 +167,13 @@ impl SseReader {
                 }
             }
             // Comments (keep-alives) have none of these.
-            if let (Some(id), Some(name), Some(data)) = (id, name, data) {
-                return Some(SseEvent { id, name, data });
+            if let (Some((log, id)), Some(name), Some(data)) = (id, name, data) {
+                return Some(SseEvent {
+                    log,
+                    id,
+                    name,
+                    data,
+                });
             }
         }
     }

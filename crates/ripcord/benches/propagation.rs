@@ -322,11 +322,14 @@ async fn subscribe(
     }
 }
 
-/// Revisions in `id: N` lines of complete lines in `bytes`.
+/// Revisions in the `id:` lines of complete lines in `bytes`: `id: N` (the baseline) or
+/// `id: LOG.N` (ripcord).
 fn ids(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
     bytes.split(|&b| b == b'\n').filter_map(|line| {
-        let digits = line.strip_prefix(b"id: ")?;
-        std::str::from_utf8(digits).ok()?.trim().parse().ok()
+        let id = std::str::from_utf8(line.strip_prefix(b"id: ")?)
+            .ok()?
+            .trim();
+        id.rsplit('.').next()?.parse().ok()
     })
 }
 

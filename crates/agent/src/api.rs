@@ -127,12 +127,7 @@ impl ApiClient {
         request: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<Known, ApiClientError> {
-        let response = request
-            .timeout(timeout)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(&e))?;
-        let response = self.check(response).await?;
+        let response = self.respond(request, timeout).await?;
         let log = response
             .headers()
             .get(LOG_HEADER)
@@ -165,16 +160,24 @@ impl ApiClient {
             .pop_if_empty()
             .push(id)
             .push("report");
-        let response = self
-            .http
-            .post(url)
-            .json(report)
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await;
-        self.check(response.map_err(|e| self.unreachable(&e))?)
+        let request = self.http.post(url).json(report);
+        self.respond(request, Duration::from_secs(10))
             .await
             .map(drop)
+    }
+
+    /// Sends a request and turns transport failures and non-2xx answers into errors.
+    async fn respond(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, ApiClientError> {
+        let response = request
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        self.check(response).await
     }
 
     async fn send<T: DeserializeOwned>(
@@ -182,12 +185,7 @@ impl ApiClient {
         request: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<T, ApiClientError> {
-        let response = request
-            .timeout(timeout)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(&e))?;
-        let response = self.check(response).await?;
+        let response = self.respond(request, timeout).await?;
         response
             .json()
             .await

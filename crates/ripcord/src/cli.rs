@@ -23,7 +23,13 @@ use crate::config::{Config, Overrides};
 )]
 pub struct Cli {
     /// Configuration file [default: ./ripcord.toml when it exists]
-    #[arg(long, global = true, env = "RIPCORD_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "RIPCORD_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
 
     /// URL of the ripcord control plane [env: RIPCORD_SERVER; default: http://127.0.0.1:7070]

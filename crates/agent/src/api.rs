@@ -3,8 +3,10 @@
 use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
-use ripcord_core::api::{AgentRecord, AgentReport, ChangeBody, ErrorBody, LOG_HEADER};
-use ripcord_core::{Action, Board, Event, Scope};
+use ripcord_core::api::{
+    AGENT_HEADER, AgentRecord, AgentReport, ChangeBody, ErrorBody, LOG_HEADER,
+};
+use ripcord_core::{Action, Board, CarriedHalts, Event, Scope};
 use serde::de::DeserializeOwned;
 
 use crate::cache::Known;
@@ -110,6 +112,7 @@ impl ApiClient {
         &self,
         known: &Known,
         timeout: Duration,
+        agent: &str,
     ) -> Result<Known, ApiClientError> {
         let mut url = self.url("v1/switches/wait");
         url.query_pairs_mut()
@@ -118,7 +121,8 @@ impl ApiClient {
         if let Some(log) = &known.log {
             url.query_pairs_mut().append_pair("log", log);
         }
-        self.send_known(self.http.get(url), timeout + Duration::from_secs(10))
+        let request = self.http.get(url).header(AGENT_HEADER, agent);
+        self.send_known(request, timeout + Duration::from_secs(10))
             .await
     }
 
@@ -137,7 +141,11 @@ impl ApiClient {
             .json()
             .await
             .map_err(|e| self.unexpected(&e.to_string()))?;
-        Ok(Known { log, board })
+        Ok(Known {
+            log,
+            board,
+            carried: CarriedHalts::new(),
+        })
     }
 
     pub async fn events(&self, after: u64, limit: u32) -> Result<Vec<Event>, ApiClientError> {

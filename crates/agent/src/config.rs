@@ -2,6 +2,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ripcord_core::UnreachablePolicy;
+
+use crate::local::{LocalError, MarkerFolder, WatchMode};
 use serde::{Deserialize, Serialize};
 
 /// How a client learns of changes.
@@ -20,9 +22,17 @@ pub enum Transport {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClientConfig {
-    /// Folder of local halt markers, shared by every agent on the host.
+    /// Folder of local halt markers, one for the whole host: every agent on it, whichever
+    /// user runs it, obeys the markers of root and of its own user there.
     pub local_dir: PathBuf,
+    /// A group whose members may also write local markers: the folder is then
+    /// `root:<group>` with mode 2775 (`ripcord halt --local` creates it so when run as root).
+    pub local_group: Option<String>,
+    /// How agents follow the marker folder: `auto` (inotify, or a check every second when
+    /// the kernel refuses another watch) or `poll` (a check every second).
+    pub local_watch: WatchMode,
     /// Folder where the last known board is cached, so a restarted agent comes up halted.
+    /// Private to the user (0700); never a shared temporary folder.
     pub cache_dir: PathBuf,
     /// What to do while the server cannot be reached.
     pub on_unreachable: UnreachablePolicy,
@@ -51,6 +61,8 @@ impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
             local_dir: default_local_dir(),
+            local_group: None,
+            local_watch: WatchMode::Auto,
             cache_dir: default_cache_dir(),
             on_unreachable: UnreachablePolicy::Open,
             transport: Transport::Stream,
@@ -63,21 +75,29 @@ impl Default for ClientConfig {
     }
 }
 
-/// `/run/ripcord` for root (tmpfs, root-only, gone at reboot like the processes it halts);
-/// for anyone else `$TMPDIR/ripcord`, which every user of the host can see.
-pub fn default_local_dir() -> PathBuf {
-    if nix::unistd::geteuid().is_root() {
-        PathBuf::from("/run/ripcord")
-    } else {
-        std::env::temp_dir().join("ripcord")
+impl ClientConfig {
+    /// The host's marker folder with the configured group.
+    pub fn marker_folder(&self) -> Result<MarkerFolder, LocalError> {
+        MarkerFolder::new(&self.local_dir, self.local_group.as_deref())
     }
 }
 
-/// `$XDG_CACHE_HOME/ripcord`, else `~/.cache/ripcord`, else `$TMPDIR/ripcord-cache`.
+/// `/run/ripcord`, for every user: one folder per host, so `sudo ripcord halt --local`
+/// reaches every user's agents. It lives on tmpfs and is gone at a reboot; a systemd
+/// `tmpfiles.d` line recreates it with its group (docs/killswitch.md).
+pub fn default_local_dir() -> PathBuf {
+    PathBuf::from("/run/ripcord")
+}
+
+/// `/var/cache/ripcord` for root; otherwise `$XDG_CACHE_HOME/ripcord`, else
+/// `~/.cache/ripcord`, with the home folder from `HOME` or the user database. Never a
+/// shared temporary folder, where another user could plant a board that releases a halt.
 fn default_cache_dir() -> PathBuf {
-    let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from);
-    let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache"));
-    xdg.or_else(home)
+    if nix::unistd::Uid::effective().is_root() {
+        return PathBuf::from("/var/cache/ripcord");
+    }
+    // A user with no home folder at all: the cache is then off (see `Switch::start`).
+    dirs::cache_dir()
         .map(|base| base.join("ripcord"))
-        .unwrap_or_else(|| std::env::temp_dir().join("ripcord-cache"))
+        .unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`Switch`]: `is_halted()` is one atomic load; `halted().await` resolves on a halt.
 //!   It follows the server (event stream or long-poll, reconnecting with backoff and
-//!   jitter), obeys local halt markers on the host through inotify, caches the last known
+//!   jitter), obeys trusted local halt markers on the host through inotify, caches the last known
 //!   board on disk, and reports each applied revision with its latency.
 //! - [`HaltLayer`]: a tower layer answering 503 with `Retry-After` while halted.
 //! - [`supervise`]: `ripcord agent -- CMD…`, process-group supervision of any command.

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
+use ripcord_core::api::AGENT_HEADER;
 use ripcord_core::api::stream::{CHANGE, READY, SNAPSHOT};
-use ripcord_core::{Board, Event};
+use ripcord_core::{Board, CarriedHalts, Event};
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
@@ -52,13 +53,14 @@ enum StreamEnd {
 /// Follows `/v1/stream` forever, resuming from the last applied revision.
 pub(crate) async fn follow_stream(
     api: ApiClient,
+    agent: String,
     mut known: Option<Known>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {
     let mut attempt = 0;
     loop {
-        match stream_once(&api, &mut known, &updates, &config, &mut attempt).await {
+        match stream_once(&api, &agent, &mut known, &updates, &config, &mut attempt).await {
             StreamEnd::Closed => return,
             // Only a failed attempt means "unreachable": a stream that ends is reconnected
             // first, so fail-closed clients do not stop their work at every server deploy.
@@ -82,6 +84,7 @@ pub(crate) async fn follow_stream(
 
 async fn stream_once(
     api: &ApiClient,
+    agent: &str,
     known: &mut Option<Known>,
     updates: &mpsc::Sender<RemoteUpdate>,
     config: &ClientConfig,
@@ -90,7 +93,8 @@ async fn stream_once(
     let mut request = api
         .http()
         .get(api.url("v1/stream"))
-        .header("accept", "text/event-stream");
+        .header("accept", "text/event-stream")
+        .header(AGENT_HEADER, agent);
     if let Some(known) = known.as_ref() {
         request = request.header("last-event-id", known.position());
     }
@@ -128,6 +132,7 @@ async fn stream_once(
                     let snapshot = Known {
                         log: log_of(&message.id),
                         board,
+                        carried: CarriedHalts::new(),
                     };
                     *known = Some(snapshot.clone());
                     RemoteUpdate::Board {
@@ -164,6 +169,7 @@ async fn stream_once(
                 let next = Known {
                     log: log_of(&message.id),
                     board: next,
+                    carried: CarriedHalts::new(),
                 };
                 *known = Some(next.clone());
                 RemoteUpdate::Board {
@@ -183,6 +189,7 @@ async fn stream_once(
 /// Long-polls `/v1/switches/wait` forever: one short request at a time.
 pub(crate) async fn follow_polls(
     api: ApiClient,
+    agent: String,
     mut known: Option<Known>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
@@ -193,7 +200,10 @@ pub(crate) async fn follow_polls(
     let mut current = false;
     loop {
         let answer = match known.as_ref() {
-            Some(known) if current => api.wait_for_change(known, config.poll_timeout).await,
+            Some(known) if current => {
+                api.wait_for_change(known, config.poll_timeout, &agent)
+                    .await
+            }
             _ => api.known_board().await,
         };
         let update = match answer {

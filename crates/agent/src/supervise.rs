@@ -14,7 +14,7 @@ use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
-use ripcord_core::exit;
+use ripcord_core::{Printable, exit};
 use tokio::process::{Child, Command};
 use tokio::signal::unix::{Signal as SignalStream, SignalKind, signal};
 use tokio::time::Instant;
@@ -125,10 +125,10 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
     loop {
         if let Some(cause) = switch.state().cause {
             if !options.restart_on_resume {
-                tracing::warn!(command = %command_line, halted_by = %cause.scope, reason = %cause.reason, "halted: not starting the command");
+                tracing::warn!(command = %Printable(&command_line), halted_by = %cause.scope, reason = %Printable(&cause.reason), "halted: not starting the command");
                 return Ok(exit::HALTED);
             }
-            tracing::info!(command = %command_line, "halted: waiting for a resume to start the command again");
+            tracing::info!(command = %Printable(&command_line), "halted: waiting for a resume to start the command again");
             tokio::select! {
                 () = switch.resumed() => {}
                 signal = stop.recv() => return Ok(128 + signal as u8),
@@ -144,20 +144,20 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
             // Only a child that was already reaped has no id; nothing of it can be left.
             continue;
         };
-        tracing::info!(command = %command_line, pid = group.as_raw(), run = runs, "started");
+        tracing::info!(command = %Printable(&command_line), pid = group.as_raw(), run = runs, "started");
         let ended = loop {
             tokio::select! {
                 status = child.wait() => {
                     let status = status.map_err(|source| AgentError::Wait { command: command_line.clone(), source })?;
                     reap_group(group, WaitPidFlag::WNOHANG);
                     if group_alive(group) {
-                        tracing::warn!(command = %command_line, "the command exited but left processes in its group; stopping them");
+                        tracing::warn!(command = %Printable(&command_line), "the command exited but left processes in its group; stopping them");
                         stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
                     }
                     break Ended::Exited(exit_code(status));
                 }
                 cause = switch.halted() => {
-                    tracing::warn!(command = %command_line, halted_by = %cause.scope, reason = %cause.reason, "halted: stopping the command");
+                    tracing::warn!(command = %Printable(&command_line), halted_by = %cause.scope, reason = %Printable(&cause.reason), "halted: stopping the command");
                     stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
                     break Ended::Halted;
                 }
@@ -173,7 +173,7 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
         };
         match ended {
             Ended::Exited(code) => {
-                tracing::info!(command = %command_line, code, "exited");
+                tracing::info!(command = %Printable(&command_line), code, "exited");
                 return Ok(code);
             }
             Ended::Terminated(code) => return Ok(code),

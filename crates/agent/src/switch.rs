@@ -8,14 +8,16 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use ripcord_core::api::AgentReport;
-use ripcord_core::{Board, Cause, Knowledge, LocalHalts, Scope, halt_cause};
+use ripcord_core::{
+    Board, CarriedHalts, Cause, Knowledge, LocalHalts, Printable, Scope, carry, halt_cause,
+};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiClientError};
 use crate::cache::{self, Known};
 use crate::config::{ClientConfig, Transport};
-use crate::local::{self, LocalError};
+use crate::local::{LocalError, MarkerWatch};
 use crate::remote::{self, RemoteUpdate};
 
 #[derive(Debug, thiserror::Error)]
@@ -116,12 +118,20 @@ pub struct SwitchOptions {
 impl Switch {
     /// Starts following the switch. Must be called inside a tokio runtime.
     pub fn start(options: SwitchOptions) -> Result<Self, SwitchError> {
-        let (watcher, local) = local::watch(&options.config.local_dir)?;
+        let folder = options.config.marker_folder()?;
+        let (watcher, local) = MarkerWatch::start(folder, options.config.local_watch);
         let api = options.server.as_deref().map(ApiClient::new).transpose()?;
+        let cache_dir = &options.config.cache_dir;
+        if cache_dir.as_os_str().is_empty() {
+            tracing::warn!(
+                "no cache folder (client.cache_dir, or a home folder): a restarted agent learns a halt only from the server"
+            );
+        }
         let cache_path = options
             .server
             .as_deref()
-            .map(|server| cache::path_for(&options.config.cache_dir, server));
+            .filter(|_| !cache_dir.as_os_str().is_empty())
+            .map(|server| cache::path_for(cache_dir, server));
         let cached = cache_path.as_deref().and_then(cache::load);
         // Replaced by the first decision below, before anyone can read it.
         let undecided = SwitchState {
@@ -141,12 +151,14 @@ impl Switch {
             tasks.push(match config.transport {
                 Transport::Stream => tokio::spawn(remote::follow_stream(
                     api.clone(),
+                    options.identity.id.clone(),
                     cached.clone(),
                     updates_sender,
                     config.clone(),
                 )),
                 Transport::Poll => tokio::spawn(remote::follow_polls(
                     api.clone(),
+                    options.identity.id.clone(),
                     cached.clone(),
                     updates_sender,
                     config.clone(),
@@ -277,7 +289,7 @@ struct Decider {
     state: watch::Sender<SwitchState>,
     reports: Arc<watch::Sender<Option<Numbered>>>,
     halted: Arc<AtomicBool>,
-    _watcher: notify::RecommendedWatcher,
+    _watcher: MarkerWatch,
 }
 
 impl Decider {
@@ -318,10 +330,17 @@ impl Decider {
                 return None;
             }
             RemoteUpdate::Board {
-                known,
+                mut known,
                 complete,
                 live,
             } => {
+                let previous = self.known.as_ref();
+                known.carried = carry(
+                    previous.map(Known::view),
+                    previous.map_or(&CarriedHalts::new(), |p| &p.carried),
+                    known.view(),
+                );
+                self.log_carried(previous, &known);
                 let board = &known.board;
                 self.reachable = true;
                 self.settled |= complete;
@@ -356,14 +375,34 @@ impl Decider {
         None
     }
 
+    /// Says so when halts start or stop being carried from a lost log.
+    fn log_carried(&self, previous: Option<&Known>, next: &Known) {
+        let before = previous.map(|known| &known.carried);
+        for (scope, halt) in &next.carried {
+            if before.is_none_or(|before| !before.contains_key(scope)) {
+                tracing::warn!(%scope, from_log = %halt.from_log, log = %halt.adopted_log, reason = %Printable(&halt.reason), "the server's log was replaced; keeping this halt until the new log resumes it");
+            }
+        }
+        for scope in before.into_iter().flat_map(|before| before.keys()) {
+            if !next.carried.contains_key(scope) {
+                tracing::info!(%scope, "a carried halt was released by a resume in the new log");
+            }
+        }
+    }
+
     fn decide(&mut self, latency_ms: Option<f64>) {
         let local = self.local.borrow().clone();
+        let no_carried = CarriedHalts::new();
         let cause = halt_cause(
             &self.scope,
             Knowledge {
                 board: self.known.as_ref().map(|known| &known.board),
                 server_reachable: self.reachable,
                 local: &local,
+                carried: self
+                    .known
+                    .as_ref()
+                    .map_or(&no_carried, |known| &known.carried),
                 policy: self.config.on_unreachable,
             },
         );
@@ -384,7 +423,7 @@ impl Decider {
         }
         match &next.cause {
             Some(cause) => {
-                tracing::warn!(scope = %self.scope, halted_by = %cause.scope, source = ?cause.source, reason = %cause.reason, revision = next.revision, "halted")
+                tracing::warn!(scope = %self.scope, halted_by = %cause.scope, source = ?cause.source, reason = %Printable(&cause.reason), revision = next.revision, "halted")
             }
             None => tracing::info!(scope = %self.scope, revision = next.revision, "running"),
         }
@@ -392,6 +431,12 @@ impl Decider {
             scope: self.scope.clone(),
             halted: next.is_halted(),
             revision: next.revision,
+            log: self.known.as_ref().and_then(|known| known.log.clone()),
+            carried: self
+                .known
+                .as_ref()
+                .map(|known| known.carried.clone())
+                .unwrap_or_default(),
             cause: next.cause.clone(),
             applied_at: Timestamp::now(),
             latency_ms,
@@ -399,10 +444,28 @@ impl Decider {
             pid: std::process::id(),
             command: self.identity.command.clone(),
             exit_code: None,
+            contact_every_ms: match self.config.transport {
+                Transport::Stream => None,
+                Transport::Poll => u64::try_from(
+                    (self.config.poll_timeout + self.config.poll_interval).as_millis(),
+                )
+                .ok(),
+            },
         };
         self.reports.send_modify(|latest| {
             let number = latest.as_ref().map_or(1, |previous| previous.number + 1);
-            *latest = Some(Numbered { number, report });
+            // An exit code, once reported, stays in every later report: a decision that
+            // follows the exit must not replace the report that says how the run ended.
+            let exit_code = latest
+                .as_ref()
+                .and_then(|previous| previous.report.exit_code);
+            *latest = Some(Numbered {
+                number,
+                report: AgentReport {
+                    exit_code,
+                    ..report
+                },
+            });
         });
     }
 }

@@ -177,7 +177,7 @@ async fn write_event_while_down(data: &Path, scope: &str, action: Action) {
         reason: "written while the server was down".into(),
     };
     let event = board.decide(request, Timestamp::now()).expect("valid");
-    storage.append(&event).await.expect("append");
+    storage.append(&event, None).await.expect("append");
 }
 
 #[tokio::test]
@@ -198,22 +198,20 @@ async fn a_local_marker_halts_a_client_without_a_server() {
     let config = client(dir.path(), Transport::Stream);
     let switch = start_switch(None, "worker", config.clone());
     assert!(!switch.settled(DEADLINE).await.is_halted());
-    ripcord_agent::local::halt(
-        &config.local_dir,
-        &"worker".parse().expect("scope"),
-        "disk",
-        "ops",
-    )
-    .expect("halt");
+    let markers = config.marker_folder().expect("marker folder");
+    markers
+        .halt(&"worker".parse().expect("scope"), "disk", "ops")
+        .expect("halt");
     let cause = within("the local halt", switch.halted()).await;
     assert_eq!(cause.source, Source::Local);
-    ripcord_agent::local::resume(&config.local_dir, &"worker".parse().expect("scope"))
+    markers
+        .resume(&"worker".parse().expect("scope"))
         .expect("resume");
     within("the local resume", switch.resumed()).await;
 }
 
 #[tokio::test]
-async fn a_server_with_replaced_state_gets_a_snapshot_not_a_replay() {
+async fn a_server_with_replaced_state_gets_a_snapshot_and_keeps_the_halt_until_resumed() {
     for transport in [Transport::Stream, Transport::Poll] {
         let dir = tempfile::tempdir().expect("temp dir");
         let first = start_server(&dir.path().join("first"), ([127, 0, 0, 1], 0).into()).await;
@@ -225,8 +223,10 @@ async fn a_server_with_replaced_state_gets_a_snapshot_not_a_replay() {
         first.stop().await;
 
         // Another state on the same address (a wiped data folder): its revisions 1 and 2
-        // are other events. Replayed from "revision 1", the client would keep `worker`
-        // halted; from a snapshot it sees that nothing halts `worker` in this log.
+        // are other events. Replayed from "revision 1", the client would take this log's
+        // events for its own; from a snapshot it sees this log's board. Nothing halts
+        // `worker` in this log, yet the halt it held is kept, carried from the lost log,
+        // until this log resumes `worker`: a lost database releases nothing.
         // Written before it serves, so the client's first answer from it is at revision 2.
         let second = dir.path().join("second");
         std::fs::create_dir_all(&second).expect("state folder");
@@ -234,10 +234,17 @@ async fn a_server_with_replaced_state_gets_a_snapshot_not_a_replay() {
         write_event_while_down(&second, "api", Action::Halt).await;
         let replaced = start_server(&second, addr).await;
         let mut state = switch.subscribe();
-        let current = state.wait_for(|s| s.revision == 2 && !s.is_halted());
-        within("the replaced state, worker running", current)
+        let carried = state.wait_for(|s| {
+            s.revision == 2
+                && s.cause
+                    .as_ref()
+                    .is_some_and(|c| c.source == Source::Carried)
+        });
+        within("the replaced state, worker still halted", carried)
             .await
             .expect("open");
+        replaced.change("worker", "resume").await;
+        within("the resume in the new log", switch.resumed()).await;
         replaced.stop().await;
     }
 }

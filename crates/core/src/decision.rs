@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::carry::{CarriedHalts, carried_cause};
 use crate::switch::{Board, Scope};
 
 /// What a client does while it cannot reach the server.
@@ -39,6 +40,8 @@ pub enum Source {
     Server,
     /// A marker on this host.
     Local,
+    /// A halt of a log the server no longer has, kept until the new log resumes it.
+    Carried,
     /// The server could not be reached and the policy is fail-closed.
     Unreachable,
 }
@@ -59,11 +62,14 @@ pub struct Knowledge<'a> {
     pub board: Option<&'a Board>,
     pub server_reachable: bool,
     pub local: &'a LocalHalts,
+    /// Halts carried from a log the server lost.
+    pub carried: &'a CarriedHalts,
     pub policy: UnreachablePolicy,
 }
 
 /// Why `scope` must stop, or `None` if it may run. A local marker wins over the server,
-/// because it is the override of the person at the host.
+/// because it is the override of the person at the host; a halt carried from a lost log
+/// comes after the server's own halts.
 pub fn halt_cause(scope: &Scope, knowledge: Knowledge<'_>) -> Option<Cause> {
     let local = [Scope::global(), scope.clone()]
         .into_iter()
@@ -88,6 +94,15 @@ pub fn halt_cause(scope: &Scope, knowledge: Knowledge<'_>) -> Option<Cause> {
                 at: cause.at,
             })
     };
+    let carried = || {
+        carried_cause(scope, knowledge.carried).map(|(name, halt)| Cause {
+            source: Source::Carried,
+            scope: name,
+            reason: halt.reason.clone(),
+            actor: halt.actor.clone(),
+            at: halt.at,
+        })
+    };
     let unreachable = || {
         (!knowledge.server_reachable && knowledge.policy == UnreachablePolicy::Closed).then(|| {
             Cause {
@@ -99,7 +114,7 @@ pub fn halt_cause(scope: &Scope, knowledge: Knowledge<'_>) -> Option<Cause> {
             }
         })
     };
-    local.or_else(server).or_else(unreachable)
+    local.or_else(server).or_else(carried).or_else(unreachable)
 }
 
 #[cfg(test)]
@@ -141,8 +156,41 @@ mod tests {
             board,
             server_reachable: reachable,
             local,
+            carried: &NOTHING_CARRIED,
             policy: UnreachablePolicy::Open,
         }
+    }
+
+    static NOTHING_CARRIED: CarriedHalts = CarriedHalts::new();
+
+    #[test]
+    fn a_carried_halt_stops_the_scope_after_the_servers_own_halts() {
+        let running = Board::new([scope("api"), scope("worker")]);
+        let carried = CarriedHalts::from([(
+            scope("worker"),
+            crate::carry::CarriedHalt {
+                from_log: "old".into(),
+                reason: "incident".into(),
+                actor: "ops".into(),
+                at: None,
+                adopted_log: "new".into(),
+                adopted_at: 0,
+            },
+        )]);
+        let local = LocalHalts::new();
+        let with_carried = |board| Knowledge {
+            carried: &carried,
+            ..knowledge(Some(board), true, &local)
+        };
+        let cause = halt_cause(&scope("worker"), with_carried(&running)).expect("halted");
+        assert_eq!(
+            (cause.source, cause.reason.as_str()),
+            (Source::Carried, "incident")
+        );
+        assert_eq!(halt_cause(&scope("api"), with_carried(&running)), None);
+        let halted = halted_board("global");
+        let cause = halt_cause(&scope("worker"), with_carried(&halted)).expect("halted");
+        assert_eq!(cause.source, Source::Server);
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! shapes and the exit codes. No I/O, no async runtime: callers pass `now` in.
 
 pub mod api;
+pub mod carry;
 pub mod decision;
 pub mod exit;
 pub mod switch;
+pub mod text;
 
+pub use carry::{CarriedHalt, CarriedHalts, LogView, carry};
 pub use decision::{
     Cause, Knowledge, LocalHalts, LocalMarker, Source, UnreachablePolicy, halt_cause,
 };
 pub use switch::{Action, Board, ChangeRequest, Event, HaltCause, ModelError, Scope, SwitchState};
+pub use text::Printable;

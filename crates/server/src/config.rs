@@ -27,6 +27,16 @@ pub struct ServerConfig {
     /// client that stopped reading its stream would otherwise hold shutdown forever).
     #[serde(with = "humantime_serde")]
     pub shutdown_timeout: Duration,
+    /// Most event streams and long-polls open at once; beyond it they get 503, so file
+    /// descriptors stay free for halts. Default: the open-file limit minus a reserve.
+    pub max_streams: Option<usize>,
+    /// How long agents that reported an exit stay listed (cron runs add one each).
+    #[serde(with = "humantime_serde")]
+    pub agent_retention: Duration,
+    /// How long a client has to send a request's headers, and how long an idle
+    /// keep-alive connection is kept.
+    #[serde(with = "humantime_serde")]
+    pub header_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -42,15 +52,21 @@ impl Default for ServerConfig {
             long_poll_max: Duration::from_secs(30),
             keep_alive: Duration::from_secs(15),
             shutdown_timeout: Duration::from_secs(10),
+            max_streams: None,
+            agent_retention: Duration::from_secs(7 * 24 * 3600),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
 
-/// `$XDG_DATA_HOME/ripcord`, else `~/.local/share/ripcord`, else `./ripcord-data`.
+/// `/var/lib/ripcord` for root (a systemd service has no `HOME`); otherwise
+/// `$XDG_DATA_HOME/ripcord`, else `~/.local/share/ripcord` with the home folder from `HOME`
+/// or the user database, else `./ripcord-data`.
 fn default_data_dir() -> PathBuf {
-    let xdg = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from);
-    let home = || std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"));
-    xdg.or_else(home)
+    if nix::unistd::Uid::effective().is_root() {
+        return PathBuf::from("/var/lib/ripcord");
+    }
+    dirs::data_dir()
         .map(|base| base.join("ripcord"))
         .unwrap_or_else(|| PathBuf::from("ripcord-data"))
 }

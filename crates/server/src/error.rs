@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ripcord_core::ModelError;
 use ripcord_core::api::{ErrorBody, ErrorDetail};
@@ -26,6 +26,15 @@ pub enum ApiError {
     },
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// `/readyz`: the storage cannot take a write, so no halt could be recorded.
+    #[error("the state database cannot be written: {0}")]
+    NotWritable(StorageError),
+    #[error("too many event streams and long-polls are open; retry later")]
+    TooManyStreams,
+    #[error("no such endpoint; see docs/killswitch.md for the API")]
+    NotFound,
+    #[error("this endpoint does not take that method")]
+    MethodNotAllowed,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -56,6 +65,10 @@ impl ApiError {
             ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             ApiError::Storage(StorageError::RevisionTaken(_)) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+            ApiError::NotWritable(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+            ApiError::TooManyStreams => (StatusCode::SERVICE_UNAVAILABLE, "too_many_streams"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -95,8 +108,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
         let field = self.field();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+        match &self {
+            ApiError::TooManyStreams => {
+                tracing::warn!("refused a stream or long-poll: serve.max_streams are open");
+            }
+            _ if status.is_server_error() => tracing::error!(error = %self, "request failed"),
+            _ => {}
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -105,6 +122,13 @@ impl IntoResponse for ApiError {
                 field,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if matches!(self, ApiError::TooManyStreams) {
+            // Close the connection: its file descriptor is what a halt needs.
+            let headers = response.headers_mut();
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
     }
 }

@@ -4,11 +4,15 @@
 //! Storage and fan-out are traits ([`Storage`], [`Fanout`]) with embedded defaults (SQLite,
 //! in-process) so other backends can be added beside them.
 
+mod api;
 mod app;
 mod config;
+mod contacts;
 mod error;
 mod fanout;
+mod http;
 mod hub;
+mod lock;
 mod storage;
 mod stream;
 
@@ -16,4 +20,4 @@ pub use app::{Application, RunningServer, ServerError};
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
-pub use storage::{SqliteStorage, Storage, StorageError};
+pub use storage::{AgentsPage, SqliteStorage, Storage, StorageError};

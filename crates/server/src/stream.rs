@@ -2,7 +2,9 @@
 //!
 //! A fresh connection gets a `snapshot` of the board and then every `change`. A connection
 //! that names a revision gets every event after it from storage, then live changes, so a
-//! client that reconnects (or a server that restarted) loses nothing.
+//! client that reconnects (or a server that restarted) loses nothing. The backlog is read a
+//! page at a time as the client drains it: a slow reader of a long log holds one page of
+//! frames, not the whole log.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -13,13 +15,20 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::Stream;
 use ripcord_core::api::stream::{READY, SNAPSHOT};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::{Instant, Sleep};
 
+use crate::contacts::StreamContact;
 use crate::hub::{Broadcast, Hub, render, render_unnumbered};
 use crate::storage::StorageError;
 
 const KEEP_ALIVE: Bytes = Bytes::from_static(b": keep-alive\n\n");
+/// Events read from storage at a time for a backlog.
+const BACKLOG_PAGE: u32 = 256;
+
+/// What a stream holds while it is open: its place under `serve.max_streams`, and the
+/// contact of the agent it serves.
+pub type StreamGuards = (OwnedSemaphorePermit, Option<StreamContact>);
 
 struct Subscriber {
     hub: Arc<Hub>,
@@ -28,6 +37,12 @@ struct Subscriber {
     queued: VecDeque<Bytes>,
     /// The last revision sent; live frames at or below it are duplicates.
     sent: u64,
+    /// The revision the backlog must reach before live frames take over; above `sent`
+    /// while pages of it remain to be read.
+    backlog_until: u64,
+    /// Sent before the first live frame: `ready`, once the backlog is drained.
+    ready_pending: bool,
+    _guards: StreamGuards,
     /// Fires every `keep_alive_every`, whether or not events were sent: re-arming a timer
     /// per event would cost a timer-wheel update per subscriber per event.
     keep_alive: Pin<Box<Sleep>>,
@@ -69,6 +84,7 @@ pub async fn subscribe(
     after: Option<Position>,
     keep_alive: Duration,
     shutdown: watch::Receiver<bool>,
+    guards: StreamGuards,
 ) -> Result<impl Stream<Item = Result<Bytes, Infallible>>, StorageError> {
     let live = hub.frames();
     let board = hub.board();
@@ -77,6 +93,9 @@ pub async fn subscribe(
         live,
         queued: VecDeque::new(),
         sent: 0,
+        backlog_until: 0,
+        ready_pending: true,
+        _guards: guards,
         keep_alive: Box::pin(tokio::time::sleep(keep_alive)),
         keep_alive_every: keep_alive,
         shutdown,
@@ -93,18 +112,16 @@ pub async fn subscribe(
     match resume {
         Some(after) => {
             subscriber.sent = after.revision;
-            subscriber.queue_backlog().await?;
+            subscriber.backlog_until = board.revision;
+            subscriber.queue_backlog_page().await?;
         }
         None => {
             let snapshot = render(SNAPSHOT, subscriber.hub.log_id(), board.revision, &*board);
             subscriber.queued.push_back(snapshot);
             subscriber.sent = board.revision;
+            subscriber.backlog_until = board.revision;
         }
     }
-    let ready = serde_json::json!({ "revision": subscriber.sent });
-    subscriber
-        .queued
-        .push_back(render_unnumbered(READY, &ready));
     Ok(futures_util::stream::unfold(
         subscriber,
         |mut subscriber| async move {
@@ -117,8 +134,18 @@ pub async fn subscribe(
 }
 
 impl Subscriber {
-    async fn queue_backlog(&mut self) -> Result<(), StorageError> {
-        for event in self.hub.storage().events_after(self.sent, u32::MAX).await? {
+    /// Queues the next page of events up to `backlog_until`.
+    async fn queue_backlog_page(&mut self) -> Result<(), StorageError> {
+        let events = self
+            .hub
+            .storage()
+            .events_after(self.sent, BACKLOG_PAGE)
+            .await?;
+        if events.is_empty() {
+            // Nothing more in storage: whatever `backlog_until` said, the backlog is done.
+            self.backlog_until = self.sent;
+        }
+        for event in events {
             self.queued.push_back(render(
                 ripcord_core::api::stream::CHANGE,
                 self.hub.log_id(),
@@ -136,6 +163,18 @@ impl Subscriber {
             if let Some(bytes) = self.queued.pop_front() {
                 return Some(bytes);
             }
+            if self.sent < self.backlog_until {
+                if let Err(error) = self.queue_backlog_page().await {
+                    tracing::warn!(%error, "ending a stream whose backlog cannot be read");
+                    return None;
+                }
+                continue;
+            }
+            if self.ready_pending {
+                self.ready_pending = false;
+                let ready = serde_json::json!({ "revision": self.sent });
+                return Some(render_unnumbered(READY, &ready));
+            }
             if *self.shutdown.borrow() {
                 return None;
             }
@@ -147,12 +186,9 @@ impl Subscriber {
                     }
                     Ok(Broadcast::Frame(_)) => continue,
                     Ok(Broadcast::ShuttingDown) => return None,
-                    // Too slow to keep up: read what was missed from storage.
+                    // Too slow to keep up: read what was missed from storage, a page at a time.
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        if let Err(error) = self.queue_backlog().await {
-                            tracing::warn!(%error, "ending a stream that cannot catch up");
-                            return None;
-                        }
+                        self.backlog_until = self.hub.board().revision;
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use axum::Router;
 use axum::routing::get;
-use ripcord_agent::{ApiClient, ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, local};
+use ripcord_agent::{ApiClient, ClientConfig, HaltLayer, Identity, Switch, SwitchOptions};
 use ripcord_core::api::AgentRecord;
 use ripcord_core::{Action, Scope, Source, exit};
 use ripcord_server::{Application, ServerConfig};
@@ -115,12 +115,8 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
     print_latencies(&agents, &resumed, |record| record.report.latency_ms);
     println!("   HTTP app: {}", probe(&app_url).await);
 
-    let marker = local::halt(
-        &client_config.local_dir,
-        &Scope::global(),
-        "demo: local trigger",
-        &actor,
-    )?;
+    let markers = client_config.marker_folder()?;
+    let marker = markers.halt(&Scope::global(), "demo: local trigger", &actor)?;
     let locally = wait_for(&api, &names, |r| {
         r.report.halted
             && r.report
@@ -134,7 +130,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         let age = record.report.applied_at.duration_since(marker.at);
         Some(age.as_secs_f64() * 1_000.0)
     });
-    local::resume(&client_config.local_dir, &Scope::global())?;
+    markers.resume(&Scope::global())?;
     wait_for(&api, &names, |r| !r.report.halted).await?;
     println!("6. `ripcord resume --local`: running again");
 

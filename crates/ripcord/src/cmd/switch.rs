@@ -2,9 +2,10 @@
 
 use anyhow::Context;
 use jiff::Timestamp;
-use ripcord_agent::{ApiClient, ApiClientError, local};
+use ripcord_agent::local::Markers;
+use ripcord_agent::{ApiClient, ApiClientError};
 use ripcord_core::api::AgentRecord;
-use ripcord_core::{Action, Board, LocalHalts, exit};
+use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
 
 use crate::cli::{ChangeArgs, OutputFormat, StatusArgs};
@@ -57,14 +58,15 @@ fn change_locally(
     actor: &str,
 ) -> anyhow::Result<u8> {
     let dir = &config.client.local_dir;
+    let markers = config.client.marker_folder()?;
     let outcome = match action {
         Action::Halt => {
-            let marker = local::halt(dir, &args.scope, &args.reason, actor)?;
+            let marker = markers.halt(&args.scope, &args.reason, actor)?;
             serde_json::json!({ "scope": args.scope, "action": action, "local_dir": dir, "marker": marker })
         }
         Action::Resume => {
-            let removed = local::resume(dir, &args.scope)?;
-            tracing::info!(scope = %args.scope, actor, reason = %args.reason, removed, "local resume");
+            let removed = markers.resume(&args.scope)?;
+            tracing::info!(scope = %args.scope, actor = %Printable(actor), reason = %Printable(&args.reason), removed, "local resume");
             serde_json::json!({ "scope": args.scope, "action": action, "local_dir": dir, "removed": removed })
         }
     };
@@ -123,7 +125,8 @@ struct ServerStatus {
 #[derive(Debug, Serialize)]
 struct LocalStatus {
     dir: std::path::PathBuf,
-    markers: LocalHalts,
+    #[serde(flatten)]
+    markers: Markers,
 }
 
 pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
@@ -144,7 +147,7 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
         },
         local: LocalStatus {
             dir: config.client.local_dir.clone(),
-            markers: local::read(&config.client.local_dir),
+            markers: config.client.marker_folder()?.read(),
         },
         backup: match ripcord_backup::status(&config.backup).await {
             Ok(status) => BackupSummary {
@@ -164,7 +167,7 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
         ),
         OutputFormat::Human => print_status(&status),
     }
-    let halted = !status.local.markers.is_empty()
+    let halted = !status.local.markers.halts.is_empty()
         || status
             .server
             .board
@@ -194,6 +197,12 @@ fn ago(at: Timestamp) -> String {
     }
 }
 
+/// Text written by others, with control characters escaped: a crafted reason must not
+/// rewrite the operator's terminal.
+fn shown(text: &str) -> String {
+    Printable(text).to_string()
+}
+
 fn print_status(status: &Status) {
     print_switches(status);
     match (&status.backup.status, &status.backup.error) {
@@ -219,30 +228,41 @@ fn print_switches(status: &Status) {
                     scope.as_str(),
                     if state.halted { "HALTED" } else { "running" },
                     last.map(|e| ago(e.at)).unwrap_or_else(|| "-".into()),
-                    last.map(|e| e.actor.as_str()).unwrap_or("-"),
-                    last.map(|e| e.reason.as_str()).unwrap_or(""),
+                    last.map(|e| shown(&e.actor)).unwrap_or_else(|| "-".into()),
+                    last.map(|e| shown(&e.reason)).unwrap_or_default(),
                 );
             }
         }
         (None, error) => println!(
             "server {} UNREACHABLE: {}",
             server.url,
-            error.as_deref().unwrap_or("")
+            shown(error.as_deref().unwrap_or(""))
         ),
     }
-    if status.local.markers.is_empty() {
+    let markers = &status.local.markers;
+    if markers.halts.is_empty() {
         println!("local markers in {}: none", status.local.dir.display());
     } else {
         println!("local markers in {}:", status.local.dir.display());
-        for (scope, marker) in &status.local.markers {
+        for (scope, marker) in &markers.halts {
             println!(
                 "  {:<12} HALTED   {:<10} {:<20} {}",
                 scope.as_str(),
                 ago(marker.at),
-                marker.actor,
-                marker.reason
+                shown(&marker.actor),
+                shown(&marker.reason)
             );
         }
+    }
+    if let Some(problem) = &markers.problem {
+        println!("  WARNING {}", shown(problem));
+    }
+    for refused in &markers.refused {
+        println!(
+            "  IGNORED {}: {}",
+            shown(&refused.path.to_string_lossy()),
+            shown(&refused.reason)
+        );
     }
     if !server.agents.is_empty() {
         println!("agents:");
@@ -254,7 +274,7 @@ fn print_switches(status: &Status) {
             let report = &agent.report;
             println!(
                 "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} {}",
-                agent.id,
+                shown(&agent.id),
                 report.scope.as_str(),
                 match (report.exit_code, report.halted) {
                     (Some(code), _) => format!("exit {code}"),
@@ -267,7 +287,7 @@ fn print_switches(status: &Status) {
                     .map(|ms| format!("{ms:.1} ms"))
                     .unwrap_or_else(|| "-".into()),
                 ago(agent.last_seen),
-                report.command.as_deref().unwrap_or(""),
+                shown(report.command.as_deref().unwrap_or("")),
             );
         }
     }

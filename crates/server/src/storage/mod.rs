@@ -4,6 +4,7 @@
 mod sqlite;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use ripcord_core::Event;
 use ripcord_core::api::AgentRecord;
 
@@ -22,6 +23,17 @@ pub enum StorageError {
     Corrupt { what: &'static str, detail: String },
 }
 
+/// One page of agents, ordered by id.
+#[derive(Debug, Default)]
+pub struct AgentsPage {
+    pub agents: Vec<AgentRecord>,
+    /// Rows that could not be read, by id, with why; skipped so one bad row does not hide
+    /// every other agent.
+    pub skipped: Vec<(String, String)>,
+    /// Where the next page starts, when there may be one.
+    pub next_after: Option<String>,
+}
+
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
     /// The identity of this audit log, created with it. Revisions are only comparable within
@@ -32,18 +44,36 @@ pub trait Storage: Send + Sync + 'static {
     /// The whole audit log, oldest first; read once at start-up to rebuild the board.
     async fn load_events(&self) -> Result<Vec<Event>, StorageError>;
 
-    /// Appends the next event. Durable when this returns: only then is it announced.
-    /// Fails with [`StorageError::RevisionTaken`] unless `event.revision` is exactly one
-    /// more than the last stored revision, so the log can have neither gaps nor forks.
-    async fn append(&self, event: &Event) -> Result<(), StorageError>;
+    /// Appends the next event, with the idempotency key of the request that asked for it.
+    /// Durable when this returns: only then is it announced. Fails with
+    /// [`StorageError::RevisionTaken`] unless `event.revision` is exactly one more than the
+    /// last stored revision, so the log can have neither gaps nor forks.
+    async fn append(&self, event: &Event, key: Option<&str>) -> Result<(), StorageError>;
+
+    /// The event recorded for an idempotency key, if one was.
+    async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError>;
 
     /// Events with a revision above `revision`, oldest first, at most `limit` of them.
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError>;
 
+    /// Stores an agent's report; its last contact is now.
     async fn upsert_agent(&self, record: &AgentRecord) -> Result<(), StorageError>;
 
-    async fn agents(&self) -> Result<Vec<AgentRecord>, StorageError>;
+    /// Records contact with agents that have reported before (streams open, long-polls).
+    async fn touch_agents(&self, ids: &[String], at: Timestamp) -> Result<(), StorageError>;
 
-    /// Answers when the storage can serve requests (`/readyz`).
-    async fn ping(&self) -> Result<(), StorageError>;
+    /// Agents with an id after `after`, at most `limit` of them.
+    async fn agents(&self, after: Option<&str>, limit: u32) -> Result<AgentsPage, StorageError>;
+
+    /// Forgets agents that reported an exit before `exited_before` and idempotency keys
+    /// older than `keys_before`; returns how many agents went.
+    async fn prune(
+        &self,
+        exited_before: Timestamp,
+        keys_before: Timestamp,
+    ) -> Result<u64, StorageError>;
+
+    /// Writes to the storage (`/readyz`): a server that can read but not write (a full
+    /// disk, a read-only file system) cannot record a halt, so it is not ready.
+    async fn probe_write(&self) -> Result<(), StorageError>;
 }

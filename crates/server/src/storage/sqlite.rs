@@ -1,3 +1,4 @@
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -11,11 +12,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Storage, StorageError};
+use super::{AgentsPage, Storage, StorageError};
 
-/// The schema is created idempotently at open. The triggers make the audit log
-/// append-only in the database itself, not just by convention of this code.
-const SCHEMA: &str = r#"
+/// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
+/// The triggers make the audit log append-only in the database itself, not just by
+/// convention of this code. Version 1 is the first release's schema, written so that it
+/// also applies to a database that release created.
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE IF NOT EXISTS events (
     revision INTEGER PRIMARY KEY,
     scope    TEXT NOT NULL,
@@ -37,10 +41,23 @@ CREATE TABLE IF NOT EXISTS agents (
     last_seen TEXT NOT NULL,
     report    TEXT NOT NULL
 ) STRICT;
-"#;
+"#,
+    r#"
+ALTER TABLE agents ADD COLUMN last_contact TEXT;
+ALTER TABLE agents ADD COLUMN exited INTEGER NOT NULL DEFAULT 0;
+UPDATE agents SET last_contact = last_seen;
+CREATE INDEX agents_exited ON agents (exited, last_seen);
+CREATE TABLE idempotency_keys (
+    key      TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    created  TEXT NOT NULL
+) STRICT;
+"#,
+];
 
 /// The embedded default: one SQLite file in the data folder, in WAL mode with full
-/// synchronous commits, so an acknowledged halt survives a power cut.
+/// synchronous commits, so an acknowledged halt survives a power cut. The file is the
+/// server user's alone (0600): it is the audit log and the agents' reports.
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
@@ -52,6 +69,7 @@ impl SqliteStorage {
             path: path.display().to_string(),
             source,
         };
+        private_file(path).map_err(|error| open_error(sqlx::Error::Io(error)))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -63,19 +81,74 @@ impl SqliteStorage {
             .connect_with(options)
             .await
             .map_err(open_error)?;
-        sqlx::raw_sql(SCHEMA)
-            .execute(&pool)
-            .await
-            .map_err(open_error)?;
+        migrate(&pool).await.map_err(open_error)?;
         Ok(SqliteStorage { pool })
     }
 }
 
+/// Creates the database file 0600, or takes group and other permissions off an existing
+/// one. SQLite gives its `-wal` and `-shm` files the database file's permissions.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    let mode = file.metadata()?.permissions().mode();
+    if mode & 0o077 != 0 {
+        tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "the state database was readable by others; making it 0600");
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut connection = pool.acquire().await?;
+    let current: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *connection)
+        .await?;
+    for (index, step) in MIGRATIONS.iter().enumerate() {
+        let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        if version <= current {
+            continue;
+        }
+        // BEGIN IMMEDIATE: a second process opening the same file waits instead of racing.
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut *connection)
+            .await?;
+        let applied = async {
+            let now: i64 = sqlx::query_scalar("PRAGMA user_version")
+                .fetch_one(&mut *connection)
+                .await?;
+            if now < version {
+                sqlx::raw_sql(step).execute(&mut *connection).await?;
+                sqlx::raw_sql(&format!("PRAGMA user_version = {version}"))
+                    .execute(&mut *connection)
+                    .await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        let end = if applied.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        sqlx::raw_sql(end).execute(&mut *connection).await?;
+        applied?;
+        tracing::info!(version, "state database migrated");
+    }
+    Ok(())
+}
+
+fn corrupt(what: &'static str) -> impl Fn(String) -> StorageError {
+    move |detail| StorageError::Corrupt { what, detail }
+}
+
 fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Event, StorageError> {
-    let corrupt = |detail: String| StorageError::Corrupt {
-        what: "event",
-        detail,
-    };
+    let corrupt = corrupt("event");
     let revision: i64 = row.try_get("revision")?;
     let scope: String = row.try_get("scope")?;
     let action: String = row.try_get("action")?;
@@ -93,6 +166,24 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Event, StorageError> 
         at: at
             .parse()
             .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
+    })
+}
+
+fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AgentRecord, StorageError> {
+    let corrupt = corrupt("agent");
+    let timestamp = |column: &str| -> Result<Timestamp, StorageError> {
+        let text: Option<String> = row.try_get(column)?;
+        text.unwrap_or_default()
+            .parse::<Timestamp>()
+            .map_err(|e| corrupt(format!("{column}: {e}")))
+    };
+    let report: String = row.try_get("report")?;
+    Ok(AgentRecord {
+        id: row.try_get("id")?,
+        last_seen: timestamp("last_seen")?,
+        last_contact: timestamp("last_contact")?,
+        stale: false,
+        report: serde_json::from_str(&report).map_err(|e| corrupt(e.to_string()))?,
     })
 }
 
@@ -120,7 +211,8 @@ impl Storage for SqliteStorage {
         self.events_after(0, u32::MAX).await
     }
 
-    async fn append(&self, event: &Event) -> Result<(), StorageError> {
+    async fn append(&self, event: &Event, key: Option<&str>) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
         // One statement: the insert happens only if it extends the log by exactly one.
         let inserted = sqlx::query(
             "INSERT INTO events (revision, scope, action, actor, reason, at)
@@ -133,16 +225,40 @@ impl Storage for SqliteStorage {
         .bind(&event.actor)
         .bind(&event.reason)
         .bind(event.at.to_string())
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await;
         match inserted {
-            Ok(result) if result.rows_affected() == 1 => Ok(()),
-            Ok(_) => Err(StorageError::RevisionTaken(event.revision)),
+            Ok(result) if result.rows_affected() == 1 => {}
+            Ok(_) => return Err(StorageError::RevisionTaken(event.revision)),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                Err(StorageError::RevisionTaken(event.revision))
+                return Err(StorageError::RevisionTaken(event.revision));
             }
-            Err(error) => Err(error.into()),
+            Err(error) => return Err(error.into()),
         }
+        if let Some(key) = key {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, revision, created) VALUES (?1, ?2, ?3)",
+            )
+            .bind(key)
+            .bind(sql_revision(event.revision))
+            .bind(Timestamp::now().to_string())
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError> {
+        let row = sqlx::query(
+            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at
+             FROM idempotency_keys k JOIN events e ON e.revision = k.revision
+             WHERE k.key = ?1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(event_from_row).transpose()
     }
 
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
@@ -163,42 +279,87 @@ impl Storage for SqliteStorage {
             detail: e.to_string(),
         })?;
         sqlx::query(
-            "INSERT INTO agents (id, last_seen, report) VALUES (?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, report = excluded.report",
+            "INSERT INTO agents (id, last_seen, last_contact, report, exited) VALUES (?1, ?2, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,
+                 last_contact = excluded.last_contact, report = excluded.report,
+                 exited = excluded.exited",
         )
         .bind(&record.id)
         .bind(record.last_seen.to_string())
         .bind(report)
+        .bind(record.report.exit_code.is_some())
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    async fn agents(&self) -> Result<Vec<AgentRecord>, StorageError> {
-        let rows = sqlx::query("SELECT id, last_seen, report FROM agents ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let corrupt = |detail: String| StorageError::Corrupt {
-                    what: "agent",
-                    detail,
-                };
-                let last_seen: String = row.try_get("last_seen")?;
-                let report: String = row.try_get("report")?;
-                Ok(AgentRecord {
-                    id: row.try_get("id")?,
-                    last_seen: last_seen
-                        .parse::<Timestamp>()
-                        .map_err(|e| corrupt(e.to_string()))?,
-                    report: serde_json::from_str(&report).map_err(|e| corrupt(e.to_string()))?,
-                })
-            })
-            .collect()
+    async fn touch_agents(&self, ids: &[String], at: Timestamp) -> Result<(), StorageError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let ids = serde_json::to_string(ids).map_err(|e| StorageError::Corrupt {
+            what: "agent ids",
+            detail: e.to_string(),
+        })?;
+        sqlx::query(
+            "UPDATE agents SET last_contact = ?1 WHERE id IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(at.to_string())
+        .bind(ids)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
-    async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+    async fn agents(&self, after: Option<&str>, limit: u32) -> Result<AgentsPage, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, last_seen, last_contact, report FROM agents
+             WHERE ?1 IS NULL OR id > ?1 ORDER BY id LIMIT ?2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut page = AgentsPage::default();
+        for row in &rows {
+            match agent_from_row(row) {
+                Ok(record) => page.agents.push(record),
+                Err(error) => {
+                    let id: String = row.try_get("id").unwrap_or_default();
+                    page.skipped.push((id, error.to_string()));
+                }
+            }
+        }
+        if rows.len() == usize::try_from(limit).unwrap_or(usize::MAX) {
+            page.next_after = rows.last().and_then(|row| row.try_get("id").ok());
+        }
+        Ok(page)
+    }
+
+    async fn prune(
+        &self,
+        exited_before: Timestamp,
+        keys_before: Timestamp,
+    ) -> Result<u64, StorageError> {
+        let agents = sqlx::query("DELETE FROM agents WHERE exited = 1 AND last_seen < ?1")
+            .bind(exited_before.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE created < ?1")
+            .bind(keys_before.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(agents.rows_affected())
+    }
+
+    async fn probe_write(&self) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('write_probe', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(Timestamp::now().to_string())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }
@@ -229,16 +390,16 @@ mod tests {
     #[tokio::test]
     async fn appends_only_the_next_revision() {
         let (_dir, storage) = open().await;
-        storage.append(&event(1)).await.expect("first");
+        storage.append(&event(1), None).await.expect("first");
         assert!(matches!(
-            storage.append(&event(1)).await,
+            storage.append(&event(1), None).await,
             Err(StorageError::RevisionTaken(1))
         ));
         assert!(matches!(
-            storage.append(&event(3)).await,
+            storage.append(&event(3), None).await,
             Err(StorageError::RevisionTaken(3))
         ));
-        storage.append(&event(2)).await.expect("second");
+        storage.append(&event(2), None).await.expect("second");
         let revisions: Vec<u64> = storage
             .load_events()
             .await
@@ -250,9 +411,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_idempotency_key_finds_its_event_and_a_taken_revision_stores_no_key() {
+        let (_dir, storage) = open().await;
+        storage.append(&event(1), Some("k1")).await.expect("first");
+        assert_eq!(
+            storage.event_for_key("k1").await.expect("read"),
+            Some(event(1))
+        );
+        assert!(storage.append(&event(1), Some("k2")).await.is_err());
+        assert_eq!(storage.event_for_key("k2").await.expect("read"), None);
+    }
+
+    #[tokio::test]
     async fn the_audit_log_refuses_updates_and_deletes() {
         let (_dir, storage) = open().await;
-        storage.append(&event(1)).await.expect("append");
+        storage.append(&event(1), None).await.expect("append");
         let update = sqlx::query("UPDATE events SET reason = 'rewritten'")
             .execute(&storage.pool)
             .await;
@@ -280,13 +453,45 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn events_survive_a_reopen() {
+    async fn events_survive_a_reopen_and_the_file_is_private() {
         let (dir, storage) = open().await;
-        storage.append(&event(1)).await.expect("append");
+        storage.append(&event(1), None).await.expect("append");
         drop(storage);
-        let reopened = SqliteStorage::open(&dir.path().join("state.db"))
-            .await
-            .expect("reopen");
+        let path = dir.path().join("state.db");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let reopened = SqliteStorage::open(&path).await.expect("reopen");
         assert_eq!(reopened.load_events().await.expect("load"), vec![event(1)]);
+        let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[tokio::test]
+    async fn a_database_of_the_first_release_is_migrated_with_its_rows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("old.db");
+        {
+            let pool = SqlitePool::connect_with(
+                SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true),
+            )
+            .await
+            .expect("old database");
+            sqlx::raw_sql(MIGRATIONS[0])
+                .execute(&pool)
+                .await
+                .expect("old schema");
+            sqlx::query("INSERT INTO agents (id, last_seen, report) VALUES ('old', '2026-01-01T00:00:00Z', '{}')")
+                .execute(&pool)
+                .await
+                .expect("old row");
+            pool.close().await;
+        }
+        let storage = SqliteStorage::open(&path).await.expect("migrated");
+        let page = storage.agents(None, 10).await.expect("agents");
+        // The old row's report is not a report: skipped and named, not fatal.
+        assert!(page.agents.is_empty());
+        assert_eq!(page.skipped.len(), 1);
+        assert_eq!(page.skipped[0].0, "old");
     }
 }

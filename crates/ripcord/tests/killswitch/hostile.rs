@@ -1,0 +1,178 @@
+//! The switch on a host shared with others: idle cost, who may write local markers, and
+//! what a restarted or duplicated control plane must not do.
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use ripcord_core::exit::HALTED;
+
+use crate::helpers::{Host, cpu_time, finish, pids, start_server};
+
+/// `nobody`: the user tests impersonate as "another local user".
+fn other_user() -> nix::unistd::User {
+    nix::unistd::User::from_name("nobody")
+        .ok()
+        .flatten()
+        .expect("the host has a `nobody` user")
+}
+
+async fn idle_agent_costs_nothing_and_still_reacts(watch: &str) {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let mut command = host.ripcord(Some(&server.url));
+    command
+        .env("RIPCORD_CLIENT__LOCAL_WATCH", watch)
+        .args(["agent", "--scope", "worker", "--name", "idle", "--"])
+        .args([
+            "sh",
+            "-c",
+            &format!("echo $$ >> {}; exec sleep 1000", pid_file.display()),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let agent = command.spawn().expect("agent starts");
+    let agent_pid = agent.id().expect("pid");
+    pids(&pid_file, 1).await;
+    server
+        .agent_reported("idle", |a| a["halted"] == false)
+        .await;
+
+    // A measurement window, not a synchronisation: the agent must sleep through it.
+    let before = cpu_time(agent_pid);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = cpu_time(agent_pid) - before;
+    assert!(
+        used <= Duration::from_millis(10),
+        "an idle agent ({watch}) used {used:?} of CPU in two seconds"
+    );
+
+    let halt = host
+        .ripcord(None)
+        .args([
+            "halt",
+            "--local",
+            "--scope",
+            "worker",
+            "--reason",
+            "idle test",
+        ])
+        .output()
+        .await
+        .expect("halt");
+    assert!(halt.status.success());
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_idle_agent_uses_no_cpu_and_reacts_to_a_marker() {
+    idle_agent_costs_nothing_and_still_reacts("auto").await;
+}
+
+#[tokio::test]
+async fn the_polling_fallback_costs_little_and_reacts_to_a_marker() {
+    idle_agent_costs_nothing_and_still_reacts("poll").await;
+}
+
+fn chown_to_other_user(path: &std::path::Path) {
+    let nobody = other_user();
+    nix::unistd::chown(path, Some(nobody.uid), Some(nobody.gid))
+        .expect("chown (tests run as root)");
+}
+
+#[tokio::test]
+async fn a_marker_owned_by_another_user_is_refused_and_named() {
+    let host = Host::new();
+    let folder = host.path("local");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(
+        folder.join("worker"),
+        r#"{"reason":"evil","actor":"x","at":"2026-01-01T00:00:00Z"}"#,
+    )
+    .expect("marker");
+    chown_to_other_user(&folder.join("worker"));
+
+    let marker = host.path("ran");
+    let agent = host.agent(
+        None,
+        &["--scope", "worker", "--no-server"],
+        &format!("touch {}", marker.display()),
+    );
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, 0, "another user's marker must not halt: {stderr}");
+    assert!(marker.exists());
+    assert!(
+        stderr.contains("ignoring a local halt marker") && stderr.contains("nobody"),
+        "the refusal names the owner: {stderr}"
+    );
+
+    let status = host
+        .ripcord(Some("http://127.0.0.1:9"))
+        .args(["status"])
+        .output()
+        .await
+        .expect("status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("IGNORED") && text.contains("worker") && text.contains("nobody"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_marker_folder_owned_by_another_user_is_refused() {
+    let host = Host::new();
+    let folder = host.path("local");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    chown_to_other_user(&folder);
+
+    let halt = host
+        .ripcord(None)
+        .args(["halt", "--local", "--reason", "planted folder"])
+        .output()
+        .await
+        .expect("halt");
+    let stderr = String::from_utf8_lossy(&halt.stderr);
+    assert_eq!(halt.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&folder.display().to_string()) && stderr.contains("nobody"),
+        "{stderr}"
+    );
+
+    // A marker the other user put in their folder does not halt this host's agents.
+    std::fs::write(folder.join("global"), "{}").expect("marker");
+    chown_to_other_user(&folder.join("global"));
+    let agent = host.agent(None, &["--scope", "cron", "--no-server"], "exit 4");
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, 4, "{stderr}");
+    assert!(
+        stderr.contains("refusing the local halt folder"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_fifo_in_the_marker_folder_hangs_nobody() {
+    let host = Host::new();
+    let folder = host.path("local");
+    std::fs::create_dir(&folder).expect("folder");
+    nix::unistd::mkfifo(
+        &folder.join("global"),
+        nix::sys::stat::Mode::from_bits_truncate(0o644),
+    )
+    .expect("fifo");
+    let agent = host.agent(None, &["--scope", "cron", "--no-server"], "exit 6");
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, 6, "{stderr}");
+    let status = host
+        .ripcord(Some("http://127.0.0.1:9"))
+        .arg("status")
+        .output();
+    let status = tokio::time::timeout(crate::helpers::DEADLINE, status)
+        .await
+        .expect("status does not hang on a FIFO")
+        .expect("status");
+    assert!(String::from_utf8_lossy(&status.stdout).contains("not a regular file"));
+}

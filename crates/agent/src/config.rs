@@ -4,6 +4,7 @@ use std::time::Duration;
 use ripcord_core::UnreachablePolicy;
 
 use crate::local::{LocalError, MarkerFolder, WatchMode};
+use crate::tree::TreeMode;
 use serde::{Deserialize, Serialize};
 
 /// How a client learns of changes.
@@ -55,6 +56,9 @@ pub struct ClientConfig {
     /// How long a starting agent waits for the server before deciding on what it has.
     #[serde(with = "humantime_serde")]
     pub connect_timeout: Duration,
+    /// How `ripcord agent` finds every process of its command: `auto` (a cgroup where the
+    /// host allows one, else a walk of /proc), `cgroup` or `proc`.
+    pub process_tree: TreeMode,
 }
 
 impl Default for ClientConfig {
@@ -71,6 +75,7 @@ impl Default for ClientConfig {
             stream_idle_timeout: Duration::from_secs(45),
             backoff_max: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(3),
+            process_tree: TreeMode::Auto,
         }
     }
 }

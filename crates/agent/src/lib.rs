@@ -16,8 +16,10 @@ pub mod local;
 mod remote;
 pub mod supervise;
 mod switch;
+mod tree;
 
 pub use api::{ApiClient, ApiClientError};
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};
 pub use switch::{Identity, Switch, SwitchError, SwitchOptions, SwitchState, hostname};
+pub use tree::TreeMode;

@@ -1,10 +1,11 @@
 //! `ripcord agent -- CMD…`: runs any command under the switch.
 //!
-//! The command runs in a process group of its own, so a halt reaches its children and
-//! grandchildren too: SIGTERM (and SIGCONT, for stopped ones) to the whole group, SIGKILL to
-//! whatever of it is left after the grace period. The agent is a child subreaper, so
-//! orphaned members of the group are reparented to it and reaped, during the run as well
-//! as at the end.
+//! The command runs in a process group of its own and, where the host allows, a cgroup of
+//! its own ([`crate::tree`]), so a halt reaches every process it started, whichever group
+//! or session that process moved to: SIGTERM (and SIGCONT, for stopped ones) to all of
+//! them, SIGKILL to whatever is left after the grace period. The agent is a child
+//! subreaper, so orphans are reparented to it and reaped, during the run as well as at the
+//! end, and it never reports a command stopped while one of its processes lives.
 
 use std::ffi::OsString;
 use std::process::ExitStatus;
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
+
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 use ripcord_core::{Printable, exit};
@@ -20,9 +22,15 @@ use tokio::signal::unix::{Signal as SignalStream, SignalKind, signal};
 use tokio::time::Instant;
 
 use crate::switch::Switch;
+use crate::tree::{Tree, TreeError, TreeMode};
 
-/// How often a stopping agent checks whether the rest of the group has exited.
-const GROUP_POLL: Duration = Duration::from_millis(20);
+/// How often a stopping agent checks whether the rest of the tree has exited.
+const TREE_POLL: Duration = Duration::from_millis(20);
+/// How many times a tree that survived SIGKILL is killed again (a process forking as it
+/// dies) before the agent gives up and says which processes live: 5 s in all.
+const KILL_ROUNDS: u32 = 250;
+/// The longest grace period accepted: a halt must end in bounded time.
+pub const MAX_GRACE: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -40,14 +48,23 @@ pub enum AgentError {
     },
     #[error("cannot install a signal handler: {0}")]
     Signals(std::io::Error),
+    #[error(transparent)]
+    Tree(#[from] TreeError),
+    #[error(
+        "processes of `{command}` survived SIGKILL: {pids:?}; they may be in uninterruptible sleep \
+         or run as another user"
+    )]
+    Survivors { command: String, pids: Vec<i32> },
 }
 
 /// How `ripcord agent` treats its command.
 #[derive(Debug, Clone)]
 pub struct AgentOptions {
     pub command: Vec<OsString>,
-    /// Time between SIGTERM and SIGKILL.
+    /// Time between SIGTERM and SIGKILL (at most [`MAX_GRACE`]).
     pub grace: Duration,
+    /// How the command's processes are tracked.
+    pub tree: TreeMode,
     /// Start the command again when the switch resumes, instead of exiting.
     pub restart_on_resume: bool,
     /// How long to wait for the server before deciding whether to start.
@@ -110,6 +127,7 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
     if let Err(error) = nix::sys::prctl::set_child_subreaper(true) {
         tracing::warn!(%error, "cannot become a child subreaper; orphans will be reaped by init");
     }
+    let tree = Tree::new(options.tree)?;
     let mut stop = StopSignals::install()?;
     let mut orphans = signal(SignalKind::child()).map_err(AgentError::Signals)?;
 
@@ -135,7 +153,7 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
             }
         }
         runs += 1;
-        let mut child = spawn(&options.command, &command_line)?;
+        let mut child = tree.spawn(|| spawn(&options.command, &command_line))??;
         let Some(group) = child
             .id()
             .and_then(|id| i32::try_from(id).ok())
@@ -144,26 +162,32 @@ pub async fn run(switch: Switch, options: AgentOptions) -> Result<u8, AgentError
             // Only a child that was already reaped has no id; nothing of it can be left.
             continue;
         };
-        tracing::info!(command = %Printable(&command_line), pid = group.as_raw(), run = runs, "started");
+        tracing::info!(command = %Printable(&command_line), pid = group.as_raw(), run = runs, tracking = tree.kind(), "started");
+        let mut stopping = Stopping {
+            child: &mut child,
+            group,
+            tree: &tree,
+            grace: options.grace,
+            command: &command_line,
+        };
         let ended = loop {
             tokio::select! {
-                status = child.wait() => {
+                status = stopping.child.wait() => {
                     let status = status.map_err(|source| AgentError::Wait { command: command_line.clone(), source })?;
-                    reap_group(group, WaitPidFlag::WNOHANG);
-                    if group_alive(group) {
-                        tracing::warn!(command = %Printable(&command_line), "the command exited but left processes in its group; stopping them");
-                        stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
+                    if !stopping.settled() {
+                        tracing::warn!(command = %Printable(&command_line), "the command exited but left processes behind; stopping them");
+                        stopping.stop(Signal::SIGTERM).await?;
                     }
                     break Ended::Exited(exit_code(status));
                 }
                 cause = switch.halted() => {
                     tracing::warn!(command = %Printable(&command_line), halted_by = %cause.scope, reason = %Printable(&cause.reason), "halted: stopping the command");
-                    stop_group(&mut child, group, Signal::SIGTERM, options.grace).await;
+                    stopping.stop(Signal::SIGTERM).await?;
                     break Ended::Halted;
                 }
                 signal = stop.recv() => {
                     tracing::info!(?signal, "agent signalled: stopping the command");
-                    let status = stop_group(&mut child, group, signal, options.grace).await;
+                    let status = stopping.stop(signal).await?;
                     // The command's own answer to the signal when it gave one in time.
                     let code = status.map_or(128 + signal as u8, exit_code);
                     break Ended::Terminated(code);
@@ -187,7 +211,7 @@ fn spawn(command: &[OsString], command_line: &str) -> Result<Child, AgentError> 
     let (program, arguments) = command.split_first().ok_or(AgentError::NoCommand)?;
     Command::new(program)
         .args(arguments)
-        // A group of its own: one signal reaches every process the command starts.
+        // A group of its own: one signal reaches every process that stays in it.
         .process_group(0)
         .kill_on_drop(false)
         .spawn()
@@ -207,44 +231,90 @@ fn exit_code(status: ExitStatus) -> u8 {
     }
 }
 
-/// Signals the whole group, gives it `grace` to exit, SIGKILLs whatever is left, and reaps
-/// every member that became ours. Returns the leader's status if it exited in time.
-async fn stop_group(
-    child: &mut Child,
+/// One run of the command, and how to stop all of it.
+struct Stopping<'a> {
+    child: &'a mut Child,
     group: Pid,
-    signal: Signal,
+    tree: &'a Tree,
     grace: Duration,
-) -> Option<ExitStatus> {
-    let deadline = Instant::now() + grace;
-    signal_group(group, signal);
-    // A stopped process cannot act on SIGTERM until it runs again.
-    signal_group(group, Signal::SIGCONT);
-    let leader = tokio::time::timeout_at(deadline, child.wait())
-        .await
-        .ok()
-        .and_then(Result::ok);
-    if leader.is_some() {
-        // The leader is reaped (by tokio), so reaping the rest of the group cannot take its
-        // status away; wait for the rest up to the same deadline.
-        while Instant::now() < deadline {
-            reap_group(group, WaitPidFlag::WNOHANG);
-            if !group_alive(group) {
-                return leader;
+    command: &'a str,
+}
+
+impl Stopping<'_> {
+    /// Signals every process of the command, gives them the grace period to exit, kills
+    /// whatever is left, and reaps every process that became ours. Returns the leader's
+    /// status if it exited in time; fails only when a process outlives SIGKILL.
+    async fn stop(&mut self, signal: Signal) -> Result<Option<ExitStatus>, AgentError> {
+        // A grace too long to add to the clock ends at once: fail closed, never never.
+        let deadline = Instant::now().checked_add(self.grace);
+        self.send(signal);
+        // A stopped process cannot act on SIGTERM until it runs again.
+        self.send(Signal::SIGCONT);
+        let leader = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, self.child.wait())
+                .await
+                .ok()
+                .and_then(Result::ok),
+            None => None,
+        };
+        if let (Some(_), Some(deadline)) = (leader, deadline) {
+            // The leader is reaped (by tokio), so reaping any child cannot take its status
+            // away; wait for the rest up to the same deadline.
+            while Instant::now() < deadline {
+                if self.settled() {
+                    return Ok(leader);
+                }
+                tokio::time::sleep(TREE_POLL).await;
             }
-            tokio::time::sleep(GROUP_POLL).await;
         }
+        tracing::warn!(
+            grace = ?self.grace,
+            "processes of the command outlived the grace period; sending SIGKILL"
+        );
+        self.kill();
+        let leader = match leader {
+            Some(status) => Some(status),
+            None => self.child.wait().await.ok(),
+        };
+        for _ in 0..KILL_ROUNDS {
+            if self.settled() {
+                return Ok(leader);
+            }
+            self.kill();
+            tokio::time::sleep(TREE_POLL).await;
+        }
+        let pids: Vec<i32> = self.tree.members().iter().map(|pid| pid.as_raw()).collect();
+        Err(AgentError::Survivors {
+            command: self.command.to_owned(),
+            pids,
+        })
     }
-    tracing::warn!(
-        ?grace,
-        "processes of the command outlived the grace period; sending SIGKILL"
-    );
-    signal_group(group, Signal::SIGKILL);
-    let leader = match leader {
-        Some(status) => Some(status),
-        None => child.wait().await.ok(),
-    };
-    let _ = tokio::task::spawn_blocking(move || reap_group(group, WaitPidFlag::__WALL)).await;
-    leader
+
+    /// Whether nothing of the command is left: no process in the tree, and no child of the
+    /// agent unreaped. A cgroup stops listing a process as it exits, a moment before it
+    /// becomes a zombie to reap, so the tree alone is not enough. Only called once tokio
+    /// has reaped the leader.
+    fn settled(&self) -> bool {
+        reap_children();
+        let no_children = matches!(
+            waitid(
+                Id::All,
+                WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT
+            ),
+            Err(Errno::ECHILD)
+        );
+        no_children && self.tree.members().is_empty()
+    }
+
+    fn send(&self, signal: Signal) {
+        signal_group(self.group, signal);
+        self.tree.signal(signal);
+    }
+
+    fn kill(&self) {
+        signal_group(self.group, Signal::SIGKILL);
+        self.tree.kill();
+    }
 }
 
 fn signal_group(group: Pid, signal: Signal) {
@@ -254,21 +324,19 @@ fn signal_group(group: Pid, signal: Signal) {
     }
 }
 
-/// Whether any process of the group exists (zombies included, so reap first).
-fn group_alive(group: Pid) -> bool {
-    killpg(group, None) != Err(Errno::ESRCH)
-}
-
-/// Reaps the members of the group that are our children (orphans included). With
-/// `WNOHANG` only those already exited; otherwise waits until none is left.
-fn reap_group(group: Pid, flags: WaitPidFlag) {
-    let members = Pid::from_raw(-group.as_raw());
+/// Reaps every child that has exited: orphans reparented to the agent, and the command's
+/// processes once they died. Only called once tokio has reaped the leader, whose status is
+/// tokio's to take.
+fn reap_children() {
     loop {
-        match waitpid(members, Some(flags)) {
+        match waitpid(
+            Pid::from_raw(-1),
+            Some(WaitPidFlag::WNOHANG | WaitPidFlag::__WALL),
+        ) {
             Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return,
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(error) => {
-                tracing::warn!(%error, "cannot reap the command's process group");
+                tracing::warn!(%error, "cannot reap the command's processes");
                 return;
             }
         }

@@ -121,7 +121,8 @@ pub struct AgentArgs {
     #[arg(long, short, default_value = "worker")]
     pub scope: Scope,
     /// Time between SIGTERM and SIGKILL when stopping the command, e.g. `10s`, `500ms`
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    /// (at most 1h)
+    #[arg(long, default_value = "10s", value_parser = parse_grace)]
     pub grace: Duration,
     /// Name in `ripcord status` [default: host/command/pid]
     #[arg(long)]
@@ -141,6 +142,20 @@ pub struct AgentArgs {
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+/// A grace period: a halt must end in bounded time, so anything above
+/// [`ripcord_agent::supervise::MAX_GRACE`] is refused.
+fn parse_grace(text: &str) -> Result<Duration, String> {
+    let grace = humantime::parse_duration(text).map_err(|error| error.to_string())?;
+    let max = ripcord_agent::supervise::MAX_GRACE;
+    if grace > max {
+        return Err(format!(
+            "at most {} is allowed: a halt must stop the command in bounded time",
+            humantime::format_duration(max)
+        ));
+    }
+    Ok(grace)
 }
 
 pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {

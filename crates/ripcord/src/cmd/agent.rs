@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ripcord_agent::supervise::{self, AgentOptions};
 use ripcord_agent::{Identity, Switch, SwitchOptions};
-use ripcord_core::UnreachablePolicy;
+use ripcord_core::{UnreachablePolicy, exit};
 
 use crate::cli::AgentArgs;
 use crate::config::Config;
@@ -34,6 +34,7 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     }
     identity.command = Some(command_line);
     let connect_timeout = client.connect_timeout;
+    let tree = client.process_tree;
     let switch = Switch::start(SwitchOptions {
         server: (!args.no_server).then(|| config.server_url()),
         scope: args.scope,
@@ -43,12 +44,15 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     let options = AgentOptions {
         command: args.command,
         grace: args.grace,
+        tree,
         restart_on_resume: args.restart_on_resume,
         connect_timeout,
     };
-    let code = supervise::run(switch.clone(), options).await?;
+    let outcome = supervise::run(switch.clone(), options).await;
+    // A run that could not stop its command is reported too, as the error's exit code.
+    let code = outcome.as_ref().map_or(exit::USAGE_OR_IO, |code| *code);
     if !args.no_server && !switch.report_exit(code, FINAL_REPORT_LIMIT).await {
         tracing::debug!("the server did not acknowledge the last report before exit");
     }
-    Ok(code)
+    Ok(outcome?)
 }

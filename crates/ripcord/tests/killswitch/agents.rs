@@ -240,7 +240,7 @@ async fn background_children_do_not_outlive_a_command_that_exits() {
         !alive(left[0]),
         "the background child was stopped and reaped"
     );
-    assert!(stderr.contains("left processes in its group"), "{stderr}");
+    assert!(stderr.contains("left processes behind"), "{stderr}");
 }
 
 #[tokio::test]
@@ -311,4 +311,79 @@ async fn a_polling_agent_with_a_cache_settles_at_once_on_restart() {
     let second = host.agent(Some(&server.url), &flags, "exit 5");
     let (code, stderr) = finish(second).await;
     assert_eq!(code, 5, "{stderr}");
+}
+
+/// A command whose processes leave its process group in every usual way: `setsid`,
+/// `setpgid`, and GNU timeout (which makes a group of its own, as in the cron idiom
+/// `sh -c 'timeout 3600 job'`). Every PID is written to `pid_file`.
+fn escaping_script(pid_file: &std::path::Path) -> String {
+    let file = pid_file.display();
+    format!(
+        "echo $$ >> {file}; \
+         setsid sleep 1000 & echo $! >> {file}; \
+         perl -e 'setpgrp(0, 0); exec \"sleep\", \"1000\"' & echo $! >> {file}; \
+         timeout 3600 sh -c 'echo $$ >> {file}; exec sleep 1000' & echo $! >> {file}; \
+         wait"
+    )
+}
+
+async fn processes_that_leave_the_group_are_stopped(tracking: &str) {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let pid_file = host.path("pids");
+    let name = format!("escape-{tracking}");
+    let mut agent = host.ripcord(Some(&server.url));
+    agent
+        .env("RIPCORD_CLIENT__PROCESS_TREE", tracking)
+        .args([
+            "agent", "--scope", "worker", "--name", &name, "--grace", "1s",
+        ])
+        .args(["--", "sh", "-c", &escaping_script(&pid_file)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let agent = agent.spawn().expect("agent starts");
+    let tree = pids(&pid_file, 5).await;
+    server.agent_reported(&name, |a| a["halted"] == false).await;
+    server.change("worker", "halt").await;
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    let survivors: Vec<i32> = tree.iter().copied().filter(|pid| alive(*pid)).collect();
+    assert!(
+        survivors.is_empty(),
+        "processes that left the group survived the halt ({tracking}): {survivors:?}\n{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn processes_that_leave_the_group_are_stopped_through_a_cgroup() {
+    processes_that_leave_the_group_are_stopped("cgroup").await;
+}
+
+#[tokio::test]
+async fn processes_that_leave_the_group_are_stopped_through_the_proc_walk() {
+    processes_that_leave_the_group_are_stopped("proc").await;
+}
+
+#[tokio::test]
+async fn a_grace_period_beyond_an_hour_is_refused() {
+    let host = Host::new();
+    let output = host
+        .ripcord(None)
+        .args([
+            "agent",
+            "--no-server",
+            "--grace",
+            "1000000000y",
+            "--",
+            "true",
+        ])
+        .output()
+        .await
+        .expect("agent");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--grace") && stderr.contains("at most 1h"),
+        "{stderr}"
+    );
 }

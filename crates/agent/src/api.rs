@@ -4,12 +4,24 @@ use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use ripcord_core::api::{
-    AGENT_HEADER, AgentRecord, AgentReport, ChangeBody, ErrorBody, LOG_HEADER,
+    AGENT_HEADER, AgentRecord, AgentReport, ChangeBody, ErrorBody, IDEMPOTENCY_HEADER, LOG_HEADER,
+    NEXT_HEADER, SKIPPED_HEADER,
 };
 use ripcord_core::{Action, Board, CarriedHalts, Event, Scope};
 use serde::de::DeserializeOwned;
 
-use crate::cache::Known;
+use crate::cache::KnownBoard;
+
+/// reqwest's Display hides the cause ("error sending request"); the chain says why.
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        reason = format!("{reason}: {cause}");
+        source = cause.source();
+    }
+    reason
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiClientError {
@@ -27,6 +39,17 @@ pub enum ApiClientError {
     },
     #[error("the server at {url} answered with something that is not ripcord's API: {reason}")]
     Unexpected { url: String, reason: String },
+    /// The request may have reached the server, and retrying it did not tell: it may or
+    /// may not have been recorded.
+    #[error("no answer from {url} after the request was sent, twice: {reason}")]
+    OutcomeUnknown { url: String, reason: String },
+}
+
+/// Every agent the server lists, and how many unreadable rows it skipped.
+#[derive(Debug, Default)]
+pub struct AgentList {
+    pub agents: Vec<AgentRecord>,
+    pub skipped: usize,
 }
 
 /// The server's base URL and a connection pool.
@@ -34,7 +57,11 @@ pub enum ApiClientError {
 pub struct ApiClient {
     base: reqwest::Url,
     http: Client,
+    request_timeout: Duration,
 }
+
+/// Longest wait for an answer to one request, unless [`ApiClient::with_timeout`] says.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl ApiClient {
     pub fn new(server: &str) -> Result<Self, ApiClientError> {
@@ -55,7 +82,17 @@ impl ApiClient {
             .user_agent(concat!("ripcord/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| bad(e.to_string()))?;
-        Ok(ApiClient { base, http })
+        Ok(ApiClient {
+            base,
+            http,
+            request_timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// How long to wait for the answer to one request.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
     }
 
     pub fn base(&self) -> &reqwest::Url {
@@ -71,6 +108,9 @@ impl ApiClient {
         self.base.join(path).unwrap_or_else(|_| self.base.clone())
     }
 
+    /// Asks for a halt or resume. A request that may have been sent but got no answer is
+    /// sent once more with the same idempotency key, so the server records it at most
+    /// once; when that fails too, the outcome is unknown and the error says so.
     pub async fn change(
         &self,
         scope: &Scope,
@@ -82,38 +122,60 @@ impl ApiClient {
             reason: reason.to_owned(),
             actor: Some(actor.to_owned()),
         };
-        let request = self
-            .http
-            .post(self.url(&format!("v1/switches/{scope}/{action}")))
-            .json(&body);
-        self.send(request, Duration::from_secs(10)).await
+        let key = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let attempt = || {
+            self.http
+                .post(self.url(&format!("v1/switches/{scope}/{action}")))
+                .header(IDEMPOTENCY_HEADER, &key)
+                .json(&body)
+                .timeout(self.request_timeout)
+                .send()
+        };
+        let response = match attempt().await {
+            Ok(response) => response,
+            Err(first) => {
+                tracing::debug!(error = %first, "no answer to the change; retrying with the same idempotency key");
+                match attempt().await {
+                    Ok(response) => response,
+                    // Neither attempt connected: nothing was sent, nothing recorded.
+                    Err(second) if first.is_connect() && second.is_connect() => {
+                        return Err(self.unreachable(&second));
+                    }
+                    Err(second) => {
+                        return Err(ApiClientError::OutcomeUnknown {
+                            url: self.base.to_string(),
+                            reason: error_chain(&second),
+                        });
+                    }
+                }
+            }
+        };
+        self.check(response)
+            .await?
+            .json()
+            .await
+            .map_err(|e| self.unexpected(&e.to_string()))
     }
 
     pub async fn switches(&self) -> Result<Board, ApiClientError> {
-        self.send(
-            self.http.get(self.url("v1/switches")),
-            Duration::from_secs(10),
-        )
-        .await
+        self.send(self.http.get(self.url("v1/switches")), self.request_timeout)
+            .await
     }
 
     /// The board with the log it belongs to: what a client following the switch keeps.
-    pub(crate) async fn known_board(&self) -> Result<Known, ApiClientError> {
-        self.send_known(
-            self.http.get(self.url("v1/switches")),
-            Duration::from_secs(10),
-        )
-        .await
+    pub async fn known_board(&self) -> Result<KnownBoard, ApiClientError> {
+        self.send_known(self.http.get(self.url("v1/switches")), self.request_timeout)
+            .await
     }
 
     /// Waits up to `timeout` for a revision above the known one; answers with the board
     /// either way, at once if the known board is of another log.
     pub(crate) async fn wait_for_change(
         &self,
-        known: &Known,
+        known: &KnownBoard,
         timeout: Duration,
         agent: &str,
-    ) -> Result<Known, ApiClientError> {
+    ) -> Result<KnownBoard, ApiClientError> {
         let mut url = self.url("v1/switches/wait");
         url.query_pairs_mut()
             .append_pair("after", &known.board.revision.to_string())
@@ -122,7 +184,7 @@ impl ApiClient {
             url.query_pairs_mut().append_pair("log", log);
         }
         let request = self.http.get(url).header(AGENT_HEADER, agent);
-        self.send_known(request, timeout + Duration::from_secs(10))
+        self.send_known(request, timeout + self.request_timeout)
             .await
     }
 
@@ -130,7 +192,7 @@ impl ApiClient {
         &self,
         request: reqwest::RequestBuilder,
         timeout: Duration,
-    ) -> Result<Known, ApiClientError> {
+    ) -> Result<KnownBoard, ApiClientError> {
         let response = self.respond(request, timeout).await?;
         let log = response
             .headers()
@@ -141,7 +203,7 @@ impl ApiClient {
             .json()
             .await
             .map_err(|e| self.unexpected(&e.to_string()))?;
-        Ok(Known {
+        Ok(KnownBoard {
             log,
             board,
             carried: CarriedHalts::new(),
@@ -150,15 +212,43 @@ impl ApiClient {
 
     pub async fn events(&self, after: u64, limit: u32) -> Result<Vec<Event>, ApiClientError> {
         let url = self.url(&format!("v1/events?after={after}&limit={limit}"));
-        self.send(self.http.get(url), Duration::from_secs(10)).await
+        self.send(self.http.get(url), self.request_timeout).await
     }
 
-    pub async fn agents(&self) -> Result<Vec<AgentRecord>, ApiClientError> {
-        self.send(
-            self.http.get(self.url("v1/agents")),
-            Duration::from_secs(10),
-        )
-        .await
+    /// Every agent, page by page.
+    pub async fn agents(&self) -> Result<AgentList, ApiClientError> {
+        let mut list = AgentList::default();
+        let mut after: Option<String> = None;
+        loop {
+            let mut url = self.url("v1/agents");
+            url.query_pairs_mut().append_pair("limit", "1000");
+            if let Some(after) = &after {
+                url.query_pairs_mut().append_pair("after", after);
+            }
+            let response = self
+                .respond(self.http.get(url), self.request_timeout)
+                .await?;
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let next = header(NEXT_HEADER);
+            list.skipped += header(SKIPPED_HEADER)
+                .and_then(|count| count.parse::<usize>().ok())
+                .unwrap_or(0);
+            let page: Vec<AgentRecord> = response
+                .json()
+                .await
+                .map_err(|e| self.unexpected(&e.to_string()))?;
+            list.agents.extend(page);
+            match next {
+                Some(next) if after.as_deref() != Some(next.as_str()) => after = Some(next),
+                _ => return Ok(list),
+            }
+        }
     }
 
     pub async fn report(&self, id: &str, report: &AgentReport) -> Result<(), ApiClientError> {
@@ -169,9 +259,7 @@ impl ApiClient {
             .push(id)
             .push("report");
         let request = self.http.post(url).json(report);
-        self.respond(request, Duration::from_secs(10))
-            .await
-            .map(drop)
+        self.respond(request, self.request_timeout).await.map(drop)
     }
 
     /// Sends a request and turns transport failures and non-2xx answers into errors.
@@ -226,16 +314,9 @@ impl ApiClient {
     }
 
     pub(crate) fn unreachable(&self, error: &reqwest::Error) -> ApiClientError {
-        // reqwest's Display hides the cause ("error sending request"); the chain says why.
-        let mut reason = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            reason = format!("{reason}: {cause}");
-            source = cause.source();
-        }
         ApiClientError::Unreachable {
             url: self.base.to_string(),
-            reason,
+            reason: error_chain(error),
         }
     }
 

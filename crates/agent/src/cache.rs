@@ -15,14 +15,14 @@ use serde::{Deserialize, Serialize};
 /// A board and the audit log it belongs to (its revisions mean nothing in another log),
 /// with the halts carried from logs the server no longer has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Known {
+pub struct KnownBoard {
     pub log: Option<String>,
     pub board: Board,
     #[serde(default, skip_serializing_if = "CarriedHalts::is_empty")]
     pub carried: CarriedHalts,
 }
 
-impl Known {
+impl KnownBoard {
     pub fn view(&self) -> LogView<'_> {
         LogView {
             log: self.log.as_deref(),
@@ -59,7 +59,7 @@ pub fn path_for(cache_dir: &Path, server: &str) -> PathBuf {
 /// The cached board, if there is a trustworthy one. A damaged cache, or one that another
 /// user could have written (a cache that says "running" would release a halt), is ignored
 /// with a warning: the server's answer replaces it anyway.
-pub fn load(path: &Path) -> Option<Known> {
+pub fn load(path: &Path) -> Option<KnownBoard> {
     let dir = path.parent()?;
     if let Err(reason) = private_folder(dir) {
         tracing::warn!(folder = %dir.display(), %reason, "ignoring the board cache");
@@ -137,7 +137,7 @@ fn private_folder(dir: &Path) -> Result<(), String> {
 
 /// Writes the board atomically, 0600 in a 0700 folder; several agents of one user share
 /// the file.
-pub fn store(path: &Path, known: &Known) -> std::io::Result<()> {
+pub fn store(path: &Path, known: &KnownBoard) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -175,7 +175,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = path_for(dir.path(), "http://127.0.0.1:7070/");
         assert_eq!(load(&path), None);
-        let known = Known {
+        let known = KnownBoard {
             log: Some("abc".into()),
             board: Board::new(["api".parse().expect("scope")]),
             carried: CarriedHalts::new(),
@@ -191,7 +191,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("temp dir");
         let path = path_for(dir.path(), "http://127.0.0.1:7070/");
-        let known = Known {
+        let known = KnownBoard {
             log: Some("abc".into()),
             board: Board::new([]),
             carried: CarriedHalts::new(),

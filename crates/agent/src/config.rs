@@ -53,6 +53,9 @@ pub struct ClientConfig {
     /// Longest wait between reconnection attempts (the backoff doubles up to this).
     #[serde(with = "humantime_serde")]
     pub backoff_max: Duration,
+    /// How long the CLI and reports wait for the server's answer to one request.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
     /// How long a starting agent waits for the server before deciding on what it has.
     #[serde(with = "humantime_serde")]
     pub connect_timeout: Duration,
@@ -74,6 +77,7 @@ impl Default for ClientConfig {
             poll_interval: Duration::ZERO,
             stream_idle_timeout: Duration::from_secs(45),
             backoff_max: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(3),
             process_tree: TreeMode::Auto,
         }

@@ -18,7 +18,8 @@ pub mod supervise;
 mod switch;
 mod tree;
 
-pub use api::{ApiClient, ApiClientError};
+pub use api::{AgentList, ApiClient, ApiClientError};
+pub use cache::KnownBoard;
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};
 pub use switch::{Identity, Switch, SwitchError, SwitchOptions, SwitchState, hostname};

@@ -11,7 +11,7 @@ use ripcord_core::{Board, CarriedHalts, Event};
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
-use crate::cache::Known;
+use crate::cache::KnownBoard;
 use crate::config::ClientConfig;
 
 /// What the remote follower tells the decider.
@@ -24,7 +24,7 @@ pub(crate) enum RemoteUpdate {
     /// (a snapshot or a long-poll answer); a stream's backlog event is not. A `live` one
     /// arrived as it happened, so its age is a propagation latency.
     Board {
-        known: Known,
+        known: KnownBoard,
         complete: bool,
         live: bool,
     },
@@ -54,7 +54,7 @@ enum StreamEnd {
 pub(crate) async fn follow_stream(
     api: ApiClient,
     agent: String,
-    mut known: Option<Known>,
+    mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {
@@ -85,7 +85,7 @@ pub(crate) async fn follow_stream(
 async fn stream_once(
     api: &ApiClient,
     agent: &str,
-    known: &mut Option<Known>,
+    known: &mut Option<KnownBoard>,
     updates: &mpsc::Sender<RemoteUpdate>,
     config: &ClientConfig,
     attempt: &mut u32,
@@ -129,7 +129,7 @@ async fn stream_once(
             }
             SNAPSHOT => match serde_json::from_str::<Board>(&message.data) {
                 Ok(board) => {
-                    let snapshot = Known {
+                    let snapshot = KnownBoard {
                         log: log_of(&message.id),
                         board,
                         carried: CarriedHalts::new(),
@@ -166,7 +166,7 @@ async fn stream_once(
                         ));
                     }
                 };
-                let next = Known {
+                let next = KnownBoard {
                     log: log_of(&message.id),
                     board: next,
                     carried: CarriedHalts::new(),
@@ -190,7 +190,7 @@ async fn stream_once(
 pub(crate) async fn follow_polls(
     api: ApiClient,
     agent: String,
-    mut known: Option<Known>,
+    mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {

@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiClientError};
-use crate::cache::{self, Known};
+use crate::cache::{self, KnownBoard};
 use crate::config::{ClientConfig, Transport};
 use crate::local::{LocalError, MarkerWatch};
 use crate::remote::{self, RemoteUpdate};
@@ -120,7 +120,13 @@ impl Switch {
     pub fn start(options: SwitchOptions) -> Result<Self, SwitchError> {
         let folder = options.config.marker_folder()?;
         let (watcher, local) = MarkerWatch::start(folder, options.config.local_watch);
-        let api = options.server.as_deref().map(ApiClient::new).transpose()?;
+        let api = options
+            .server
+            .as_deref()
+            .map(|server| {
+                ApiClient::new(server).map(|api| api.with_timeout(options.config.request_timeout))
+            })
+            .transpose()?;
         let cache_dir = &options.config.cache_dir;
         if cache_dir.as_os_str().is_empty() {
             tracing::warn!(
@@ -282,7 +288,7 @@ struct Decider {
     identity: Identity,
     cache_path: Option<std::path::PathBuf>,
     /// The last board from the server or the cache, with the log it belongs to.
-    known: Option<Known>,
+    known: Option<KnownBoard>,
     reachable: bool,
     settled: bool,
     local: watch::Receiver<LocalHalts>,
@@ -336,7 +342,7 @@ impl Decider {
             } => {
                 let previous = self.known.as_ref();
                 known.carried = carry(
-                    previous.map(Known::view),
+                    previous.map(KnownBoard::view),
                     previous.map_or(&CarriedHalts::new(), |p| &p.carried),
                     known.view(),
                 );
@@ -376,7 +382,7 @@ impl Decider {
     }
 
     /// Says so when halts start or stop being carried from a lost log.
-    fn log_carried(&self, previous: Option<&Known>, next: &Known) {
+    fn log_carried(&self, previous: Option<&KnownBoard>, next: &KnownBoard) {
         let before = previous.map(|known| &known.carried);
         for (scope, halt) in &next.carried {
             if before.is_none_or(|before| !before.contains_key(scope)) {

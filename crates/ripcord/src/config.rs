@@ -31,7 +31,8 @@ pub struct Overrides {
 
 impl Config {
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
-        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        // The file and environment layers alone, to tell what was set explicitly.
+        let mut explicit = Figment::new();
         match file {
             Some(path) => {
                 anyhow::ensure!(
@@ -39,22 +40,27 @@ impl Config {
                     "config file {} does not exist",
                     path.display()
                 );
-                figment = figment.merge(Toml::file_exact(path));
+                explicit = explicit.merge(Toml::file_exact(path));
             }
             None if Path::new(DEFAULT_FILE).exists() => {
-                figment = figment.merge(Toml::file_exact(DEFAULT_FILE))
+                explicit = explicit.merge(Toml::file_exact(DEFAULT_FILE))
             }
             None => {}
         }
-        // Cloud Run tells a container its port in PORT; an explicit setting still wins.
-        if let Ok(port) = std::env::var("PORT") {
+        // RIPCORD_CONFIG names the file; it is not itself a setting.
+        explicit = explicit.merge(Env::prefixed("RIPCORD_").ignore(&["config"]).split("__"));
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        // Cloud Run tells a container its port in PORT; a listen address set in the file
+        // or the environment (or by flag, later) wins over it.
+        if let Ok(port) = std::env::var("PORT")
+            && explicit.find_value("serve.listen").is_err()
+        {
             figment = figment.merge(Serialized::default(
                 "serve.listen",
                 format!("0.0.0.0:{port}"),
             ));
         }
-        // RIPCORD_CONFIG names the file; it is not itself a setting.
-        figment = figment.merge(Env::prefixed("RIPCORD_").ignore(&["config"]).split("__"));
+        let figment = figment.merge(explicit);
         let mut config: Config = figment.extract().map_err(describe)?;
         if let Some(server) = &overrides.server {
             config.server = Some(server.clone());

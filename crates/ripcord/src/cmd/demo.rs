@@ -231,6 +231,7 @@ async fn wait_for(
         let records: BTreeMap<String, AgentRecord> = api
             .agents()
             .await?
+            .agents
             .into_iter()
             .map(|record| (record.id.clone(), record))
             .collect();

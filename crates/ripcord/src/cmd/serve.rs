@@ -8,6 +8,7 @@ use crate::config::Config;
 /// Serves the control plane and, when `[backup]` has schedules, runs them beside it until
 /// Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<u8> {
+    raise_open_file_limit();
     let data_dir = config.serve.data_dir.clone();
     let app = Application::build(config.serve.clone()).await?;
     tracing::info!(addr = %app.local_addr(), data_dir = %data_dir.display(), "ripcord serve listening");
@@ -32,4 +33,21 @@ pub async fn run(config: Config) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::SUCCESS)
+}
+
+/// Raises the soft limit on open files to the hard one: every event stream is a file
+/// descriptor, and systemd's default soft limit (1,024) would cap a server at about a
+/// thousand agents. `serve.max_streams` defaults to what this leaves, minus a reserve.
+fn raise_open_file_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => match setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+            Ok(()) => tracing::debug!(from = soft, to = hard, "raised the open-file limit"),
+            Err(error) => {
+                tracing::warn!(%error, soft, hard, "cannot raise the open-file limit")
+            }
+        },
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "cannot read the open-file limit"),
+    }
 }

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use jiff::Timestamp;
 use ripcord_agent::local::Markers;
-use ripcord_agent::{ApiClient, ApiClientError};
+use ripcord_agent::{AgentList, ApiClient, ApiClientError};
 use ripcord_core::api::AgentRecord;
 use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
@@ -23,10 +23,13 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
         return change_locally(&config, &args, action, &actor);
     }
     let server = config.server_url();
-    let api = ApiClient::new(&server)?;
+    let api = ApiClient::new(&server)?.with_timeout(config.client.request_timeout);
     let event = api.change(&args.scope, action, &args.reason, &actor).await.map_err(|error| match error {
         ApiClientError::Unreachable { .. } => anyhow::Error::new(error).context(format!(
             "no {action} was recorded; with no network, `ripcord {action} --local` acts on the agents of this host"
+        )),
+        ApiClientError::OutcomeUnknown { .. } => anyhow::Error::new(error).context(format!(
+            "outcome unknown: the server may have recorded the {action}; `ripcord status` shows whether it did"
         )),
         other => other.into(),
     })?;
@@ -117,9 +120,19 @@ struct ServerStatus {
     reachable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// The log the board belongs to; agents of another log follow a replaced state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     board: Option<Board>,
     agents: Vec<AgentRecord>,
+    /// Agent rows the server could not read and skipped (its log names them).
+    #[serde(skip_serializing_if = "is_zero")]
+    skipped_agents: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Debug, Serialize)]
@@ -131,19 +144,21 @@ struct LocalStatus {
 
 pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
     let url = config.server_url();
-    let api = ApiClient::new(&url)?;
-    let fetched = async { anyhow::Ok((api.switches().await?, api.agents().await?)) }.await;
-    let (board, agents, error) = match fetched {
-        Ok((board, agents)) => (Some(board), agents, None),
-        Err(error) => (None, Vec::new(), Some(format!("{error:#}"))),
+    let api = ApiClient::new(&url)?.with_timeout(config.client.request_timeout);
+    let fetched = async { anyhow::Ok((api.known_board().await?, api.agents().await?)) }.await;
+    let (known, agents, error) = match fetched {
+        Ok((known, agents)) => (Some(known), agents, None),
+        Err(error) => (None, AgentList::default(), Some(format!("{error:#}"))),
     };
     let status = Status {
         server: ServerStatus {
             url,
             reachable: error.is_none(),
             error,
-            board,
-            agents,
+            log: known.as_ref().and_then(|known| known.log.clone()),
+            board: known.map(|known| known.board),
+            agents: agents.agents,
+            skipped_agents: agents.skipped,
         },
         local: LocalStatus {
             dir: config.client.local_dir.clone(),
@@ -265,29 +280,73 @@ fn print_switches(status: &Status) {
         );
     }
     if !server.agents.is_empty() {
-        println!("agents:");
+        print_agents(server);
+    }
+    if server.skipped_agents > 0 {
         println!(
-            "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} COMMAND",
-            "ID", "SCOPE", "STATE", "REVISION", "LATENCY", "SEEN"
+            "  WARNING {} agent rows could not be read and were skipped; the server's log names them",
+            server.skipped_agents
         );
-        for agent in &server.agents {
-            let report = &agent.report;
+    }
+}
+
+fn print_agents(server: &ServerStatus) {
+    println!("agents:");
+    println!(
+        "  {:<36} {:<8} {:<9} {:>8} {:>10} {:<10} COMMAND",
+        "ID", "SCOPE", "STATE", "REVISION", "LATENCY", "CONTACT"
+    );
+    let head = server.board.as_ref().map(|board| board.revision);
+    for agent in &server.agents {
+        let report = &agent.report;
+        let state = match (report.exit_code, report.halted) {
+            (Some(code), _) => format!("exit {code}"),
+            (None, _) if agent.stale => "STALE".to_owned(),
+            (None, true) => "HALTED".to_owned(),
+            (None, false) => "running".to_owned(),
+        };
+        // A revision this log never had, or one of another log: the agent follows a
+        // server whose state was replaced or rolled back.
+        let other_log = report.log.is_some() && server.log.is_some() && report.log != server.log;
+        let revision = if other_log {
+            format!("{}?log", report.revision)
+        } else if head.is_some_and(|head| report.revision > head) {
+            format!("{}?head", report.revision)
+        } else {
+            report.revision.to_string()
+        };
+        println!(
+            "  {:<36} {:<8} {:<9} {:>8} {:>10} {:<10} {}",
+            shown(&agent.id),
+            report.scope.as_str(),
+            state,
+            revision,
+            report
+                .latency_ms
+                .map(|ms| format!("{ms:.1} ms"))
+                .unwrap_or_else(|| "-".into()),
+            ago(agent.last_contact),
+            shown(report.command.as_deref().unwrap_or("")),
+        );
+        for (scope, carried) in &report.carried {
             println!(
-                "  {:<36} {:<8} {:<8} {:>8} {:>10} {:<10} {}",
-                shown(&agent.id),
-                report.scope.as_str(),
-                match (report.exit_code, report.halted) {
-                    (Some(code), _) => format!("exit {code}"),
-                    (None, true) => "HALTED".to_owned(),
-                    (None, false) => "running".to_owned(),
-                },
+                "    carries a halt of `{scope}` from lost log {} ({}: {}) until this log resumes it",
+                shown(&carried.from_log),
+                shown(&carried.actor),
+                shown(&carried.reason)
+            );
+        }
+        if other_log {
+            println!(
+                "    reports revision {} of log {}, not of this server's log {}: its state was replaced",
                 report.revision,
-                report
-                    .latency_ms
-                    .map(|ms| format!("{ms:.1} ms"))
-                    .unwrap_or_else(|| "-".into()),
-                ago(agent.last_seen),
-                shown(report.command.as_deref().unwrap_or("")),
+                shown(report.log.as_deref().unwrap_or("")),
+                shown(server.log.as_deref().unwrap_or(""))
+            );
+        } else if let Some(head) = head.filter(|head| report.revision > *head) {
+            println!(
+                "    has applied revision {}, beyond this log's head {head}: the log was rolled back",
+                report.revision
             );
         }
     }

@@ -2,7 +2,7 @@ use serde_json::Value;
 
 use crate::helpers::{Host, start_server};
 
-async fn run(host: &Host, server: Option<&str>, args: &[&str]) -> (i32, String, String) {
+pub async fn run(host: &Host, server: Option<&str>, args: &[&str]) -> (i32, String, String) {
     let output = host
         .ripcord(server)
         .args(args)
@@ -193,43 +193,18 @@ async fn the_demo_runs_end_to_end() {
 
 #[tokio::test]
 async fn serve_listens_answers_and_stops_cleanly_on_sigterm() {
-    use tokio::io::AsyncBufReadExt;
-
     let host = Host::new();
-    let mut serve = host
-        .ripcord(None)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(host.path("data"))
-        .env("RIPCORD_LOG__FORMAT", "json")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = tokio::io::BufReader::new(serve.stderr.take().expect("stderr")).lines();
-    let addr = tokio::time::timeout(crate::helpers::DEADLINE, async {
-        while let Some(line) = lines.next_line().await.expect("log line") {
-            let entry: Value = serde_json::from_str(&line).expect("JSON log lines");
-            assert!(
-                entry["severity"].is_string() && entry["time"].is_string(),
-                "{entry}"
-            );
-            if entry["message"] == "ripcord serve listening" {
-                return entry["addr"].as_str().expect("addr").to_owned();
-            }
-        }
-        panic!("serve ended before listening");
-    })
-    .await
-    .expect("serve logs its address");
-
-    let url = format!("http://{addr}");
+    let mut serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
+    let url = format!("http://{}", serve.addr);
     let (code, out, _) = run(&host, Some(&url), &["halt", "--reason", "via a real serve"]).await;
     assert_eq!(code, 0);
     assert!(out.contains("revision 1"), "{out}");
 
-    let pid =
-        nix::unistd::Pid::from_raw(i32::try_from(serve.id().expect("pid")).expect("pid fits"));
+    let pid = nix::unistd::Pid::from_raw(
+        i32::try_from(serve.child.id().expect("pid")).expect("pid fits"),
+    );
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal");
-    let status = tokio::time::timeout(crate::helpers::DEADLINE, serve.wait())
+    let status = tokio::time::timeout(crate::helpers::DEADLINE, serve.child.wait())
         .await
         .expect("serve stops")
         .expect("status");

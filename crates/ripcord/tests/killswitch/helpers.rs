@@ -28,6 +28,16 @@ impl Host {
     /// `ripcord …` isolated from the developer's environment and configuration.
     pub fn ripcord(&self, server: Option<&str>) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
+        self.isolate(&mut command);
+        if let Some(server) = server {
+            command.env("RIPCORD_SERVER", server);
+        }
+        command
+    }
+
+    /// Runs `command` in this host's folder with its marker and cache folders, no
+    /// `RIPCORD_*` of the developer's, and quick reconnects.
+    fn isolate(&self, command: &mut Command) {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("RIPCORD_") {
                 command.env_remove(key);
@@ -36,6 +46,7 @@ impl Host {
         command
             .current_dir(self.dir.path())
             .env_remove("RUST_LOG")
+            .env_remove("PORT")
             .env("RIPCORD_LOG__FORMAT", "text")
             .env("RIPCORD_CLIENT__LOCAL_DIR", self.path("local"))
             .env("RIPCORD_CLIENT__CACHE_DIR", self.path("cache"))
@@ -43,10 +54,53 @@ impl Host {
             .env("RIPCORD_CLIENT__BACKOFF_MAX", "200ms")
             .stdin(Stdio::null())
             .kill_on_drop(true);
-        if let Some(server) = server {
-            command.env("RIPCORD_SERVER", server);
+    }
+
+    /// Starts `ripcord serve` on this host's data folder with JSON logs, and waits until it
+    /// logs the address it listens on. `shell` runs before it (`ulimit -n 256`, say).
+    pub async fn serve(&self, args: &[&str], env: &[(&str, &str)]) -> Serve {
+        self.serve_after("true", args, env).await
+    }
+
+    pub async fn serve_after(&self, shell: &str, args: &[&str], env: &[(&str, &str)]) -> Serve {
+        use tokio::io::AsyncBufReadExt;
+        // Through a shell so a test can set limits first; `exec` keeps the PID.
+        let mut script = format!("{shell}; exec \"$0\" serve --data-dir \"$1\"");
+        for index in 0..args.len() {
+            script.push_str(&format!(" \"${}\"", index + 2));
         }
-        command
+        let mut shell_command = Command::new("sh");
+        self.isolate(&mut shell_command);
+        shell_command
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_ripcord"))
+            .arg(self.path("data"))
+            .args(args);
+        shell_command
+            .env("RIPCORD_LOG__FORMAT", "json")
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped());
+        let mut child = shell_command.spawn().expect("serve starts");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let addr = tokio::time::timeout(DEADLINE, async {
+            while let Some(line) = lines.next_line().await.expect("log line") {
+                let entry: Value = serde_json::from_str(&line).expect("JSON log lines");
+                assert!(
+                    entry["severity"].is_string() && entry["time"].is_string(),
+                    "{entry}"
+                );
+                if entry["message"] == "ripcord serve listening" {
+                    return entry["addr"].as_str().expect("addr").to_owned();
+                }
+            }
+            panic!("serve ended before listening");
+        })
+        .await
+        .expect("serve logs its address");
+        // Keep reading its log so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Serve { child, addr }
     }
 
     /// Starts `ripcord agent [flags] -- sh -c script` with stdout and stderr captured.
@@ -62,6 +116,12 @@ impl Host {
     }
 }
 
+/// A `ripcord serve` process and the address it listens on.
+pub struct Serve {
+    pub child: Child,
+    pub addr: String,
+}
+
 /// Waits for a process with a deadline and returns its exit code and stderr.
 pub async fn finish(child: Child) -> (i32, String) {
     let output = tokio::time::timeout(DEADLINE, child.wait_with_output())
@@ -70,6 +130,15 @@ pub async fn finish(child: Child) -> (i32, String) {
         .expect("output");
     let code = output.status.code().unwrap_or(-1);
     (code, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// Stops an agent as a service manager would (SIGTERM) and waits for it, so its command
+/// is stopped too; a SIGKILL would leave the command running.
+pub async fn terminate(child: Child) -> (i32, String) {
+    let pid =
+        nix::unistd::Pid::from_raw(i32::try_from(child.id().expect("pid")).expect("pid fits"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal");
+    finish(child).await
 }
 
 /// Checks `condition` until it holds, failing the test after [`DEADLINE`]. Used for
@@ -111,8 +180,13 @@ pub struct Server {
 }
 
 pub async fn start_server(data_dir: &Path) -> Server {
+    start_server_at(data_dir, ([127, 0, 0, 1], 0).into()).await
+}
+
+/// A server on a given address: a restart keeps its URL.
+pub async fn start_server_at(data_dir: &Path, listen: std::net::SocketAddr) -> Server {
     let config = ServerConfig {
-        listen: ([127, 0, 0, 1], 0).into(),
+        listen,
         data_dir: data_dir.to_owned(),
         ..ServerConfig::default()
     };
@@ -128,6 +202,10 @@ pub async fn start_server(data_dir: &Path) -> Server {
 }
 
 impl Server {
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.addr()
+    }
+
     pub async fn change(&self, scope: &str, action: &str) -> Value {
         let response = self
             .http

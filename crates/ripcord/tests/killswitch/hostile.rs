@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use ripcord_core::exit::HALTED;
 
-use crate::helpers::{Host, cpu_time, finish, pids, start_server};
+use crate::helpers::{
+    Host, alive, cpu_time, eventually, finish, pids, start_server, start_server_at,
+};
 
 /// `nobody`: the user tests impersonate as "another local user".
 fn other_user() -> nix::unistd::User {
@@ -175,4 +177,67 @@ async fn a_fifo_in_the_marker_folder_hangs_nobody() {
         .expect("status does not hang on a FIFO")
         .expect("status");
     assert!(String::from_utf8_lossy(&status.stdout).contains("not a regular file"));
+}
+
+#[tokio::test]
+async fn a_server_that_lost_its_state_does_not_release_a_halt() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let addr = server.addr();
+    let runs = host.path("runs");
+    let agent = host.agent(
+        Some(&server.url),
+        &[
+            "--scope",
+            "worker",
+            "--name",
+            "keeper",
+            "--restart-on-resume",
+        ],
+        &format!("echo $$ >> {}; exec sleep 1000", runs.display()),
+    );
+    let first = pids(&runs, 1).await;
+    server.change("worker", "halt").await;
+    eventually("the first run to stop", async || {
+        (!alive(first[0])).then_some(())
+    })
+    .await;
+    server.stop().await;
+
+    // The state is lost: the server comes back on the same address with an empty folder.
+    let fresh = start_server_at(&host.path("data-lost"), addr).await;
+    let report = fresh
+        .agent_reported("keeper", |a| a["carried"]["worker"].is_object())
+        .await;
+    assert_eq!(report["halted"], true, "{report}");
+    assert_eq!(report["cause"]["source"], "carried", "{report}");
+    let started = std::fs::read_to_string(&runs)
+        .expect("runs")
+        .lines()
+        .count();
+    assert_eq!(started, 1, "the command started again on an empty log");
+    let status = host
+        .ripcord(Some(&fresh.url))
+        .arg("status")
+        .output()
+        .await
+        .expect("status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("keeper") && text.contains("carries a halt of `worker` from lost log"),
+        "{text}"
+    );
+
+    let resume = fresh.change("worker", "resume").await;
+    let both = pids(&runs, 2).await;
+    assert!(
+        alive(both[1]),
+        "a resume on the new log starts the command again"
+    );
+    let report = fresh
+        .agent_reported("keeper", |a| a["halted"] == false)
+        .await;
+    assert_eq!(report["revision"], resume["revision"]);
+    assert!(report["carried"].is_null(), "{report}");
+    crate::helpers::terminate(agent).await;
 }

@@ -5,3 +5,4 @@ mod agents;
 mod cli;
 mod helpers;
 mod hostile;
+mod serve;

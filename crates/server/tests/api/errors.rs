@@ -167,3 +167,42 @@ async fn bad_query_parameters_and_headers_are_400s() {
     assert_eq!(status, 422);
     assert_eq!(body["error"]["field"], "Last-Event-ID");
 }
+
+#[tokio::test]
+async fn unknown_paths_and_methods_get_the_json_error_body() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(app.get("/v1/nothing-here").await).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, body) = error_of(app.get("/v1/switches/api/halt").await).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+}
+
+#[tokio::test]
+async fn a_path_that_is_not_utf8_gets_the_json_error_body() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/v1/switches/%FF%FE/halt",
+            serde_json::json!({ "reason": "x" }),
+        )
+        .await;
+    let (status, body) = error_of(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_path");
+}
+
+#[tokio::test]
+async fn a_limit_outside_1_to_1000_names_the_field() {
+    let app = spawn_app().await;
+    for limit in ["0", "1001"] {
+        let (status, body) = error_of(app.get(&format!("/v1/events?limit={limit}")).await).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["error"]["field"], "limit");
+    }
+}

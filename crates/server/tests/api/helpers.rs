@@ -23,12 +23,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server on an existing state folder: what a restart looks like.
 pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
-    let config = ServerConfig {
+    spawn_app_with(data_dir, |_| {}).await
+}
+
+/// A server on `data_dir` with its configuration adjusted by `adjust`.
+pub async fn spawn_app_with(data_dir: PathBuf, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    let mut config = ServerConfig {
         listen: ([127, 0, 0, 1], 0).into(),
         data_dir,
         keep_alive: Duration::from_secs(60),
         ..ServerConfig::default()
     };
+    adjust(&mut config);
     let server = Application::build(config)
         .await
         .expect("server builds")

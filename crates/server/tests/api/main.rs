@@ -1,5 +1,6 @@
 //! API tests: one binary, one module per area, all through `helpers::spawn_app`.
 
+mod agents;
 mod errors;
 mod helpers;
 mod stream;

@@ -184,9 +184,18 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
             ripcord_core::Action::Resume,
         )),
         Command::Status(args) => runtime()?.block_on(cmd::switch::status(config, args)),
-        Command::Agent(args) => runtime()?.block_on(cmd::agent::run(config, args)),
+        // One thread: an agent waits on one stream, one folder and one child, and a
+        // thousand of them on a host should cost a thousand threads, not thousands.
+        Command::Agent(args) => single_thread_runtime()?.block_on(cmd::agent::run(config, args)),
         Command::Demo(args) => runtime()?.block_on(cmd::demo::run(config, args)),
     }
+}
+
+fn single_thread_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

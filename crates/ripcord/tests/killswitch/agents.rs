@@ -387,3 +387,25 @@ async fn a_grace_period_beyond_an_hour_is_refused() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn every_refused_cron_run_reports_its_exit_code() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    server.change("cron", "halt").await;
+    // One run after another, as cron starts them: from the second on, each decides at
+    // once from the cache, before its stream has said anything.
+    for run in 0..11 {
+        let refused = host.agent(
+            Some(&server.url),
+            &["--scope", "cron", "--name", &format!("cron-run-{run}")],
+            "exit 0",
+        );
+        assert_eq!(finish(refused).await.0, i32::from(HALTED));
+    }
+    for run in 0..11 {
+        let id = format!("cron-run-{run}");
+        let agent = server.agent(&id).await.expect("listed");
+        assert_eq!(agent["exit_code"], HALTED, "{id}: {agent}");
+    }
+}

@@ -241,3 +241,26 @@ async fn a_server_that_lost_its_state_does_not_release_a_halt() {
     assert!(report["carried"].is_null(), "{report}");
     crate::helpers::terminate(agent).await;
 }
+
+#[tokio::test]
+async fn a_crafted_reason_cannot_rewrite_the_operators_terminal() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let crafted = "ok\u{1b}[2J\u{1b}[1;1Hall clear\r\nfake line";
+    let halt = host
+        .ripcord(Some(&server.url))
+        .args(["halt", "--scope", "api", "--reason", crafted])
+        .output()
+        .await
+        .expect("halt");
+    assert!(halt.status.success());
+    let status = host
+        .ripcord(Some(&server.url))
+        .arg("status")
+        .output()
+        .await
+        .expect("status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    assert!(text.contains("ok\\u{1b}[2J"), "{text}");
+}

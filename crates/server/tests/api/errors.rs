@@ -206,3 +206,30 @@ async fn a_limit_outside_1_to_1000_names_the_field() {
         assert_eq!(body["error"]["field"], "limit");
     }
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = crate::helpers::spawn_app_with(dir.path().to_owned(), |config| {
+        config.header_timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let mut socket = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .expect("connect");
+    socket
+        .write_all(b"GET /v1/switches HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("half a request");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(
+        matches!(closed, Ok(Ok(_)) | Ok(Err(_))),
+        "the server held a half-sent request open"
+    );
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::OFlag;
 use nix::unistd::Uid;
 
-use ripcord_core::{Board, CarriedHalts, LogView};
+use ripcord_core::{Board, CarriedHalts, LogView, Position};
 use serde::{Deserialize, Serialize};
 
 /// A board and the audit log it belongs to (its revisions mean nothing in another log),
@@ -30,11 +30,11 @@ impl KnownBoard {
         }
     }
 
-    /// The `Last-Event-ID` that resumes from this board: `LOG.REVISION`.
-    pub fn position(&self) -> String {
-        match &self.log {
-            Some(log) => format!("{log}.{}", self.board.revision),
-            None => self.board.revision.to_string(),
+    /// Where this board stands in its log: the `Last-Event-ID` that resumes from it.
+    pub fn position(&self) -> Position {
+        Position {
+            log: self.log.clone(),
+            revision: self.board.revision,
         }
     }
 }

@@ -22,5 +22,5 @@ pub use api::{AgentList, ApiClient, ApiClientError};
 pub use cache::KnownBoard;
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};
-pub use switch::{Identity, Switch, SwitchError, SwitchOptions, SwitchState, hostname};
+pub use switch::{Identity, Switch, SwitchError, SwitchOptions, ClientState, hostname};
 pub use tree::TreeMode;

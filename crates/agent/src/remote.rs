@@ -7,7 +7,7 @@ use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use ripcord_core::api::AGENT_HEADER;
 use ripcord_core::api::stream::{CHANGE, READY, SNAPSHOT};
-use ripcord_core::{Board, CarriedHalts, Event};
+use ripcord_core::{Board, CarriedHalts, Event, Offer, Position};
 use tokio::sync::mpsc;
 
 use crate::api::ApiClient;
@@ -96,7 +96,7 @@ async fn stream_once(
         .header("accept", "text/event-stream")
         .header(AGENT_HEADER, agent);
     if let Some(known) = known.as_ref() {
-        request = request.header("last-event-id", known.position());
+        request = request.header("last-event-id", known.position().to_string());
     }
     let response = match request.send().await {
         Ok(response) if response.status().is_success() => response,
@@ -148,24 +148,21 @@ async fn stream_once(
                     Ok(event) => event,
                     Err(error) => return StreamEnd::Dropped(format!("bad change: {error}")),
                 };
-                let current = known.as_ref().map(|k| &k.board);
-                let next = match current {
-                    Some(current) if event.revision <= current.revision => continue,
-                    Some(current) if event.revision == current.revision + 1 => {
-                        let mut next = current.clone();
-                        if let Err(error) = next.apply(&event) {
-                            return StreamEnd::Dropped(error.to_string());
-                        }
-                        next
-                    }
-                    // A gap: reconnect from our revision and the server fills it in.
-                    _ => {
+                // A change before any snapshot cannot be placed: reconnect for one.
+                let Some(mut next) = known.as_ref().map(|k| k.board.clone()) else {
+                    return StreamEnd::Dropped("a change before the snapshot".into());
+                };
+                match next.offer(&event) {
+                    Offer::Applied => {}
+                    Offer::Known => continue,
+                    // Reconnect from our revision and the server fills the gap in.
+                    Offer::Gap => {
                         return StreamEnd::Dropped(format!(
                             "missed events before revision {}",
                             event.revision
                         ));
                     }
-                };
+                }
                 let next = KnownBoard {
                     log: log_of(&message.id),
                     board: next,
@@ -241,9 +238,9 @@ pub(crate) async fn follow_polls(
     }
 }
 
-/// The log named by a stream id `LOG.REVISION`.
+/// The log named by a stream id (a [`Position`]).
 fn log_of(id: &str) -> Option<String> {
-    id.rsplit_once('.').map(|(log, _)| log.to_owned())
+    id.parse::<Position>().ok().and_then(|position| position.log)
 }
 
 #[cfg(test)]

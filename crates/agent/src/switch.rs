@@ -56,7 +56,7 @@ pub fn hostname() -> String {
 
 /// What a client knows at one moment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SwitchState {
+pub struct ClientState {
     /// Why this scope must stop, or `None` while it may run.
     pub cause: Option<Cause>,
     /// The last server revision applied (0 before any).
@@ -66,7 +66,7 @@ pub struct SwitchState {
     pub settled: bool,
 }
 
-impl SwitchState {
+impl ClientState {
     pub fn is_halted(&self) -> bool {
         self.cause.is_some()
     }
@@ -75,7 +75,7 @@ impl SwitchState {
 struct Shared {
     /// Set by the decider task; read by `is_halted` on every request.
     halted: Arc<AtomicBool>,
-    state: watch::Receiver<SwitchState>,
+    state: watch::Receiver<ClientState>,
     /// The latest report (numbered), and the number of the latest one the server
     /// acknowledged.
     reports: Arc<watch::Sender<Option<Numbered>>>,
@@ -140,7 +140,7 @@ impl Switch {
             .map(|server| cache::path_for(cache_dir, server));
         let cached = cache_path.as_deref().and_then(cache::load);
         // Replaced by the first decision below, before anyone can read it.
-        let undecided = SwitchState {
+        let undecided = ClientState {
             cause: None,
             revision: 0,
             reachable: false,
@@ -214,11 +214,11 @@ impl Switch {
         self.shared.halted.load(Ordering::Acquire)
     }
 
-    pub fn state(&self) -> SwitchState {
+    pub fn state(&self) -> ClientState {
         self.shared.state.borrow().clone()
     }
 
-    pub fn subscribe(&self) -> watch::Receiver<SwitchState> {
+    pub fn subscribe(&self) -> watch::Receiver<ClientState> {
         self.shared.state.clone()
     }
 
@@ -274,7 +274,7 @@ impl Switch {
 
     /// Waits until the first attempt to reach the server has finished, or `limit` passed:
     /// what a starting agent needs before it decides whether to run its command.
-    pub async fn settled(&self, limit: Duration) -> SwitchState {
+    pub async fn settled(&self, limit: Duration) -> ClientState {
         let mut state = self.subscribe();
         let _ = tokio::time::timeout(limit, state.wait_for(|state| state.settled)).await;
         self.state()
@@ -292,7 +292,7 @@ struct Decider {
     reachable: bool,
     settled: bool,
     local: watch::Receiver<LocalHalts>,
-    state: watch::Sender<SwitchState>,
+    state: watch::Sender<ClientState>,
     reports: Arc<watch::Sender<Option<Numbered>>>,
     halted: Arc<AtomicBool>,
     _watcher: MarkerWatch,
@@ -413,7 +413,7 @@ impl Decider {
             },
         );
         self.halted.store(cause.is_some(), Ordering::Release);
-        let next = SwitchState {
+        let next = ClientState {
             cause,
             revision: self.known.as_ref().map_or(0, |known| known.board.revision),
             reachable: self.reachable,

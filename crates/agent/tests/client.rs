@@ -11,7 +11,7 @@ use http::{Request, StatusCode};
 use jiff::Timestamp;
 use ripcord_agent::{ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, Transport};
 use ripcord_core::{Action, Board, ChangeRequest, Source, UnreachablePolicy};
-use ripcord_server::{Application, RunningServer, ServerConfig, SqliteStorage, Storage};
+use ripcord_server::{RunningServer, ServerConfig, SqliteStorage, Storage};
 use tower::ServiceExt;
 
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -21,17 +21,10 @@ struct Server {
 }
 
 async fn start_server(data_dir: &Path, listen: SocketAddr) -> Server {
-    let config = ServerConfig {
-        listen,
-        data_dir: data_dir.to_owned(),
-        ..ServerConfig::default()
-    };
-    Server {
-        running: Application::build(config)
-            .await
-            .expect("server builds")
-            .spawn(),
-    }
+    let running = ripcord_server::spawn_local(data_dir, |config| config.listen = listen)
+        .await
+        .expect("server builds");
+    Server { running }
 }
 
 impl Server {

@@ -46,6 +46,7 @@ pub enum Source {
     Unreachable,
 }
 
+/// Why a scope must stop, and who says so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cause {
     pub source: Source,
@@ -82,18 +83,7 @@ pub fn halt_cause(scope: &Scope, knowledge: Knowledge<'_>) -> Option<Cause> {
                 at: Some(marker.at),
             })
         });
-    let server = || {
-        knowledge
-            .board
-            .and_then(|board| board.halt_cause(scope))
-            .map(|cause| Cause {
-                source: Source::Server,
-                scope: cause.scope,
-                reason: cause.reason,
-                actor: cause.actor,
-                at: cause.at,
-            })
-    };
+    let server = || knowledge.board.and_then(|board| board.halt_cause(scope));
     let carried = || {
         carried_cause(scope, knowledge.carried).map(|(name, halt)| Cause {
             source: Source::Carried,

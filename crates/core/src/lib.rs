@@ -5,6 +5,7 @@ pub mod api;
 pub mod carry;
 pub mod decision;
 pub mod exit;
+pub mod position;
 pub mod switch;
 pub mod text;
 
@@ -12,5 +13,6 @@ pub use carry::{CarriedHalt, CarriedHalts, LogView, carry};
 pub use decision::{
     Cause, Knowledge, LocalHalts, LocalMarker, Source, UnreachablePolicy, halt_cause,
 };
-pub use switch::{Action, Board, ChangeRequest, Event, HaltCause, ModelError, Scope, SwitchState};
+pub use switch::{Action, Board, ChangeRequest, Event, ModelError, Offer, Scope, SwitchState};
+pub use position::{Position, PositionError};
 pub use text::Printable;

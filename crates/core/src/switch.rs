@@ -11,6 +11,8 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::decision::{Cause, Source};
+
 /// The longest reason accepted; an audit log is for sentences, not payloads.
 pub const MAX_REASON_LEN: usize = 1_000;
 /// The longest actor name accepted.
@@ -129,14 +131,16 @@ pub struct Board {
     pub switches: BTreeMap<Scope, SwitchState>,
 }
 
-/// Why a scope is halted, as seen from a client of that scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HaltCause {
-    /// The switch that is halted: the client's own scope, or `global`.
-    pub scope: Scope,
-    pub reason: String,
-    pub actor: String,
-    pub at: Option<Timestamp>,
+/// What a board does with an event it is offered ([`Board::offer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// It was the next revision, and is applied.
+    Applied,
+    /// It is at or below the board's revision: already applied, nothing to do.
+    Known,
+    /// Events between the board and it are missing: catch up (from storage, or by
+    /// reconnecting from the board's revision) before it can be applied.
+    Gap,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -227,14 +231,27 @@ impl Board {
         })
     }
 
-    /// Applies the next event. A scope that is no longer declared still replays, so an
-    /// old audit log never becomes unreadable after a configuration change.
+    /// Applies the next event, and only the next. A scope that is no longer declared still
+    /// replays, so an old audit log never becomes unreadable after a configuration change.
     pub fn apply(&mut self, event: &Event) -> Result<(), ModelError> {
-        if event.revision != self.revision + 1 {
-            return Err(ModelError::OutOfOrder {
+        match self.offer(event) {
+            Offer::Applied => Ok(()),
+            Offer::Known | Offer::Gap => Err(ModelError::OutOfOrder {
                 expected_after: self.revision,
                 got: event.revision,
-            });
+            }),
+        }
+    }
+
+    /// Takes an event as it arrives from storage or a stream: the next revision is applied,
+    /// one already applied is ignored, and one past a gap is left for the caller to catch
+    /// up to. The server's hub and every client follow the log by this one rule.
+    pub fn offer(&mut self, event: &Event) -> Offer {
+        if event.revision <= self.revision {
+            return Offer::Known;
+        }
+        if event.revision > self.revision + 1 {
+            return Offer::Gap;
         }
         self.revision = event.revision;
         self.switches.insert(
@@ -244,19 +261,20 @@ impl Board {
                 last: Some(event.clone()),
             },
         );
-        Ok(())
+        Offer::Applied
     }
 
     /// Whether a client of `scope` must stop: its own switch or the global one is halted.
     /// The global switch wins, so a client learns the widest reason first.
-    pub fn halt_cause(&self, scope: &Scope) -> Option<HaltCause> {
+    pub fn halt_cause(&self, scope: &Scope) -> Option<Cause> {
         [Scope::global(), scope.clone()]
             .into_iter()
             .find_map(|name| {
                 let state = self.switches.get(&name)?;
                 state.halted.then(|| {
                     let last = state.last.as_ref();
-                    HaltCause {
+                    Cause {
+                        source: Source::Server,
                         scope: name,
                         reason: last.map(|e| e.reason.clone()).unwrap_or_default(),
                         actor: last.map(|e| e.actor.clone()).unwrap_or_default(),
@@ -374,6 +392,22 @@ mod tests {
         let replayed =
             Board::replay(["api", "worker", "cron"].map(scope), &events).expect("replay");
         assert_eq!(replayed, live);
+    }
+
+    #[test]
+    fn an_offered_event_is_applied_ignored_or_a_gap() {
+        let mut board = board();
+        let first = step(&mut board.clone(), "api", Action::Halt, 0);
+        let second = Event {
+            revision: 2,
+            ..first.clone()
+        };
+        assert_eq!(board.offer(&second), Offer::Gap);
+        assert_eq!(board.revision, 0);
+        assert_eq!(board.offer(&first), Offer::Applied);
+        assert_eq!(board.offer(&first), Offer::Known);
+        assert_eq!(board.offer(&second), Offer::Applied);
+        assert_eq!(board.revision, 2);
     }
 
     #[test]

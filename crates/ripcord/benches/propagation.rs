@@ -326,10 +326,10 @@ async fn subscribe(
 /// `id: LOG.N` (ripcord).
 fn ids(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
     bytes.split(|&b| b == b'\n').filter_map(|line| {
-        let id = std::str::from_utf8(line.strip_prefix(b"id: ")?)
-            .ok()?
-            .trim();
-        id.rsplit('.').next()?.parse().ok()
+        let id = std::str::from_utf8(line.strip_prefix(b"id: ")?).ok()?;
+        id.parse::<ripcord_core::Position>()
+            .ok()
+            .map(|position| position.revision)
     })
 }
 

@@ -1,5 +1,10 @@
 //! Configuration layers, lowest first: built-in defaults, `ripcord.toml`, `RIPCORD_*`
 //! environment variables (`__` separates nested keys: `RIPCORD_SERVE__LISTEN`), then flags.
+//!
+//! A misspelt key in a file is an error naming the file and the key. An environment
+//! variable that names no setting is only a warning: the environment is shared, and
+//! Kubernetes gives every pod `RIPCORD_SERVICE_HOST`, `RIPCORD_PORT`, … when a Service
+//! named `ripcord` exists in its namespace.
 
 use std::path::Path;
 
@@ -23,6 +28,13 @@ pub struct Config {
     pub notify: ripcord_notifier::NotifyConfig,
 }
 
+/// A loaded configuration, and what the operator should hear about it once logging runs.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub warnings: Vec<String>,
+}
+
 /// Values given as flags; `None` leaves the lower layers' value alone.
 #[derive(Debug, Default)]
 pub struct Overrides {
@@ -30,7 +42,9 @@ pub struct Overrides {
 }
 
 impl Config {
-    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Loaded> {
+        let defaults = Figment::from(Serialized::defaults(Config::default()));
+        let (environment, warnings) = environment(&defaults);
         // The file and environment layers alone, to tell what was set explicitly.
         let mut explicit = Figment::new();
         match file {
@@ -47,9 +61,8 @@ impl Config {
             }
             None => {}
         }
-        // RIPCORD_CONFIG names the file; it is not itself a setting.
-        explicit = explicit.merge(Env::prefixed("RIPCORD_").ignore(&["config"]).split("__"));
-        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        explicit = explicit.merge(environment);
+        let mut figment = defaults;
         // Cloud Run tells a container its port in PORT; a listen address set in the file
         // or the environment (or by flag, later) wins over it.
         if let Ok(port) = std::env::var("PORT")
@@ -65,8 +78,55 @@ impl Config {
         if let Some(server) = &overrides.server {
             config.server = Some(server.clone());
         }
-        Ok(config)
+        Ok(Loaded { config, warnings })
     }
+}
+
+/// The `RIPCORD_*` variables that name a setting, and a warning for each that does not.
+/// `RIPCORD_CONFIG` names the file; it is not itself a setting.
+fn environment(defaults: &Figment) -> (Env, Vec<String>) {
+    let mut warnings = Vec::new();
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let Some(key) = name.strip_prefix("RIPCORD_") else {
+            continue;
+        };
+        if name != "RIPCORD_CONFIG" && !names_a_setting(defaults, &setting_key(key)) {
+            warnings.push(format!(
+                "ignoring the environment variable {name}: it names no setting (settings are RIPCORD_<SECTION>__<KEY>, e.g. RIPCORD_SERVE__LISTEN)"
+            ));
+        }
+    }
+    warnings.sort();
+    let defaults = defaults.clone();
+    let environment = Env::prefixed("RIPCORD_")
+        .ignore(&["config"])
+        .split("__")
+        .filter(move |key| names_a_setting(&defaults, key.as_str()));
+    (environment, warnings)
+}
+
+/// `SERVE__LISTEN` as figment reads it: `serve.listen`.
+fn setting_key(variable: &str) -> String {
+    variable.to_ascii_lowercase().replace("__", ".")
+}
+
+/// Whether `key` is a setting: a key of the defaults, or a key inside a map setting
+/// (such as `check.severity.DF010`), whose default is an empty table.
+fn names_a_setting(defaults: &Figment, key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let key = key.as_str();
+    if defaults.find_value(key).is_ok() {
+        return true;
+    }
+    let mut parent = key;
+    while let Some((head, _)) = parent.rsplit_once('.') {
+        if let Ok(figment::value::Value::Dict(_, entries)) = defaults.find_value(head) {
+            return entries.is_empty();
+        }
+        parent = head;
+    }
+    false
 }
 
 /// Figment's error names the key and where its value came from (file and key, or the
@@ -109,7 +169,9 @@ mod tests {
             "server = \"http://from-file:1\"\n[serve]\nscopes = [\"api\"]\n",
         )
         .expect("write");
-        let from_file = Config::load(Some(&path), &Overrides::default()).expect("load");
+        let from_file = Config::load(Some(&path), &Overrides::default())
+            .expect("load")
+            .config;
         assert_eq!(from_file.server.as_deref(), Some("http://from-file:1"));
         assert_eq!(from_file.serve.scopes.len(), 1);
         let overridden = Config::load(
@@ -118,8 +180,29 @@ mod tests {
                 server: Some("http://flag:2".into()),
             },
         )
-        .expect("load");
+        .expect("load")
+        .config;
         assert_eq!(overridden.server.as_deref(), Some("http://flag:2"));
+    }
+
+    #[test]
+    fn every_setting_is_known_and_other_names_are_not() {
+        let defaults = Figment::from(Serialized::defaults(Config::default()));
+        for known in [
+            "server",
+            "serve.listen",
+            "serve.max_streams",
+            "client.local_group",
+            "log.level",
+            "check.severity.df010",
+            "backup.to",
+        ] {
+            assert!(names_a_setting(&defaults, known), "{known}");
+        }
+        for unknown in ["port", "service_host", "service_port_http", "serve.listn", "serve.listen.x"] {
+            assert!(!names_a_setting(&defaults, unknown), "{unknown}");
+        }
+        assert_eq!(setting_key("SERVE__LISTEN"), "serve.listen");
     }
 
     #[test]

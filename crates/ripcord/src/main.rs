@@ -13,8 +13,11 @@ use ripcord_core::exit;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let mut config = match config::Config::load(cli.config.as_deref(), &cli.overrides()) {
-        Ok(config) => config,
+    let config::Loaded {
+        mut config,
+        warnings,
+    } = match config::Config::load(cli.config.as_deref(), &cli.overrides()) {
+        Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("error: {error:#}");
             return ExitCode::from(exit::USAGE_OR_IO);
@@ -25,6 +28,9 @@ fn main() -> ExitCode {
         config.log.level = "error".into();
     }
     logging::init(&config.log);
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
     match cli::dispatch(cli, config) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -190,6 +190,22 @@ impl Application {
     }
 }
 
+/// Builds and spawns a server on loopback with a free port and its state in `data_dir`,
+/// after `adjust` had its say on the configuration: the one way the demo and every test
+/// suite start a control plane in their own process.
+pub async fn spawn_local(
+    data_dir: impl Into<std::path::PathBuf>,
+    adjust: impl FnOnce(&mut ServerConfig),
+) -> Result<RunningServer, ServerError> {
+    let mut config = ServerConfig {
+        listen: ([127, 0, 0, 1], 0).into(),
+        data_dir: data_dir.into(),
+        ..ServerConfig::default()
+    };
+    adjust(&mut config);
+    Ok(Application::build(config).await?.spawn())
+}
+
 /// The open-file limit minus [`FD_RESERVE`]: `ripcord serve` raises its soft limit to the
 /// hard one at start, so this is what the host allows.
 fn default_max_streams() -> usize {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use ripcord_core::api::stream;
-use ripcord_core::{Board, Event};
+use ripcord_core::{Board, Event, Offer, Position};
 use serde::Serialize;
 use tokio::sync::{Mutex, broadcast, watch};
 
@@ -80,14 +80,11 @@ impl Hub {
     /// (a fan-out that dropped messages) makes the hub catch up from storage first.
     pub async fn accept(&self, event: &Event) -> Result<(), StorageError> {
         let _applying = self.applying.lock().await;
-        let current = self.board.borrow().revision;
-        if event.revision <= current {
-            return Ok(());
-        }
-        if event.revision == current + 1 {
-            self.apply(event);
-        } else {
-            self.apply_from_storage(current).await?;
+        let mut board = Board::clone(&self.board.borrow());
+        match board.offer(event) {
+            Offer::Applied => self.publish(board, event),
+            Offer::Known => {}
+            Offer::Gap => self.apply_from_storage(board).await?,
         }
         Ok(())
     }
@@ -96,40 +93,52 @@ impl Hub {
     /// messages, or when another instance wrote.
     pub async fn catch_up(&self) -> Result<(), StorageError> {
         let _applying = self.applying.lock().await;
-        let current = self.board.borrow().revision;
-        self.apply_from_storage(current).await
+        let board = Board::clone(&self.board.borrow());
+        self.apply_from_storage(board).await
     }
 
-    async fn apply_from_storage(&self, after: u64) -> Result<(), StorageError> {
-        for event in self.storage.events_after(after, u32::MAX).await? {
-            self.apply(&event);
+    async fn apply_from_storage(&self, mut board: Board) -> Result<(), StorageError> {
+        for event in self
+            .storage
+            .events_after(board.revision, u32::MAX)
+            .await?
+        {
+            match board.offer(&event) {
+                Offer::Applied => self.publish(board.clone(), &event),
+                // Unreachable while `applying` is held and storage returns revisions in
+                // order; logged rather than panicking so one bad row cannot take the
+                // server down.
+                Offer::Known | Offer::Gap => {
+                    tracing::error!(revision = event.revision, board = board.revision, "storage returned an event out of order");
+                    break;
+                }
+            }
         }
         Ok(())
     }
 
-    fn apply(&self, event: &Event) {
-        let mut board = Board::clone(&self.board.borrow());
-        if let Err(error) = board.apply(event) {
-            // Unreachable while `applying` is held and revisions come from storage in order;
-            // logged rather than panicking so one bad row cannot take the server down.
-            tracing::error!(%error, revision = event.revision, "event does not follow the board");
-            return;
-        }
+    /// Makes `board`, which has just applied `event`, the current one and sends the event
+    /// to every stream.
+    fn publish(&self, board: Board, event: &Event) {
         self.board.send_replace(Arc::new(board));
         let frame = Frame {
             revision: event.revision,
-            bytes: render(stream::CHANGE, &self.log_id, event.revision, event),
+            bytes: render(
+                stream::CHANGE,
+                &Position::new(self.log_id.as_str(), event.revision),
+                event,
+            ),
         };
         // No subscribers is fine: nobody is streaming right now.
         let _ = self.frames.send(Broadcast::Frame(frame));
     }
 }
 
-/// Renders one server-sent event whose id is `LOG.REVISION`, so `Last-Event-ID` resumes
-/// it, in this log only.
-pub fn render(name: &str, log: &str, revision: u64, data: &impl Serialize) -> Bytes {
+/// Renders one server-sent event whose id is its position (`LOG.REVISION`), so
+/// `Last-Event-ID` resumes it, in this log only.
+pub fn render(name: &str, position: &Position, data: &impl Serialize) -> Bytes {
     Bytes::from(format!(
-        "id: {log}.{revision}\nevent: {name}\ndata: {}\n\n",
+        "id: {position}\nevent: {name}\ndata: {}\n\n",
         to_json(data)
     ))
 }

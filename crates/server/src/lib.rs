@@ -16,7 +16,7 @@ mod lock;
 mod storage;
 mod stream;
 
-pub use app::{Application, RunningServer, ServerError};
+pub use app::{Application, RunningServer, ServerError, spawn_local};
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};

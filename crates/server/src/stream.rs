@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
+use ripcord_core::Position;
 use ripcord_core::api::stream::{READY, SNAPSHOT};
 use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::{Instant, Sleep};
@@ -51,32 +52,6 @@ struct Subscriber {
     shutdown: watch::Receiver<bool>,
 }
 
-/// Where a client resumes: `LOG.REVISION` as the stream's ids are, or a bare revision
-/// (trusted to be of this log).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
-    pub log: Option<String>,
-    pub revision: u64,
-}
-
-impl std::str::FromStr for Position {
-    type Err = std::num::ParseIntError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let text = text.trim();
-        Ok(match text.rsplit_once('.') {
-            Some((log, revision)) => Position {
-                log: Some(log.to_owned()),
-                revision: revision.parse()?,
-            },
-            None => Position {
-                log: None,
-                revision: text.parse()?,
-            },
-        })
-    }
-}
-
 /// The frames for one subscriber. Subscribing to live frames happens before the board or
 /// backlog is read, so no event can fall between the two.
 pub async fn subscribe(
@@ -102,13 +77,8 @@ pub async fn subscribe(
     };
     // A revision of this log that this server has: replay from there. No position, one of
     // another log (a replaced state), or one ahead of this log: start from the board.
-    let resume = after.filter(|after| {
-        after.revision <= board.revision
-            && after
-                .log
-                .as_deref()
-                .is_none_or(|log| log == subscriber.hub.log_id())
-    });
+    let resume =
+        after.filter(|after| after.revision <= board.revision && after.is_in(subscriber.hub.log_id()));
     match resume {
         Some(after) => {
             subscriber.sent = after.revision;
@@ -116,7 +86,8 @@ pub async fn subscribe(
             subscriber.queue_backlog_page().await?;
         }
         None => {
-            let snapshot = render(SNAPSHOT, subscriber.hub.log_id(), board.revision, &*board);
+            let position = Position::new(subscriber.hub.log_id(), board.revision);
+            let snapshot = render(SNAPSHOT, &position, &*board);
             subscriber.queued.push_back(snapshot);
             subscriber.sent = board.revision;
             subscriber.backlog_until = board.revision;
@@ -148,8 +119,7 @@ impl Subscriber {
         for event in events {
             self.queued.push_back(render(
                 ripcord_core::api::stream::CHANGE,
-                self.hub.log_id(),
-                event.revision,
+                &Position::new(self.hub.log_id(), event.revision),
                 &event,
             ));
             self.sent = event.revision;

@@ -13,7 +13,6 @@ use axum::routing::get;
 use ripcord_agent::{ApiClient, ClientConfig, HaltLayer, Identity, Switch, SwitchOptions};
 use ripcord_core::api::AgentRecord;
 use ripcord_core::{Action, Scope, Source, exit};
-use ripcord_server::{Application, ServerConfig};
 use tokio::process::{Child, Command};
 
 use crate::config::Config;
@@ -42,12 +41,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         ..ClientConfig::default()
     };
 
-    let server_config = ServerConfig {
-        listen: ([127, 0, 0, 1], 0).into(),
-        data_dir: work.path().join("data"),
-        ..ServerConfig::default()
-    };
-    let server = Application::build(server_config).await?.spawn();
+    let server = ripcord_server::spawn_local(work.path().join("data"), |_| {}).await?;
     let url = server.url();
     let api = ApiClient::new(&url)?;
     println!(

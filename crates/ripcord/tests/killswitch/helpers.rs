@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use ripcord_server::{Application, RunningServer, ServerConfig};
+use ripcord_server::RunningServer;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
@@ -185,15 +185,9 @@ pub async fn start_server(data_dir: &Path) -> Server {
 
 /// A server on a given address: a restart keeps its URL.
 pub async fn start_server_at(data_dir: &Path, listen: std::net::SocketAddr) -> Server {
-    let config = ServerConfig {
-        listen,
-        data_dir: data_dir.to_owned(),
-        ..ServerConfig::default()
-    };
-    let server = Application::build(config)
+    let server = ripcord_server::spawn_local(data_dir, |config| config.listen = listen)
         .await
-        .expect("server builds")
-        .spawn();
+        .expect("server builds");
     Server {
         url: server.url(),
         http: reqwest::Client::new(),

@@ -352,3 +352,45 @@ async fn a_change_with_no_answer_twice_says_the_outcome_is_unknown() {
     assert!(stderr.contains("outcome unknown"), "{stderr}");
     assert!(!stderr.contains("no halt was recorded"), "{stderr}");
 }
+
+#[tokio::test]
+async fn serve_starts_beside_a_kubernetes_service_named_ripcord() {
+    let host = Host::new();
+    // What Kubernetes injects into every pod of a namespace with a Service `ripcord`.
+    let injected = [
+        ("RIPCORD_PORT", "tcp://10.0.0.1:7070"),
+        ("RIPCORD_SERVICE_HOST", "10.0.0.1"),
+        ("RIPCORD_SERVICE_PORT", "7070"),
+        ("RIPCORD_PORT_7070_TCP_ADDR", "10.0.0.1"),
+    ];
+    let serve = host.serve(&["--listen", "127.0.0.1:0"], &injected).await;
+    let ready = reqwest::get(format!("http://{}/readyz", serve.addr))
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unknown_environment_variable_is_a_warning_naming_it_and_a_bad_file_key_an_error() {
+    let host = Host::new();
+    let mut command = host.ripcord(Some("http://127.0.0.1:9"));
+    command
+        .env("RIPCORD_LOG__FORMAT", "text")
+        .env("RIPCORD_SEVRE__LISTEN", "typo")
+        .args(["halt", "--local", "--reason", "env check"]);
+    let output = command.output().await.expect("halt");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("RIPCORD_SEVRE__LISTEN"), "{stderr}");
+
+    std::fs::write(host.path("ripcord.toml"), "[serve]\nlistn = \"x\"\n").expect("config");
+    let output = host
+        .ripcord(None)
+        .args(["status"])
+        .output()
+        .await
+        .expect("status");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("listn") && stderr.contains("ripcord.toml"), "{stderr}");
+}

@@ -8,13 +8,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use ripcord_core::api::{AGENT_HEADER, ChangeBody, IDEMPOTENCY_HEADER, LOG_HEADER};
-use ripcord_core::{Action, Board, ChangeRequest, Event, Printable, Scope};
+use ripcord_core::{Action, Board, ChangeRequest, Event, Position, Printable, Scope};
 use serde::Deserialize;
 
 use super::{Body, Params, Segment, agent_id, header_text, page_limit};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::stream::{self, Position};
+use crate::stream;
 
 /// The longest idempotency key accepted.
 const MAX_KEY_LEN: usize = 200;

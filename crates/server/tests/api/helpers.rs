@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ripcord_server::{Application, RunningServer, ServerConfig};
+use ripcord_server::{RunningServer, ServerConfig};
 use serde_json::{Value, json};
 
 /// A running server on a free port with a state folder of its own.
@@ -28,17 +28,12 @@ pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
 
 /// A server on `data_dir` with its configuration adjusted by `adjust`.
 pub async fn spawn_app_with(data_dir: PathBuf, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let mut config = ServerConfig {
-        listen: ([127, 0, 0, 1], 0).into(),
-        data_dir,
-        keep_alive: Duration::from_secs(60),
-        ..ServerConfig::default()
-    };
-    adjust(&mut config);
-    let server = Application::build(config)
-        .await
-        .expect("server builds")
-        .spawn();
+    let server = ripcord_server::spawn_local(data_dir, |config| {
+        config.keep_alive = Duration::from_secs(60);
+        adjust(config);
+    })
+    .await
+    .expect("server builds");
     TestApp {
         url: server.url(),
         http: reqwest::Client::new(),
@@ -164,8 +159,9 @@ impl SseReader {
             for line in block.lines() {
                 if let Some(value) = line.strip_prefix("id: ") {
                     id = value
-                        .rsplit_once('.')
-                        .and_then(|(log, revision)| Some((log.to_owned(), revision.parse().ok()?)));
+                        .parse::<ripcord_core::Position>()
+                        .ok()
+                        .and_then(|position| Some((position.log?, position.revision)));
                 } else if let Some(value) = line.strip_prefix("event: ") {
                     name = Some(value.to_owned());
                 } else if let Some(value) = line.strip_prefix("data: ") {

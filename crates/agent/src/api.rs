@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use ripcord_core::api::{
-    AGENT_HEADER, AgentRecord, AgentReport, ChangeBody, ErrorBody, IDEMPOTENCY_HEADER, LOG_HEADER,
-    NEXT_HEADER, SKIPPED_HEADER,
+    AgentId, AgentRecord, AgentReport, ChangeBody, ErrorBody, IDEMPOTENCY_HEADER, LOG_HEADER,
+    NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
 };
-use ripcord_core::{Action, Board, CarriedHalts, Event, Scope};
+use ripcord_core::{Action, Board, CarriedHalts, Event, Printable, Scope};
 use serde::de::DeserializeOwned;
 
 use crate::cache::KnownBoard;
@@ -123,28 +123,46 @@ impl ApiClient {
             actor: Some(actor.to_owned()),
         };
         let key = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let attempt = || {
-            self.http
+        let attempt = || async {
+            let sent = self
+                .http
                 .post(self.url(&format!("v1/switches/{scope}/{action}")))
                 .header(IDEMPOTENCY_HEADER, &key)
                 .json(&body)
                 .timeout(self.request_timeout)
                 .send()
+                .await;
+            match sent {
+                // A proxy's 502 or 504 says nothing of whether the server recorded it.
+                Ok(response)
+                    if matches!(
+                        response.status(),
+                        StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+                    ) =>
+                {
+                    Err((true, format!("a proxy answered {}", response.status())))
+                }
+                Ok(response) => Ok(response),
+                Err(error) => Err((!error.is_connect(), error_chain(&error))),
+            }
         };
         let response = match attempt().await {
             Ok(response) => response,
-            Err(first) => {
+            Err((first_sent, first)) => {
                 tracing::debug!(error = %first, "no answer to the change; retrying with the same idempotency key");
                 match attempt().await {
                     Ok(response) => response,
-                    // Neither attempt connected: nothing was sent, nothing recorded.
-                    Err(second) if first.is_connect() && second.is_connect() => {
-                        return Err(self.unreachable(&second));
+                    // Neither attempt reached the server: nothing was recorded.
+                    Err((false, reason)) if !first_sent => {
+                        return Err(ApiClientError::Unreachable {
+                            url: self.base.to_string(),
+                            reason,
+                        });
                     }
-                    Err(second) => {
+                    Err((_, reason)) => {
                         return Err(ApiClientError::OutcomeUnknown {
                             url: self.base.to_string(),
-                            reason: error_chain(&second),
+                            reason,
                         });
                     }
                 }
@@ -169,23 +187,30 @@ impl ApiClient {
     }
 
     /// Waits up to `timeout` for a revision above the known one; answers with the board
-    /// either way, at once if the known board is of another log.
+    /// either way, at once if the known board is of another log or another history (then
+    /// with `true`: the server's log was restored from an older copy).
     pub(crate) async fn wait_for_change(
         &self,
         known: &KnownBoard,
         timeout: Duration,
-        agent: &str,
-    ) -> Result<KnownBoard, ApiClientError> {
+        agent: &AgentId,
+    ) -> Result<(bool, KnownBoard), ApiClientError> {
         let mut url = self.url("v1/switches/wait");
         url.query_pairs_mut()
             .append_pair("after", &known.board.revision.to_string())
-            .append_pair("timeout", &format!("{}ms", timeout.as_millis()));
+            .append_pair("timeout", &format!("{}ms", timeout.as_millis()))
+            .append_pair("agent", agent.as_str());
         if let Some(log) = &known.log {
             url.query_pairs_mut().append_pair("log", log);
         }
-        let request = self.http.get(url).header(AGENT_HEADER, agent);
-        self.send_known(request, timeout + self.request_timeout)
-            .await
+        if let Some(head) = known.board.head() {
+            url.query_pairs_mut().append_pair("head", &head.digest());
+        }
+        let response = self
+            .respond(self.http.get(url), timeout + self.request_timeout)
+            .await?;
+        let replaced = response.headers().contains_key(REPLACED_HEADER);
+        Ok((replaced, self.read_known(response).await?))
     }
 
     async fn send_known(
@@ -194,6 +219,11 @@ impl ApiClient {
         timeout: Duration,
     ) -> Result<KnownBoard, ApiClientError> {
         let response = self.respond(request, timeout).await?;
+        self.read_known(response).await
+    }
+
+    /// A board answer, with the log its `x-ripcord-log` header names.
+    async fn read_known(&self, response: reqwest::Response) -> Result<KnownBoard, ApiClientError> {
         let log = response
             .headers()
             .get(LOG_HEADER)
@@ -235,7 +265,11 @@ impl ApiClient {
                     .and_then(|value| value.to_str().ok())
                     .map(str::to_owned)
             };
-            let next = header(NEXT_HEADER);
+            let next = header(NEXT_HEADER).map(|next| {
+                percent_encoding::percent_decode_str(&next)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            });
             list.skipped += header(SKIPPED_HEADER)
                 .and_then(|count| count.parse::<usize>().ok())
                 .unwrap_or(0);
@@ -251,12 +285,12 @@ impl ApiClient {
         }
     }
 
-    pub async fn report(&self, id: &str, report: &AgentReport) -> Result<(), ApiClientError> {
+    pub async fn report(&self, id: &AgentId, report: &AgentReport) -> Result<(), ApiClientError> {
         let mut url = self.url("v1/agents/");
         url.path_segments_mut()
             .map_err(|()| self.unexpected("URL cannot have a path"))?
             .pop_if_empty()
-            .push(id)
+            .push(id.as_str())
             .push("report");
         let request = self.http.post(url).json(report);
         self.respond(request, self.request_timeout).await.map(drop)
@@ -299,16 +333,17 @@ impl ApiClient {
         }
         let text = response.text().await.unwrap_or_default();
         Err(match serde_json::from_str::<ErrorBody>(&text) {
+            // The server's words reach a terminal: control characters escaped.
             Ok(body) => ApiClientError::Refused {
                 url: self.base.to_string(),
                 status,
-                code: body.error.code,
-                field: body.error.field,
-                message: body.error.message,
+                code: Printable(&body.error.code).to_string(),
+                field: body.error.field.map(|field| Printable(&field).to_string()),
+                message: Printable(&body.error.message).to_string(),
             },
             Err(_) => self.unexpected(&format!(
                 "{status}: {}",
-                text.chars().take(200).collect::<String>()
+                Printable(&text.chars().take(200).collect::<String>())
             )),
         })
     }

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
-use ripcord_core::api::AGENT_HEADER;
+use ripcord_core::api::AgentId;
 use ripcord_core::api::stream::{CHANGE, READY, SNAPSHOT};
 use ripcord_core::{Board, CarriedHalts, Event, Offer, Position};
 use tokio::sync::mpsc;
 
-use crate::api::ApiClient;
+use crate::api::{ApiClient, ApiClientError};
 use crate::cache::KnownBoard;
 use crate::config::ClientConfig;
 
@@ -22,11 +22,14 @@ pub(crate) enum RemoteUpdate {
     Connected,
     /// A newer (or replacement) board. A `complete` one is the server's whole current state
     /// (a snapshot or a long-poll answer); a stream's backlog event is not. A `live` one
-    /// arrived as it happened, so its age is a propagation latency.
+    /// arrived as it happened, so its age is a propagation latency. A `replaced` one is of
+    /// another history than the board this client had, though of the same log: the
+    /// server could not continue from the client's position (restored from an older copy).
     Board {
         known: KnownBoard,
         complete: bool,
         live: bool,
+        replaced: bool,
     },
     /// A connection attempt failed.
     Unreachable(String),
@@ -43,6 +46,8 @@ pub(crate) fn backoff(attempt: u32, max: Duration) -> Duration {
 /// How one stream connection ended.
 enum StreamEnd {
     /// The connection attempt failed: the server is unreachable.
+    Unreachable(String),
+    /// The server answered but would not stream (too many streams, a proxy in the way).
     Refused(String),
     /// A stream that was up ended (a deploy, a proxy's timeout, a dead connection).
     Dropped(String),
@@ -53,7 +58,7 @@ enum StreamEnd {
 /// Follows `/v1/stream` forever, resuming from the last applied revision.
 pub(crate) async fn follow_stream(
     api: ApiClient,
-    agent: String,
+    agent: AgentId,
     mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
@@ -67,12 +72,34 @@ pub(crate) async fn follow_stream(
             StreamEnd::Dropped(reason) => {
                 tracing::debug!(%reason, "the stream ended; reconnecting")
             }
-            StreamEnd::Refused(reason) => {
+            StreamEnd::Unreachable(reason) => {
                 if updates
                     .send(RemoteUpdate::Unreachable(reason))
                     .await
                     .is_err()
                 {
+                    return;
+                }
+            }
+            // The server is there: learn its board without a stream (`GET /v1/switches`
+            // has no cap), so a halt still arrives within one backoff while streams are
+            // refused, and a client refused from the start decides on the real board.
+            StreamEnd::Refused(reason) => {
+                tracing::warn!(%reason, "the server refused the event stream; reading the board until it accepts one");
+                let update = match api.known_board().await {
+                    Ok(next) => {
+                        let replaced = known.as_ref().is_some_and(|known| replaced(known, &next));
+                        known = Some(next.clone());
+                        RemoteUpdate::Board {
+                            known: next,
+                            complete: true,
+                            live: false,
+                            replaced,
+                        }
+                    }
+                    Err(error) => RemoteUpdate::Unreachable(error.to_string()),
+                };
+                if updates.send(update).await.is_err() {
                     return;
                 }
             }
@@ -84,26 +111,31 @@ pub(crate) async fn follow_stream(
 
 async fn stream_once(
     api: &ApiClient,
-    agent: &str,
+    agent: &AgentId,
     known: &mut Option<KnownBoard>,
     updates: &mpsc::Sender<RemoteUpdate>,
     config: &ClientConfig,
     attempt: &mut u32,
 ) -> StreamEnd {
-    let mut request = api
-        .http()
-        .get(api.url("v1/stream"))
-        .header("accept", "text/event-stream")
-        .header(AGENT_HEADER, agent);
-    if let Some(known) = known.as_ref() {
-        request = request.header("last-event-id", known.position().to_string());
+    let mut url = api.url("v1/stream");
+    url.query_pairs_mut().append_pair("agent", agent.as_str());
+    // With a position, the server continues from it only if its event there is ours.
+    let resuming = known.as_ref().map(|known| {
+        if let Some(head) = known.board.head() {
+            url.query_pairs_mut().append_pair("head", &head.digest());
+        }
+        known.position().to_string()
+    });
+    let mut request = api.http().get(url).header("accept", "text/event-stream");
+    if let Some(position) = &resuming {
+        request = request.header("last-event-id", position);
     }
     let response = match request.send().await {
         Ok(response) if response.status().is_success() => response,
         Ok(response) => {
             return StreamEnd::Refused(format!("the stream answered {}", response.status()));
         }
-        Err(error) => return StreamEnd::Refused(api.unreachable(&error).to_string()),
+        Err(error) => return StreamEnd::Unreachable(api.unreachable(&error).to_string()),
     };
     let mut events = response.bytes_stream().eventsource();
     let mut live = false;
@@ -139,6 +171,9 @@ async fn stream_once(
                         known: snapshot,
                         complete: true,
                         live: false,
+                        // A snapshot instead of the backlog after a position: the server
+                        // could not continue from it.
+                        replaced: resuming.is_some(),
                     }
                 }
                 Err(error) => return StreamEnd::Dropped(format!("bad snapshot: {error}")),
@@ -173,6 +208,7 @@ async fn stream_once(
                     known: next,
                     complete: false,
                     live,
+                    replaced: false,
                 }
             }
             _ => continue,
@@ -186,35 +222,48 @@ async fn stream_once(
 /// Long-polls `/v1/switches/wait` forever: one short request at a time.
 pub(crate) async fn follow_polls(
     api: ApiClient,
-    agent: String,
+    agent: AgentId,
     mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
 ) {
     let mut attempt = 0;
-    // The first request asks for the board as it is, so a client with a cached board
+    // The first request asks for an answer at once, so a client with a cached board
     // settles at once instead of waiting out a long-poll when nothing changed.
     let mut current = false;
     loop {
         let answer = match known.as_ref() {
-            Some(known) if current => {
-                api.wait_for_change(known, config.poll_timeout, &agent)
-                    .await
+            Some(known) => {
+                let wait = if current {
+                    config.poll_timeout
+                } else {
+                    Duration::ZERO
+                };
+                match api.wait_for_change(known, wait, &agent).await {
+                    // Long-polls may be refused (too many open); the board is not capped.
+                    Err(ApiClientError::Refused { .. }) => api
+                        .known_board()
+                        .await
+                        .map(|next| (replaced(known, &next), next)),
+                    answer => answer,
+                }
             }
-            _ => api.known_board().await,
+            None => api.known_board().await.map(|next| (false, next)),
         };
         let update = match answer {
-            // A new revision, or the same number in another log.
-            Ok(next)
-                if known.as_ref().is_none_or(|k| {
-                    (&k.log, k.board.revision) != (&next.log, next.board.revision)
-                }) =>
+            // A new revision, the same number in another log, or another history.
+            Ok((replaced, next))
+                if replaced
+                    || known.as_ref().is_none_or(|k| {
+                        (&k.log, k.board.revision) != (&next.log, next.board.revision)
+                    }) =>
             {
                 known = Some(next.clone());
                 RemoteUpdate::Board {
                     known: next,
                     complete: true,
                     live: current,
+                    replaced,
                 }
             }
             Ok(_) => RemoteUpdate::Connected,
@@ -238,9 +287,34 @@ pub(crate) async fn follow_polls(
     }
 }
 
+/// Whether `next`, read whole from the server, is another history of the log `known`
+/// follows: behind it, or with another event at its revision when `next` still shows that
+/// event. (A board shows only each switch's last event, so an event since superseded
+/// cannot be compared here; the long-poll's `head` check covers that case.) Another log
+/// altogether is not "replaced": the log id says so already.
+fn replaced(known: &KnownBoard, next: &KnownBoard) -> bool {
+    if known.log != next.log {
+        return false;
+    }
+    if next.board.revision < known.board.revision {
+        return true;
+    }
+    let Some(head) = known.board.head() else {
+        return false;
+    };
+    next.board
+        .switches
+        .values()
+        .filter_map(|state| state.last.as_ref())
+        .find(|event| event.revision == head.revision)
+        .is_some_and(|event| event.digest() != head.digest())
+}
+
 /// The log named by a stream id (a [`Position`]).
 fn log_of(id: &str) -> Option<String> {
-    id.parse::<Position>().ok().and_then(|position| position.log)
+    id.parse::<Position>()
+        .ok()
+        .and_then(|position| position.log)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ripcord_core::api::AgentReport;
+use ripcord_core::api::{AgentId, AgentReport};
 use ripcord_core::{
     Board, CarriedHalts, Cause, Knowledge, LocalHalts, Printable, Scope, carry, halt_cause,
 };
@@ -32,7 +32,7 @@ pub enum SwitchError {
 #[derive(Debug, Clone)]
 pub struct Identity {
     /// Unique per client; `status` lists agents by it.
-    pub id: String,
+    pub id: AgentId,
     pub command: Option<String>,
 }
 
@@ -40,7 +40,7 @@ impl Identity {
     /// `host/name/pid`: unique on a host, readable in `status`.
     pub fn for_process(name: &str) -> Self {
         Identity {
-            id: format!("{}/{name}/{}", hostname(), std::process::id()),
+            id: AgentId::for_process(&hostname(), name, std::process::id()),
             command: None,
         }
     }
@@ -339,12 +339,17 @@ impl Decider {
                 mut known,
                 complete,
                 live,
+                replaced,
             } => {
                 let previous = self.known.as_ref();
+                if replaced {
+                    tracing::warn!(log = ?known.log, revision = known.board.revision, "the server's log is not the history this client followed (restored from an older copy?)");
+                }
                 known.carried = carry(
                     previous.map(KnownBoard::view),
                     previous.map_or(&CarriedHalts::new(), |p| &p.carried),
                     known.view(),
+                    replaced,
                 );
                 self.log_carried(previous, &known);
                 let board = &known.board;
@@ -483,8 +488,9 @@ fn latest_event_age(board: &Board) -> Option<f64> {
         .values()
         .filter_map(|state| state.last.as_ref())
         .find(|event| event.revision == board.revision)?;
+    // A clock behind the server's would make it negative: that is skew, not latency.
     let age = Timestamp::now().duration_since(newest.at);
-    Some(age.as_secs_f64() * 1_000.0)
+    Some((age.as_secs_f64() * 1_000.0).max(0.0))
 }
 
 /// A report and its place in the sequence of this client's reports.
@@ -495,14 +501,16 @@ struct Numbered {
 }
 
 /// Sends the latest report whenever it changes, retrying with backoff; an older report
-/// still waiting is replaced, never queued.
+/// still waiting is replaced, never queued. A report the server refuses outright (4xx) is
+/// not retried: it would be refused again forever; the refusal is logged once.
 async fn send_reports(
     api: ApiClient,
-    id: String,
+    id: AgentId,
     mut reports: watch::Receiver<Option<Numbered>>,
     delivered: watch::Sender<u64>,
     backoff_max: Duration,
 ) {
+    let mut last_refusal = String::new();
     while reports.changed().await.is_ok() {
         let mut attempt = 0;
         loop {
@@ -511,6 +519,16 @@ async fn send_reports(
             };
             match api.report(&id, &report).await {
                 Ok(()) => {
+                    delivered.send_replace(number);
+                    break;
+                }
+                Err(ApiClientError::Refused {
+                    status, message, ..
+                }) if status.is_client_error() => {
+                    if message != last_refusal {
+                        tracing::warn!(%status, %message, "the server refused this agent's report; not retrying it");
+                        last_refusal = message;
+                    }
                     delivered.send_replace(number);
                     break;
                 }

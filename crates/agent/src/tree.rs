@@ -1,9 +1,11 @@
 //! Every process a command starts, whatever it does to escape: a process group is left with
 //! `setsid`, `setpgid` or the cron idiom `sh -c 'timeout 3600 job'` (timeout makes a group
-//! of its own). Where the host allows it the command runs in a cgroup of its own, which no
-//! process can leave and which the kernel kills at once (`cgroup.kill`); elsewhere the tree
-//! is found by walking `/proc`, which finds every descendant because the agent is a child
-//! subreaper: orphans are reparented to it, not to init.
+//! of its own). Where the host allows it the command runs in a cgroup of its own, which
+//! `setsid` and friends do not leave and which the kernel kills at once (`cgroup.kill`).
+//! The tree is also found by walking `/proc`, which finds every descendant because the
+//! agent is a child subreaper (orphans are reparented to it, not to init): that is the
+//! whole method where no cgroup can be made, and it catches a process of the same user
+//! that moved itself out of the cgroup (it may: it can write where the agent wrote).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -89,16 +91,31 @@ impl Tree {
         };
         cgroup.enter(&cgroup.path)?;
         let spawned = spawn();
-        cgroup.enter(&cgroup.parent)?;
+        if let Err(error) = cgroup.enter(&cgroup.parent) {
+            // The agent is still inside: killing the command's cgroup would kill it too,
+            // and a command it cannot stop must not run. Stop the command now.
+            for pid in cgroup.members() {
+                if pid != Pid::this() {
+                    let _ = kill(pid, Signal::SIGKILL);
+                }
+            }
+            return Err(error);
+        }
         Ok(spawned)
     }
 
-    /// The processes of the tree now, zombies included.
+    /// The processes of the tree now, zombies included: the cgroup's members and the
+    /// agent's descendants.
     pub(crate) fn members(&self) -> Vec<Pid> {
-        match &self.cgroup {
-            Some(cgroup) => cgroup.members(),
-            None => descendants(Pid::this()),
+        let mut members = descendants(Pid::this());
+        if let Some(cgroup) = &self.cgroup {
+            for pid in cgroup.members() {
+                if !members.contains(&pid) {
+                    members.push(pid);
+                }
+            }
         }
+        members
     }
 
     /// Sends `signal` to every process of the tree.
@@ -114,12 +131,10 @@ impl Tree {
     }
 
     /// Kills every process of the tree: `cgroup.kill` where there is one (atomic: nothing
-    /// forks in between), else SIGKILL to each process found.
+    /// forks in between), and SIGKILL to each process found, for any that left it.
     pub(crate) fn kill(&self) {
-        if let Some(cgroup) = &self.cgroup
-            && cgroup.kill().is_ok()
-        {
-            return;
+        if let Some(cgroup) = &self.cgroup {
+            let _ = cgroup.kill();
         }
         self.signal(Signal::SIGKILL);
     }

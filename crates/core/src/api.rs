@@ -69,14 +69,88 @@ pub struct AgentRecord {
     pub report: AgentReport,
 }
 
-/// The header a client following the switch names itself with (`GET /v1/stream` and
-/// `/v1/switches/wait`), so the server can record its contact.
-pub const AGENT_HEADER: &str = "x-ripcord-agent";
+/// The longest agent id accepted, in bytes.
+pub const MAX_AGENT_ID_LEN: usize = 200;
+
+/// How a client names itself in reports and in `status`: 1 to 200 bytes of printable text
+/// (any script: a command's name is often not ASCII). It travels in URL paths and query
+/// strings, percent-encoded, never in a header.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AgentId(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an agent id is 1 to {MAX_AGENT_ID_LEN} bytes of printable text, got {0:?}")]
+pub struct AgentIdError(pub String);
+
+impl AgentId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `host/program/pid`, with the program's name shortened (at a character boundary)
+    /// when the whole would be too long, and control characters replaced.
+    pub fn for_process(host: &str, program: &str, pid: u32) -> Self {
+        let clean = |text: &str| -> String {
+            text.chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect()
+        };
+        let (host, program) = (clean(host), clean(program));
+        let suffix = format!("/{pid}");
+        let mut id = String::new();
+        for c in host.chars().chain(['/']).chain(program.chars()) {
+            if id.len() + c.len_utf8() + suffix.len() > MAX_AGENT_ID_LEN {
+                break;
+            }
+            id.push(c);
+        }
+        id.push_str(&suffix);
+        AgentId(id)
+    }
+}
+
+impl TryFrom<String> for AgentId {
+    type Error = AgentIdError;
+
+    fn try_from(id: String) -> Result<Self, Self::Error> {
+        if id.is_empty() || id.len() > MAX_AGENT_ID_LEN || id.chars().any(char::is_control) {
+            return Err(AgentIdError(id));
+        }
+        Ok(AgentId(id))
+    }
+}
+
+impl std::str::FromStr for AgentId {
+    type Err = AgentIdError;
+
+    fn from_str(id: &str) -> Result<Self, Self::Err> {
+        AgentId::try_from(id.to_owned())
+    }
+}
+
+impl From<AgentId> for String {
+    fn from(id: AgentId) -> Self {
+        id.0
+    }
+}
+
+impl std::fmt::Display for AgentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// The header naming how many unreadable rows a listing skipped.
 pub const SKIPPED_HEADER: &str = "x-ripcord-skipped";
 
-/// The header carrying the `after` of a listing's next page, when there may be one.
+/// Set on a long-poll answer when the server's log is not the history the client followed
+/// (its event at the client's revision differs, or it has not reached that revision): a
+/// log restored from an older copy. The client carries its halts, as for another log.
+pub const REPLACED_HEADER: &str = "x-ripcord-replaced";
+
+/// The header carrying the `after` of a listing's next page, when there may be one,
+/// percent-encoded.
 pub const NEXT_HEADER: &str = "x-ripcord-next-after";
 
 /// The header a change carries so it can be retried without being recorded twice.
@@ -115,4 +189,32 @@ pub mod stream {
     /// Sent once after the snapshot or the backlog: the client is now current, and what
     /// follows is live. Its data is `{"revision": N}`.
     pub const READY: &str = "ready";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_ids_take_any_script_and_refuse_control_characters_and_length() {
+        assert!("vm-1/générer-rapport.sh/42".parse::<AgentId>().is_ok());
+        assert!("".parse::<AgentId>().is_err());
+        assert!("a\u{1b}b".parse::<AgentId>().is_err());
+        assert!("x".repeat(MAX_AGENT_ID_LEN + 1).parse::<AgentId>().is_err());
+    }
+
+    #[test]
+    fn a_process_id_is_shortened_to_fit_at_a_character_boundary() {
+        let long = "é".repeat(300);
+        let id = AgentId::for_process("host", &long, 12345);
+        assert!(
+            id.as_str().len() <= MAX_AGENT_ID_LEN,
+            "{}",
+            id.as_str().len()
+        );
+        assert!(id.as_str().starts_with("host/é") && id.as_str().ends_with("/12345"));
+        assert!(AgentId::try_from(String::from(id)).is_ok());
+        let plain = AgentId::for_process("vm", "job\n", 7);
+        assert_eq!(plain.as_str(), "vm/job?/7");
+    }
 }

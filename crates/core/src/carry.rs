@@ -1,8 +1,10 @@
 //! Halts carried across logs. A control plane that lost its state (a server restarted on
-//! an empty data folder, a replaced database) starts a new log in which nothing is halted.
-//! A client that was halted must not take that as a resume: it keeps each halt it held,
-//! as *carried* from the old log, until the new log records a resume of that scope or of
-//! `global` after the client adopted it. Only a human's resume lifts a halt.
+//! an empty data folder, a replaced database) starts a new log in which nothing is halted;
+//! one restored from an older copy keeps its log id but forgets the last events. Either
+//! way the client follows another history now. A client that was halted must not take
+//! that as a resume: it keeps each halt it held, as *carried* from the old history, until
+//! the new one records a resume of that scope or of `global` after the client adopted it.
+//! Only a human's resume lifts a halt.
 
 use std::collections::BTreeMap;
 
@@ -36,18 +38,21 @@ pub struct LogView<'a> {
 }
 
 /// The carried halts after a client that knew `previous` (with `carried` halts already)
-/// takes in `next`. Moving to another log carries every halt of the old one; then any
-/// halt released by a resume in the new log, after the adoption, is dropped.
+/// takes in `next`. Moving to another log, or to another history of the same log
+/// (`replaced`: the server could not continue from the client's position), carries every
+/// halt of the old one; then any halt released by a resume in the new history, after the
+/// adoption, is dropped.
 pub fn carry(
     previous: Option<LogView<'_>>,
     carried: &CarriedHalts,
     next: LogView<'_>,
+    replaced: bool,
 ) -> CarriedHalts {
     let mut carried = carried.clone();
     if let (Some(previous), Some(next_log)) = (previous, next.log)
-        && let Some(previous_log) = previous.log
-        && previous_log != next_log
+        && (replaced || previous.log.is_some_and(|log| log != next_log))
     {
+        let previous_log = previous.log.unwrap_or(next_log);
         // Halts carried already are carried on, into the log adopted now.
         for halt in carried.values_mut() {
             halt.adopted_log = next_log.to_owned();
@@ -138,7 +143,12 @@ mod tests {
         let mut old = fresh();
         step(&mut old, "worker", Action::Halt);
         let new = fresh();
-        let carried = carry(Some(view("a", &old)), &CarriedHalts::new(), view("b", &new));
+        let carried = carry(
+            Some(view("a", &old)),
+            &CarriedHalts::new(),
+            view("b", &new),
+            false,
+        );
         let (cause_scope, halt) = carried_cause(&scope("worker"), &carried).expect("carried");
         assert_eq!(cause_scope, scope("worker"));
         assert_eq!(
@@ -158,6 +168,7 @@ mod tests {
             Some(view("a", &old)),
             &CarriedHalts::new(),
             view("a", &next),
+            false,
         );
         assert!(carried.is_empty());
     }
@@ -168,16 +179,39 @@ mod tests {
         step(&mut old, "worker", Action::Halt);
         step(&mut old, "api", Action::Halt);
         let mut new = fresh();
-        let carried = carry(Some(view("a", &old)), &CarriedHalts::new(), view("b", &new));
+        let carried = carry(
+            Some(view("a", &old)),
+            &CarriedHalts::new(),
+            view("b", &new),
+            false,
+        );
         assert_eq!(carried.len(), 2);
 
         step(&mut new, "worker", Action::Resume);
-        let carried = carry(Some(view("b", &new)), &carried, view("b", &new));
+        let carried = carry(Some(view("b", &new)), &carried, view("b", &new), false);
         assert_eq!(carried.keys().collect::<Vec<_>>(), [&scope("api")]);
 
         step(&mut new, "global", Action::Resume);
-        let carried = carry(Some(view("b", &new)), &carried, view("b", &new));
+        let carried = carry(Some(view("b", &new)), &carried, view("b", &new), false);
         assert!(carried.is_empty());
+    }
+
+    #[test]
+    fn another_history_of_the_same_log_carries_like_another_log() {
+        let mut old = fresh();
+        step(&mut old, "api", Action::Halt);
+        step(&mut old, "worker", Action::Halt);
+        // Restored from a copy at revision 1: the worker halt is forgotten.
+        let mut restored = fresh();
+        step(&mut restored, "api", Action::Halt);
+        let carried = carry(
+            Some(view("a", &old)),
+            &CarriedHalts::new(),
+            view("a", &restored),
+            true,
+        );
+        let (_, halt) = carried_cause(&scope("worker"), &carried).expect("carried");
+        assert_eq!(halt.from_log, "a");
     }
 
     #[test]
@@ -188,7 +222,12 @@ mod tests {
         let mut new = fresh();
         step(&mut new, "worker", Action::Halt);
         step(&mut new, "worker", Action::Resume);
-        let carried = carry(Some(view("a", &old)), &CarriedHalts::new(), view("b", &new));
+        let carried = carry(
+            Some(view("a", &old)),
+            &CarriedHalts::new(),
+            view("b", &new),
+            false,
+        );
         assert!(carried_cause(&scope("worker"), &carried).is_some());
     }
 
@@ -201,9 +240,10 @@ mod tests {
             Some(view("a", &old)),
             &CarriedHalts::new(),
             view("b", &second),
+            false,
         );
         let third = fresh();
-        let carried = carry(Some(view("b", &second)), &carried, view("c", &third));
+        let carried = carry(Some(view("b", &second)), &carried, view("c", &third), false);
         let (_, halt) = carried_cause(&scope("worker"), &carried).expect("still carried");
         assert_eq!(
             (halt.from_log.as_str(), halt.adopted_log.as_str()),
@@ -211,7 +251,12 @@ mod tests {
         );
         let mut resumed = third.clone();
         step(&mut resumed, "worker", Action::Resume);
-        let carried = carry(Some(view("c", &third)), &carried, view("c", &resumed));
+        let carried = carry(
+            Some(view("c", &third)),
+            &carried,
+            view("c", &resumed),
+            false,
+        );
         assert!(carried.is_empty());
     }
 }

@@ -4,14 +4,16 @@ use std::fmt;
 
 /// Displays text with control characters escaped (`\n`, `\u{1b}`, …), so a reason written
 /// by someone else cannot move the cursor, recolour or rewrite the operator's terminal or
-/// forge a line of a text log.
+/// forge a line of a text log; and with the invisible characters that reorder or hide
+/// text (bidirectional overrides and isolates, zero-width characters) escaped too, so what
+/// is shown reads as what was written.
 #[derive(Debug, Clone, Copy)]
 pub struct Printable<'a>(pub &'a str);
 
 impl fmt::Display for Printable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
-            if c.is_control() {
+            if c.is_control() || reorders_or_hides(c) {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 f.write_fmt(format_args!("{c}"))?;
@@ -19,6 +21,18 @@ impl fmt::Display for Printable<'_> {
         }
         Ok(())
     }
+}
+
+/// Bidirectional formatting characters (Unicode's Bidi_Control) and zero-width ones.
+fn reorders_or_hides(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 #[cfg(test)]
@@ -30,5 +44,11 @@ mod tests {
         let shown = Printable("ok\x1b[2J\r\nfake line\u{9b}31m é").to_string();
         assert_eq!(shown, "ok\\u{1b}[2J\\r\\nfake line\\u{9b}31m é");
         assert!(!shown.chars().any(char::is_control));
+    }
+
+    #[test]
+    fn reordering_and_invisible_characters_are_escaped() {
+        let shown = Printable("host\u{202e}txt.exe\u{200b}").to_string();
+        assert_eq!(shown, "host\\u{202e}txt.exe\\u{200b}");
     }
 }

@@ -44,7 +44,7 @@ pub struct Overrides {
 impl Config {
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Loaded> {
         let defaults = Figment::from(Serialized::defaults(Config::default()));
-        let (environment, warnings) = environment(&defaults);
+        let (environment, mut warnings) = environment(&defaults);
         // The file and environment layers alone, to tell what was set explicitly.
         let mut explicit = Figment::new();
         match file {
@@ -68,10 +68,18 @@ impl Config {
         if let Ok(port) = std::env::var("PORT")
             && explicit.find_value("serve.listen").is_err()
         {
-            figment = figment.merge(Serialized::default(
-                "serve.listen",
-                format!("0.0.0.0:{port}"),
-            ));
+            // Read by every command; a bad value must not stop `halt --local`.
+            match port.trim().parse::<u16>() {
+                Ok(port) => {
+                    figment = figment.merge(Serialized::default(
+                        "serve.listen",
+                        format!("0.0.0.0:{port}"),
+                    ));
+                }
+                Err(_) => warnings.push(format!(
+                    "ignoring PORT={port:?}: not a port number (0 to 65535)"
+                )),
+            }
         }
         let figment = figment.merge(explicit);
         let mut config: Config = figment.extract().map_err(describe)?;
@@ -199,7 +207,13 @@ mod tests {
         ] {
             assert!(names_a_setting(&defaults, known), "{known}");
         }
-        for unknown in ["port", "service_host", "service_port_http", "serve.listn", "serve.listen.x"] {
+        for unknown in [
+            "port",
+            "service_host",
+            "service_port_http",
+            "serve.listn",
+            "serve.listen.x",
+        ] {
             assert!(!names_a_setting(&defaults, unknown), "{unknown}");
         }
         assert_eq!(setting_key("SERVE__LISTEN"), "serve.listen");

@@ -31,6 +31,8 @@ pub enum ApiError {
     NotWritable(StorageError),
     #[error("too many event streams and long-polls are open; retry later")]
     TooManyStreams,
+    #[error("the request body did not arrive within {0:?}")]
+    BodyTimeout(std::time::Duration),
     #[error("no such endpoint; see docs/killswitch.md for the API")]
     NotFound,
     #[error("this endpoint does not take that method")]
@@ -67,6 +69,7 @@ impl ApiError {
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
             ApiError::NotWritable(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ApiError::TooManyStreams => (StatusCode::SERVICE_UNAVAILABLE, "too_many_streams"),
+            ApiError::BodyTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -123,11 +126,16 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if matches!(self, ApiError::TooManyStreams) {
+        if matches!(self, ApiError::TooManyStreams | ApiError::BodyTimeout(_)) {
             // Close the connection: its file descriptor is what a halt needs.
-            let headers = response.headers_mut();
-            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if matches!(self, ApiError::TooManyStreams) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }

@@ -98,18 +98,18 @@ impl Hub {
     }
 
     async fn apply_from_storage(&self, mut board: Board) -> Result<(), StorageError> {
-        for event in self
-            .storage
-            .events_after(board.revision, u32::MAX)
-            .await?
-        {
+        for event in self.storage.events_after(board.revision, u32::MAX).await? {
             match board.offer(&event) {
                 Offer::Applied => self.publish(board.clone(), &event),
                 // Unreachable while `applying` is held and storage returns revisions in
                 // order; logged rather than panicking so one bad row cannot take the
                 // server down.
                 Offer::Known | Offer::Gap => {
-                    tracing::error!(revision = event.revision, board = board.revision, "storage returned an event out of order");
+                    tracing::error!(
+                        revision = event.revision,
+                        board = board.revision,
+                        "storage returned an event out of order"
+                    );
                     break;
                 }
             }

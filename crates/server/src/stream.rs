@@ -57,6 +57,7 @@ struct Subscriber {
 pub async fn subscribe(
     hub: Arc<Hub>,
     after: Option<Position>,
+    head: Option<String>,
     keep_alive: Duration,
     shutdown: watch::Receiver<bool>,
     guards: StreamGuards,
@@ -75,10 +76,18 @@ pub async fn subscribe(
         keep_alive_every: keep_alive,
         shutdown,
     };
-    // A revision of this log that this server has: replay from there. No position, one of
-    // another log (a replaced state), or one ahead of this log: start from the board.
-    let resume =
-        after.filter(|after| after.revision <= board.revision && after.is_in(subscriber.hub.log_id()));
+    // A position this server can continue: of its log, not ahead of it, and at an event
+    // the client has too (a log restored from an older copy reuses revisions for other
+    // events). Anything else gets a snapshot, which tells the client it follows another
+    // history now.
+    let resume = match after {
+        Some(after) if after.revision <= board.revision && after.is_in(subscriber.hub.log_id()) => {
+            continues(&subscriber.hub, after.revision, head.as_deref())
+                .await?
+                .then_some(after)
+        }
+        _ => None,
+    };
     match resume {
         Some(after) => {
             subscriber.sent = after.revision;
@@ -102,6 +111,18 @@ pub async fn subscribe(
                 .map(|bytes| (Ok(bytes), subscriber))
         },
     ))
+}
+
+/// Whether the event at `revision` in storage is the one whose digest the client has
+/// (`head`); a client that sent none, or a position before any event, is taken at its word.
+pub async fn continues(hub: &Hub, revision: u64, head: Option<&str>) -> Result<bool, StorageError> {
+    let Some(head) = head.filter(|_| revision > 0) else {
+        return Ok(true);
+    };
+    let event = hub.storage().events_after(revision - 1, 1).await?;
+    Ok(event
+        .first()
+        .is_some_and(|event| event.revision == revision && event.digest() == head))
 }
 
 impl Subscriber {

@@ -58,12 +58,11 @@ pub enum LocalError {
     },
 }
 
-/// The group whose members may halt and resume this host's agents.
+/// The group whose members may halt and resume this host's agents. Its members are
+/// looked up at each read, so a member removed from the group stops counting at once.
 #[derive(Debug, Clone)]
 struct TrustedGroup {
     gid: Gid,
-    /// Supplementary members by user name; primary members are found through their user.
-    members: Vec<String>,
 }
 
 /// The host's marker folder, with the rules for who may write to it.
@@ -104,10 +103,7 @@ impl MarkerFolder {
                     .ok()
                     .flatten()
                     .ok_or_else(|| LocalError::UnknownGroup(name.to_owned()))?;
-                Ok(TrustedGroup {
-                    gid: found.gid,
-                    members: found.mem,
-                })
+                Ok(TrustedGroup { gid: found.gid })
             })
             .transpose()?;
         Ok(MarkerFolder {
@@ -125,8 +121,11 @@ impl MarkerFolder {
         self.path.join(scope.as_str())
     }
 
-    /// Why the folder must not be used, or `Ok(false)` when it does not exist.
+    /// Why the folder must not be used, or `Ok(false)` when it does not exist. Its
+    /// ancestors count too: whoever can rename a folder on the way can swap the whole
+    /// marker folder for another.
     fn check_folder(&self) -> Result<bool, String> {
+        self.check_ancestors()?;
         let metadata = match std::fs::symlink_metadata(&self.path) {
             Ok(metadata) => metadata,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -171,6 +170,38 @@ impl MarkerFolder {
         Ok(true)
     }
 
+    /// Each folder above this one must be owned by root or this user and writable by no
+    /// one else, unless it has the sticky bit (as `/tmp` does), where others cannot rename
+    /// what is not theirs.
+    fn check_ancestors(&self) -> Result<(), String> {
+        let Ok(absolute) = std::path::absolute(&self.path) else {
+            return Ok(());
+        };
+        for ancestor in absolute.ancestors().skip(1) {
+            let Ok(metadata) = std::fs::metadata(ancestor) else {
+                continue;
+            };
+            let owner = Uid::from_raw(metadata.uid());
+            let mode = metadata.mode();
+            let sticky = mode & 0o1000 != 0;
+            if !owner.is_root() && owner != self.reader {
+                return Err(format!(
+                    "the folder above it, {}, is owned by {}, who could replace it",
+                    ancestor.display(),
+                    describe_user(owner)
+                ));
+            }
+            if mode & 0o022 != 0 && !sticky {
+                return Err(format!(
+                    "the folder above it, {}, is writable by other users (mode {:o}), who could replace it",
+                    ancestor.display(),
+                    mode & 0o7777
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `owner` may write markers this process obeys.
     fn may_write(&self, owner: Uid) -> bool {
         if owner.is_root() || owner == self.reader {
@@ -179,10 +210,15 @@ impl MarkerFolder {
         let Some(group) = &self.group else {
             return false;
         };
+        let members = Group::from_gid(group.gid)
+            .ok()
+            .flatten()
+            .map(|group| group.mem)
+            .unwrap_or_default();
         User::from_uid(owner)
             .ok()
             .flatten()
-            .is_some_and(|user| user.gid == group.gid || group.members.contains(&user.name))
+            .is_some_and(|user| user.gid == group.gid || members.contains(&user.name))
     }
 
     /// The markers in the folder. Only trusted files count; a trusted marker that cannot be
@@ -231,29 +267,41 @@ impl MarkerFolder {
     }
 
     fn read_marker(&self, path: &Path) -> Result<LocalMarker, String> {
-        // O_NOFOLLOW: a symbolic link is refused, not followed to /dev/zero or elsewhere;
-        // O_NONBLOCK: opening a FIFO returns at once instead of hanging the reader.
-        let flags = OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_NOCTTY;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .custom_flags(flags.bits())
-            .open(path)
-            .map_err(|error| match error.raw_os_error() {
-                Some(code) if code == nix::errno::Errno::ELOOP as i32 => {
-                    "it is a symbolic link".to_owned()
-                }
-                _ => format!("cannot open it: {error}"),
-            })?;
-        let metadata = file.metadata().map_err(|error| error.to_string())?;
-        if !metadata.is_file() {
+        // What it is and who owns it, from the entry itself (not followed); then the open
+        // checks again (O_NOFOLLOW: a link swapped in meanwhile is not followed; O_NONBLOCK:
+        // a FIFO does not hang the reader).
+        let entry = std::fs::symlink_metadata(path).map_err(|error| error.to_string())?;
+        if entry.file_type().is_symlink() {
+            return Err("it is a symbolic link".into());
+        }
+        if !entry.is_file() {
             return Err("it is not a regular file".into());
         }
-        let owner = Uid::from_raw(metadata.uid());
+        let owner = Uid::from_raw(entry.uid());
         if !self.may_write(owner) {
             return Err(format!(
                 "it is owned by {}, who may not halt this host's agents",
                 describe_user(owner)
             ));
+        }
+        let flags = OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_NOCTTY;
+        let unreadable = |why: String| LocalMarker {
+            reason: format!("unreadable marker file {} ({why})", path.display()),
+            actor: describe_user(owner),
+            at: Timestamp::now(),
+        };
+        let mut file = match OpenOptions::new()
+            .read(true)
+            .custom_flags(flags.bits())
+            .open(path)
+        {
+            Ok(file) => file,
+            // Someone allowed to halt meant to: a marker this reader cannot open halts.
+            Err(error) => return Ok(unreadable(error.to_string())),
+        };
+        let metadata = file.metadata().map_err(|error| error.to_string())?;
+        if !metadata.is_file() || metadata.uid() != entry.uid() {
+            return Err("it changed while being read".into());
         }
         if metadata.len() > MAX_MARKER_BYTES {
             return Err(format!(
@@ -267,11 +315,7 @@ impl MarkerFolder {
             .read_to_string(&mut text)
             .ok()
             .and_then(|_| serde_json::from_str(&text).ok());
-        Ok(parsed.unwrap_or_else(|| LocalMarker {
-            reason: format!("unreadable marker file {}", path.display()),
-            actor: describe_user(owner),
-            at: Timestamp::now(),
-        }))
+        Ok(parsed.unwrap_or_else(|| unreadable("not a marker's JSON".into())))
     }
 
     /// Creates the folder when it is missing: root's is `root:<local_group>` with mode
@@ -291,7 +335,7 @@ impl MarkerFolder {
                     reason,
                 })?;
         }
-        Ok(())
+        self.open_to_readers()
     }
 
     fn create(&self) -> Result<(), LocalError> {
@@ -302,11 +346,33 @@ impl MarkerFolder {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true).mode(0o755);
         builder.create(&self.path).map_err(create_error)?;
-        if let Some(group) = self.group.as_ref().filter(|_| self.reader.is_root()) {
-            nix::unistd::chown(&self.path, Some(Uid::from_raw(0)), Some(group.gid))
-                .map_err(|errno| create_error(errno.into()))?;
-            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o2775))
-                .map_err(create_error)?;
+        // Set explicitly: a restrictive umask (077) must not hide the folder from agents.
+        let mode = match self.group.as_ref().filter(|_| self.reader.is_root()) {
+            Some(group) => {
+                nix::unistd::chown(&self.path, Some(Uid::from_raw(0)), Some(group.gid))
+                    .map_err(|errno| create_error(errno.into()))?;
+                0o2775
+            }
+            None => 0o755,
+        };
+        std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
+            .map_err(create_error)
+    }
+
+    /// Makes an existing folder readable by every agent, when this user owns it and a
+    /// restrictive umask left it closed.
+    fn open_to_readers(&self) -> Result<(), LocalError> {
+        let metadata = std::fs::metadata(&self.path).map_err(|source| LocalError::Folder {
+            path: self.path.clone(),
+            source,
+        })?;
+        let mode = metadata.mode() & 0o7777;
+        if metadata.uid() == self.reader.as_raw() && mode & 0o055 != 0o055 {
+            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode | 0o055))
+                .map_err(|source| LocalError::Folder {
+                    path: self.path.clone(),
+                    source,
+                })?;
         }
         Ok(())
     }
@@ -332,8 +398,10 @@ impl MarkerFolder {
         };
         let json = serde_json::to_vec_pretty(&marker).map_err(|e| write_error(e.into()))?;
         let (temporary, mut file) = self.temporary_file().map_err(write_error)?;
+        // Readable by every agent whatever the umask: a marker holds no secret.
         let written = file
-            .write_all(&json)
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .and_then(|()| file.write_all(&json))
             .and_then(|()| file.sync_all())
             .and_then(|()| std::fs::rename(&temporary, &path))
             .and_then(|()| File::open(&self.path)?.sync_all());

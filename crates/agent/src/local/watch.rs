@@ -188,7 +188,8 @@ impl Armed {
     }
 
     /// Watches the folder if it exists, else its parent. `false` when neither can be
-    /// watched, and the caller must check by itself.
+    /// watched (the folder cannot be read, no watch is left for this user), and the
+    /// caller must check by itself.
     fn arm(&mut self) -> bool {
         let Some(watches) = self.watches.as_mut() else {
             return false;
@@ -199,23 +200,29 @@ impl Armed {
         {
             let _ = watches.remove(stale);
         }
-        if let Ok(descriptor) = watches.add(&self.path, folder_mask()) {
-            self.folder = Some(descriptor);
-            return true;
+        match watches.add(&self.path, folder_mask()) {
+            Ok(descriptor) => {
+                self.folder = Some(descriptor);
+                return true;
+            }
+            // Only a missing folder is waited for in its parent; any other failure is
+            // a reason to check by reading.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => return false,
         }
-        match self.path.parent() {
-            Some(parent) => match watches.add(parent, parent_mask()) {
-                Ok(descriptor) => {
-                    self.parent = Some(descriptor);
-                    // The folder may have appeared between the two calls.
-                    if let Ok(descriptor) = watches.add(&self.path, folder_mask()) {
-                        self.folder = Some(descriptor);
-                    }
-                    true
+        let Some(parent) = self.path.parent() else {
+            return false;
+        };
+        match watches.add(parent, parent_mask()) {
+            Ok(descriptor) => {
+                self.parent = Some(descriptor);
+                // The folder may have appeared between the two calls.
+                if let Ok(descriptor) = watches.add(&self.path, folder_mask()) {
+                    self.folder = Some(descriptor);
                 }
-                Err(_) => false,
-            },
-            None => false,
+                true
+            }
+            Err(_) => false,
         }
     }
 }
@@ -223,16 +230,23 @@ impl Armed {
 async fn follow_events(mut publisher: Publisher, mut armed: Armed) {
     let mut polling = tokio::time::interval(POLL_EVERY);
     polling.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut said_polling = false;
     loop {
         let watched = armed.folder.is_some() || armed.parent.is_some();
+        if watched {
+            said_polling = false;
+        } else if !said_polling {
+            tracing::warn!(folder = %armed.path.display(), "cannot watch the local halt folder (no inotify watch left for this user, or the folder cannot be read); checking it every second");
+            said_polling = true;
+        }
         let event = match armed.events.as_mut() {
-            // Neither the folder nor its parent exists: check until one does.
             Some(events) if watched => events.next().await,
+            // Nothing could be watched: read the folder every second, and try again to
+            // watch it.
             _ => {
                 polling.tick().await;
-                if armed.arm() || armed.watches.is_none() {
-                    publisher.publish();
-                }
+                armed.arm();
+                publisher.publish();
                 continue;
             }
         };

@@ -30,7 +30,9 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
         .unwrap_or_else(|| "agent".into());
     let mut identity = Identity::for_process(&program);
     if let Some(name) = args.name {
-        identity.id = name;
+        identity.id = name
+            .parse()
+            .map_err(|error| anyhow::anyhow!("--name: {error}"))?;
     }
     identity.command = Some(command_line);
     let connect_timeout = client.connect_timeout;

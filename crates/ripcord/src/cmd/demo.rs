@@ -60,7 +60,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         server: Some(url.clone()),
         scope: "api".parse()?,
         identity: Identity {
-            id: "demo-http-app".into(),
+            id: "demo-http-app".parse()?,
             command: Some("in-process axum app".into()),
         },
         config: client_config.clone(),

@@ -41,7 +41,7 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
             event.scope,
             event.revision,
             server,
-            event.reason
+            shown(&event.reason)
         ),
     }
     Ok(exit::SUCCESS)
@@ -80,7 +80,7 @@ fn change_locally(
                 "halted `{}` on this host (marker in {}): {}",
                 args.scope,
                 dir.display(),
-                args.reason
+                shown(&args.reason)
             ),
             Action::Resume if outcome["removed"] == true => {
                 println!(

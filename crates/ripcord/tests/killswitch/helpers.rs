@@ -185,7 +185,15 @@ pub async fn start_server(data_dir: &Path) -> Server {
 
 /// A server on a given address: a restart keeps its URL.
 pub async fn start_server_at(data_dir: &Path, listen: std::net::SocketAddr) -> Server {
-    let server = ripcord_server::spawn_local(data_dir, |config| config.listen = listen)
+    start_server_with(data_dir, |config| config.listen = listen).await
+}
+
+/// A server with its configuration adjusted.
+pub async fn start_server_with(
+    data_dir: &Path,
+    adjust: impl FnOnce(&mut ripcord_server::ServerConfig),
+) -> Server {
+    let server = ripcord_server::spawn_local(data_dir, adjust)
         .await
         .expect("server builds");
     Server {

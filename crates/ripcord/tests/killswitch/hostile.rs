@@ -264,3 +264,276 @@ async fn a_crafted_reason_cannot_rewrite_the_operators_terminal() {
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
     assert!(text.contains("ok\\u{1b}[2J"), "{text}");
 }
+
+#[tokio::test]
+async fn an_agent_whose_command_name_is_not_ascii_obeys_a_halt() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    server.change("global", "halt").await;
+    let script = host.path("générer-rapport.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch {}\n", host.path("ran").display()),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let agent = host
+        .ripcord(Some(&server.url))
+        .args(["agent", "--scope", "worker", "--"])
+        .arg(&script)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("agent");
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(
+        !host.path("ran").exists(),
+        "the command ran during a global halt"
+    );
+
+    let long = "x".repeat(210);
+    let refused = host
+        .ripcord(Some(&server.url))
+        .args(["agent", "--name", &long, "--", "true"])
+        .output()
+        .await
+        .expect("agent");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--name"));
+}
+
+#[tokio::test]
+async fn an_agent_refused_a_stream_still_learns_the_board() {
+    let host = Host::new();
+    let server = crate::helpers::start_server_with(&host.path("data"), |config| {
+        config.max_streams = Some(2);
+    })
+    .await;
+    // Every stream slot taken, then a global halt.
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(
+            reqwest::get(format!("{}/v1/stream", server.url))
+                .await
+                .expect("stream"),
+        );
+    }
+    server.change("global", "halt").await;
+    let ran = host.path("ran");
+    let fresh = host.agent(
+        Some(&server.url),
+        &["--scope", "cron"],
+        &format!("touch {}", ran.display()),
+    );
+    let (code, stderr) = finish(fresh).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    assert!(
+        !ran.exists(),
+        "a cron job ran during a global halt: {stderr}"
+    );
+    assert!(stderr.contains("refused the event stream"), "{stderr}");
+    drop(held);
+}
+
+/// The data folder's files, copied while its server is stopped: what a backup restored
+/// later brings back.
+fn copy_state(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("copy folder");
+    for entry in std::fs::read_dir(from).expect("state folder") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
+
+#[tokio::test]
+async fn a_server_restored_from_an_older_copy_releases_no_halt() {
+    let host = Host::new();
+    let data = host.path("data");
+    let first = start_server(&data).await;
+    let addr = first.addr();
+    first.stop().await;
+    copy_state(&data, &host.path("copy-at-0"));
+
+    let server = start_server_at(&data, addr).await;
+    let runs = host.path("runs");
+    let agent = host.agent(
+        Some(&server.url),
+        &[
+            "--scope",
+            "worker",
+            "--name",
+            "restored",
+            "--restart-on-resume",
+        ],
+        &format!("echo $$ >> {}; exec sleep 1000", runs.display()),
+    );
+    let first_run = pids(&runs, 1).await;
+    server.change("worker", "halt").await;
+    eventually("the run to stop", async || {
+        (!alive(first_run[0])).then_some(())
+    })
+    .await;
+    server.stop().await;
+
+    // The same log id, an older history: nothing is halted in it.
+    std::fs::remove_dir_all(&data).expect("remove");
+    copy_state(&host.path("copy-at-0"), &data);
+    let restored = start_server_at(&data, addr).await;
+    let report = restored
+        .agent_reported("restored", |a| a["cause"]["source"] == "carried")
+        .await;
+    assert_eq!(report["halted"], true, "{report}");
+    let started = std::fs::read_to_string(&runs)
+        .expect("runs")
+        .lines()
+        .count();
+    assert_eq!(started, 1, "the command started again on a restored log");
+    crate::helpers::terminate(agent).await;
+}
+
+#[tokio::test]
+async fn a_halt_recorded_at_a_reused_revision_is_not_missed() {
+    for transport in ["stream", "poll"] {
+        let host = Host::new();
+        let data = host.path("data");
+        let first = start_server(&data).await;
+        let addr = first.addr();
+        first.stop().await;
+        copy_state(&data, &host.path("copy-at-0"));
+
+        let server = start_server_at(&data, addr).await;
+        let name = format!("reuse-{transport}");
+        let agent = host.agent(
+            Some(&server.url),
+            &[
+                "--scope",
+                "worker",
+                "--name",
+                &name,
+                "--transport",
+                transport,
+            ],
+            "exec sleep 1000",
+        );
+        // The agent applies revision 1 (a halt of another scope).
+        let api_halt = server.change("api", "halt").await;
+        server
+            .agent_reported(&name, |a| a["revision"] == api_halt["revision"])
+            .await;
+        server.stop().await;
+
+        // Restored to revision 0, then revision 1 is another event: a halt of `worker`.
+        std::fs::remove_dir_all(&data).expect("remove");
+        copy_state(&host.path("copy-at-0"), &data);
+        let restored = start_server_at(&data, addr).await;
+        let worker_halt = restored.change("worker", "halt").await;
+        assert_eq!(worker_halt["revision"], api_halt["revision"]);
+        let (code, stderr) = finish(agent).await;
+        assert_eq!(code, i32::from(HALTED), "{transport}: {stderr}");
+        restored.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_command_that_moves_itself_out_of_its_cgroup_is_still_stopped() {
+    let host = Host::new();
+    let server = start_server(&host.path("data")).await;
+    let own = std::fs::read_to_string("/proc/self/cgroup").expect("cgroup");
+    let relative = own
+        .lines()
+        .find_map(|line| line.strip_prefix("0::"))
+        .expect("cgroup v2");
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("mountinfo");
+    let mount = mountinfo
+        .lines()
+        .find_map(|line| {
+            let (mount, filesystem) = line.split_once(" - ")?;
+            filesystem
+                .starts_with("cgroup2 ")
+                .then(|| mount.split(' ').nth(4))?
+        })
+        .expect("cgroup2 mounted");
+    let parent = format!("{mount}{}", relative.trim_end_matches('/'));
+    let pid_file = host.path("pids");
+    let script = format!(
+        "setsid sh -c 'echo $$ > {parent}/cgroup.procs; echo $$ >> {file}; exec sleep 300' & \
+         echo $$ >> {file}; wait",
+        file = pid_file.display()
+    );
+    let mut agent = host.ripcord(Some(&server.url));
+    agent
+        .env("RIPCORD_CLIENT__PROCESS_TREE", "cgroup")
+        .args([
+            "agent", "--scope", "worker", "--name", "escaper", "--grace", "1s",
+        ])
+        .args(["--", "sh", "-c", &script])
+        .stderr(std::process::Stdio::piped());
+    let agent = agent.spawn().expect("agent");
+    let tree = pids(&pid_file, 2).await;
+    server
+        .agent_reported("escaper", |a| a["halted"] == false)
+        .await;
+    server.change("worker", "halt").await;
+    let (code, stderr) = finish(agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+    let left: Vec<i32> = tree.iter().copied().filter(|pid| alive(*pid)).collect();
+    assert!(left.is_empty(), "escaped the cgroup and the halt: {left:?}");
+}
+
+#[tokio::test]
+async fn a_local_halt_under_a_restrictive_umask_reaches_other_users_agents() {
+    let host = Host::new();
+    // Other users must reach the host's folder, as they reach /run.
+    std::fs::set_permissions(host.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let folder = host.path("local");
+    let nobody = other_user();
+    let template = host.ripcord(None);
+    let program = template.as_std().get_program().to_owned();
+    let mut as_nobody = tokio::process::Command::new("setpriv");
+    as_nobody
+        .args([
+            &format!("--reuid={}", nobody.uid),
+            &format!("--regid={}", nobody.gid),
+            "--clear-groups",
+        ])
+        .arg(program)
+        .args([
+            "agent",
+            "--no-server",
+            "--scope",
+            "worker",
+            "--",
+            "sleep",
+            "1000",
+        ]);
+    for (key, value) in template.as_std().get_envs() {
+        if let Some(value) = value {
+            as_nobody.env(key, value);
+        }
+    }
+    as_nobody
+        .env("RIPCORD_CLIENT__CACHE_DIR", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let nobody_agent = as_nobody.spawn().expect("agent as nobody");
+
+    let halt = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 077; exec {} halt --local --scope worker --reason tight-umask",
+            env!("CARGO_BIN_EXE_ripcord")
+        ))
+        .env("RIPCORD_CLIENT__LOCAL_DIR", &folder)
+        .output()
+        .await
+        .expect("halt");
+    assert!(
+        halt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&halt.stderr)
+    );
+    let (code, stderr) = finish(nobody_agent).await;
+    assert_eq!(code, i32::from(HALTED), "{stderr}");
+}

@@ -392,5 +392,85 @@ async fn an_unknown_environment_variable_is_a_warning_naming_it_and_a_bad_file_k
         .expect("status");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("listn") && stderr.contains("ripcord.toml"), "{stderr}");
+    assert!(
+        stderr.contains("listn") && stderr.contains("ripcord.toml"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_port_variable_is_a_warning_and_local_halts_still_work() {
+    let host = Host::new();
+    let output = host
+        .ripcord(None)
+        .env("PORT", "")
+        .args([
+            "halt",
+            "--local",
+            "--scope",
+            "worker",
+            "--reason",
+            "emergency",
+        ])
+        .output()
+        .await
+        .expect("halt");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("ignoring PORT"), "{stderr}");
+    assert!(host.path("local/worker").exists());
+}
+
+/// A proxy that forwards the first request and answers it 504 itself, then passes
+/// everything through: a gateway that gave up waiting after the server recorded.
+async fn proxy_timing_out_the_first_answer(upstream: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy");
+    let addr = listener.local_addr().expect("addr").to_string();
+    tokio::spawn(async move {
+        let mut first = true;
+        while let Ok((mut client, _)) = listener.accept().await {
+            let mut server = TcpStream::connect(&upstream).await.expect("upstream");
+            if std::mem::take(&mut first) {
+                tokio::spawn(async move {
+                    let mut request = vec![0u8; 4096];
+                    let read = client.read(&mut request).await.expect("request");
+                    server.write_all(&request[..read]).await.expect("forward");
+                    let mut answer = [0u8; 1];
+                    server
+                        .read_exact(&mut answer)
+                        .await
+                        .expect("the server answered");
+                    let _ = client
+                        .write_all(b"HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .await;
+                });
+            } else {
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                });
+            }
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_change_a_gateway_timed_out_is_retried_and_recorded_once() {
+    let host = Host::new();
+    let serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
+    let proxy = proxy_timing_out_the_first_answer(serve.addr.clone()).await;
+    let (code, out, err) = crate::cli::run(
+        &host,
+        Some(&format!("http://{proxy}")),
+        &["halt", "--reason", "gateway timeout once"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let events: Vec<Value> = reqwest::get(format!("http://{}/v1/events", serve.addr))
+        .await
+        .expect("events")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(events.len(), 1, "recorded once: {events:?}");
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use ripcord_core::api::{AgentRecord, AgentReport, NEXT_HEADER, SKIPPED_HEADER};
 use serde::Deserialize;
 
@@ -27,7 +28,7 @@ pub(crate) struct AgentsParams {
     /// List agents whose id sorts after this one: the `x-ripcord-next-after` of the
     /// previous page.
     after: Option<String>,
-    limit: Option<u32>,
+    limit: Option<i64>,
 }
 
 /// Agents by id, a page at a time. Rows that cannot be read are skipped, logged, and
@@ -57,10 +58,10 @@ pub(crate) async fn list(
             HeaderValue::from(page.skipped.len()),
         );
     }
-    if let Some(next) = page
-        .next_after
-        .and_then(|next| HeaderValue::from_str(&next).ok())
-    {
+    // Percent-encoded: an id may be any printable text, a header value only ASCII.
+    if let Some(next) = page.next_after.and_then(|next| {
+        HeaderValue::from_str(&utf8_percent_encode(&next, NON_ALPHANUMERIC).to_string()).ok()
+    }) {
         headers.insert(HeaderName::from_static(NEXT_HEADER), next);
     }
     Ok(response)
@@ -88,11 +89,11 @@ pub(crate) async fn report(
     Segment(id): Segment<String>,
     Body(report): Body<AgentReport>,
 ) -> Result<StatusCode, ApiError> {
-    let id = agent_id(&id, "id")?;
+    let id = agent_id(id, "id")?;
     let now = Timestamp::now();
     check_report(&report, now)?;
     let record = AgentRecord {
-        id,
+        id: id.into(),
         last_seen: now,
         last_contact: now,
         stale: false,

@@ -11,13 +11,13 @@ use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
+use ripcord_core::api::{AgentId, MAX_AGENT_ID_LEN};
+
 use crate::app::AppState;
 use crate::error::ApiError;
 
 /// The largest `limit` of a listing.
 pub(crate) const MAX_PAGE: u32 = 1_000;
-/// The longest agent id accepted.
-pub(crate) const MAX_AGENT_ID_LEN: usize = 200;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     let max_body = state.config.max_body_bytes;
@@ -38,18 +38,26 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// `Json` whose rejections become [`ApiError`]s with our error body.
+/// `Json` whose rejections become [`ApiError`]s with our error body, read within
+/// `serve.header_timeout`: a client that sends half a body does not hold its connection
+/// (and a file descriptor a halt may need) for long.
 pub(crate) struct Body<T>(pub T);
 
-impl<T, S> FromRequest<S> for Body<T>
+impl<T> FromRequest<Arc<AppState>> for Body<T>
 where
-    Json<T>: FromRequest<S, Rejection = axum::extract::rejection::JsonRejection>,
-    S: Send + Sync,
+    Json<T>: FromRequest<Arc<AppState>, Rejection = axum::extract::rejection::JsonRejection>,
 {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Body(Json::<T>::from_request(request, state).await?.0))
+    async fn from_request(
+        request: Request,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let limit = state.config.header_timeout;
+        match tokio::time::timeout(limit, Json::<T>::from_request(request, state)).await {
+            Ok(body) => Ok(Body(body?.0)),
+            Err(_) => Err(ApiError::BodyTimeout(limit)),
+        }
     }
 }
 
@@ -87,27 +95,27 @@ where
     }
 }
 
-/// A listing's `limit`: 1 to [`MAX_PAGE`], 100 when not given.
-pub(crate) fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+/// A listing's `limit`: 1 to [`MAX_PAGE`], 100 when not given. Taken as any integer so
+/// that a number out of range is a 422 naming the field, not a parse error.
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<u32, ApiError> {
     match limit {
         None => Ok(100),
-        Some(limit @ 1..=MAX_PAGE) => Ok(limit),
-        Some(_) => Err(ApiError::Invalid {
-            field: "limit",
-            message: format!("expected 1 to {MAX_PAGE}"),
-        }),
+        Some(limit) => u32::try_from(limit)
+            .ok()
+            .filter(|limit| (1..=MAX_PAGE).contains(limit))
+            .ok_or_else(|| ApiError::Invalid {
+                field: "limit",
+                message: format!("expected 1 to {MAX_PAGE}"),
+            }),
     }
 }
 
-/// An agent id from a path or header: printable, 1 to [`MAX_AGENT_ID_LEN`] bytes.
-pub(crate) fn agent_id(id: &str, field: &'static str) -> Result<String, ApiError> {
-    if id.is_empty() || id.len() > MAX_AGENT_ID_LEN || id.chars().any(char::is_control) {
-        return Err(ApiError::Invalid {
-            field,
-            message: format!("expected 1 to {MAX_AGENT_ID_LEN} printable characters"),
-        });
-    }
-    Ok(id.to_owned())
+/// An agent id from a path or a query: see [`AgentId`].
+pub(crate) fn agent_id(id: String, field: &'static str) -> Result<AgentId, ApiError> {
+    AgentId::try_from(id).map_err(|_| ApiError::Invalid {
+        field,
+        message: format!("expected 1 to {MAX_AGENT_ID_LEN} bytes of printable text"),
+    })
 }
 
 /// The value of header `name` as text, if present; a value that is not text is an error

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use ripcord_core::api::{AGENT_HEADER, ChangeBody, IDEMPOTENCY_HEADER, LOG_HEADER};
+use ripcord_core::api::{AgentId, ChangeBody, IDEMPOTENCY_HEADER, LOG_HEADER, REPLACED_HEADER};
 use ripcord_core::{Action, Board, ChangeRequest, Event, Position, Printable, Scope};
 use serde::Deserialize;
 
@@ -48,24 +48,26 @@ pub(crate) struct WaitParams {
     timeout: Option<Duration>,
     /// The log `after` belongs to; another log's revision is answered at once.
     log: Option<String>,
+    /// The agent polling, so its contact is recorded.
+    agent: Option<String>,
+    /// The digest of the client's event at `after`; when this log has another event there
+    /// (restored from an older copy), the answer comes at once, marked replaced.
+    head: Option<String>,
 }
 
-/// The agent a stream or long-poll belongs to, if it named itself.
-fn following_agent(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    header_text(headers, AGENT_HEADER)?
-        .map(|id| agent_id(id, AGENT_HEADER))
-        .transpose()
+/// The agent a stream or long-poll belongs to, if it named itself (`?agent=`).
+fn following_agent(agent: Option<String>) -> Result<Option<AgentId>, ApiError> {
+    agent.map(|id| agent_id(id, "agent")).transpose()
 }
 
 /// Long-poll: for clients that must not hold a stream open (Cloud Run bills an instance
 /// for as long as a request is open, so polling at an interval is cheaper there).
 pub(crate) async fn wait_for_change(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
     Params(params): Params<WaitParams>,
 ) -> Result<Response, ApiError> {
-    if let Some(id) = following_agent(&headers)? {
-        state.contacts.seen(id);
+    if let Some(id) = following_agent(params.agent)? {
+        state.contacts.seen(id.into());
     }
     if params
         .log
@@ -73,6 +75,17 @@ pub(crate) async fn wait_for_change(
         .is_some_and(|log| log != state.hub.log_id())
     {
         return Ok(board_response(&state, &state.hub.board()));
+    }
+    let board = state.hub.board();
+    let continued = params.after <= board.revision
+        && stream::continues(&state.hub, params.after, params.head.as_deref()).await?;
+    if !continued {
+        let mut response = board_response(&state, &board);
+        response.headers_mut().insert(
+            REPLACED_HEADER,
+            axum::http::HeaderValue::from_static("true"),
+        );
+        return Ok(response);
     }
     let _permit = state
         .streams
@@ -156,7 +169,7 @@ async fn change(
 pub(crate) struct EventsParams {
     #[serde(default)]
     after: u64,
-    limit: Option<u32>,
+    limit: Option<i64>,
 }
 
 /// The audit log, oldest first, a page at a time.
@@ -180,6 +193,11 @@ pub(crate) struct StreamParams {
     /// The same as a `Last-Event-ID` header (`LOG.REVISION` or a revision), for clients
     /// that cannot set headers.
     after: Option<String>,
+    /// The agent following, so its contact is recorded.
+    agent: Option<String>,
+    /// The digest of the client's event at its position, so a log that has another event
+    /// there is not continued as if it were the same history.
+    head: Option<String>,
 }
 
 pub(crate) async fn event_stream(
@@ -200,16 +218,17 @@ pub(crate) async fn event_stream(
         (None, Some(text)) => Some(text.parse::<Position>().map_err(|_| invalid("after"))?),
         (None, None) => None,
     };
-    let agent = following_agent(&headers)?;
+    let agent = following_agent(params.agent)?;
     let permit = state
         .streams
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::TooManyStreams)?;
-    let contact = agent.map(|id| state.contacts.stream(id));
+    let contact = agent.map(|id| state.contacts.stream(id.into()));
     let frames = stream::subscribe(
         state.hub.clone(),
         after,
+        params.head,
         state.config.keep_alive,
         state.shutdown.clone(),
         (permit, contact),

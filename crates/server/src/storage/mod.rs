@@ -65,7 +65,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Agents with an id after `after`, at most `limit` of them.
     async fn agents(&self, after: Option<&str>, limit: u32) -> Result<AgentsPage, StorageError>;
 
-    /// Forgets agents that reported an exit before `exited_before` and idempotency keys
+    /// Forgets agents that reported an exit before `exited_before` or have not been heard
+    /// from since then (a host that died without a last report), and idempotency keys
     /// older than `keys_before`; returns how many agents went.
     async fn prune(
         &self,

@@ -95,6 +95,7 @@ fn private_file(path: &Path) -> std::io::Result<()> {
         .create(true)
         .truncate(false)
         .mode(0o600)
+        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
         .open(path)?;
     let mode = file.metadata()?.permissions().mode();
     if mode & 0o077 != 0 {
@@ -341,10 +342,12 @@ impl Storage for SqliteStorage {
         exited_before: Timestamp,
         keys_before: Timestamp,
     ) -> Result<u64, StorageError> {
-        let agents = sqlx::query("DELETE FROM agents WHERE exited = 1 AND last_seen < ?1")
-            .bind(exited_before.to_string())
-            .execute(&self.pool)
-            .await?;
+        let agents = sqlx::query(
+            "DELETE FROM agents WHERE (exited = 1 AND last_seen < ?1) OR last_contact < ?1",
+        )
+        .bind(exited_before.to_string())
+        .execute(&self.pool)
+        .await?;
         sqlx::query("DELETE FROM idempotency_keys WHERE created < ?1")
             .bind(keys_before.to_string())
             .execute(&self.pool)
@@ -420,6 +423,50 @@ mod tests {
         );
         assert!(storage.append(&event(1), Some("k2")).await.is_err());
         assert_eq!(storage.event_for_key("k2").await.expect("read"), None);
+    }
+
+    #[tokio::test]
+    async fn prune_forgets_exited_and_silent_agents_after_the_retention_and_old_keys() {
+        let (_dir, storage) = open().await;
+        let report = |exit_code| -> ripcord_core::api::AgentReport {
+            serde_json::from_value(serde_json::json!({
+                "scope": "cron", "halted": false, "revision": 0, "cause": null,
+                "applied_at": "2026-01-01T00:00:00Z", "latency_ms": null,
+                "host": "h", "pid": 1, "command": null, "exit_code": exit_code
+            }))
+            .expect("report")
+        };
+        let at = |day: i64| Timestamp::from_second(1_767_225_600 + day * 86_400).expect("time");
+        for (id, exit_code) in [("exited", Some(75)), ("running", None), ("silent", None)] {
+            let record = AgentRecord {
+                id: id.into(),
+                last_seen: at(0),
+                last_contact: at(0),
+                stale: false,
+                report: report(exit_code),
+            };
+            storage.upsert_agent(&record).await.expect("upsert");
+        }
+        storage
+            .touch_agents(&["running".to_owned()], at(9))
+            .await
+            .expect("touch");
+        storage
+            .append(&event(1), Some("old-key"))
+            .await
+            .expect("append");
+        let forgotten = storage.prune(at(7), Timestamp::now()).await.expect("prune");
+        assert_eq!(forgotten, 2);
+        let left: Vec<String> = storage
+            .agents(None, 10)
+            .await
+            .expect("agents")
+            .agents
+            .into_iter()
+            .map(|agent| agent.id)
+            .collect();
+        assert_eq!(left, ["running"]);
+        assert_eq!(storage.event_for_key("old-key").await.expect("key"), None);
     }
 
     #[tokio::test]

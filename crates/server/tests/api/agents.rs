@@ -147,8 +147,7 @@ async fn an_agent_is_stale_after_three_intervals_without_contact_unless_its_stre
     }
     let _stream = app
         .http
-        .get(format!("{}/v1/stream", app.url))
-        .header("x-ripcord-agent", "streaming")
+        .get(format!("{}/v1/stream?agent=streaming", app.url))
         .send()
         .await
         .expect("stream opens");
@@ -208,4 +207,39 @@ async fn a_retried_change_with_the_same_key_is_recorded_once_and_a_reused_key_is
     assert_eq!(events.as_array().map(Vec::len), Some(1));
     let reused = change("k-1", "worker").await.expect("sent");
     assert_eq!(field_of_422(reused).await, "Idempotency-Key");
+}
+
+#[tokio::test]
+async fn a_page_that_ends_on_a_non_ascii_id_names_the_next_one() {
+    let app = spawn_app().await;
+    for id in ["a", "é", "ü"] {
+        let path = format!("/v1/agents/{}/report", utf8_percent(id));
+        let response = app.post(&path, report(Timestamp::now(), json!(1.0))).await;
+        assert_eq!(response.status(), 204);
+    }
+    let first = app.get("/v1/agents?limit=2").await;
+    let next = first.headers()["x-ripcord-next-after"]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    assert_eq!(next, "%C3%A9");
+    let second: Value = app
+        .get(&format!("/v1/agents?limit=2&after={next}"))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(second[0]["id"], "ü");
+}
+
+fn utf8_percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

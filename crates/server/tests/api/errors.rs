@@ -233,3 +233,33 @@ async fn a_connection_that_never_finishes_its_headers_is_closed() {
         "the server held a half-sent request open"
     );
 }
+
+#[tokio::test]
+async fn a_body_that_never_finishes_gets_a_408_and_the_connection_closes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = crate::helpers::spawn_app_with(dir.path().to_owned(), |config| {
+        config.header_timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let mut socket = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .expect("connect");
+    socket
+        .write_all(
+            b"POST /v1/switches/api/halt HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .await
+        .expect("a body's first byte");
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the server closed the connection")
+    .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+}

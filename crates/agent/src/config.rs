@@ -8,7 +8,7 @@ use crate::tree::TreeMode;
 use serde::{Deserialize, Serialize};
 
 /// How a client learns of changes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Transport {
     /// Server-sent events: lowest latency; the connection stays open.

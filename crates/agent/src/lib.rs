@@ -8,6 +8,8 @@
 //! - [`supervise`]: `ripcord agent -- CMD…`, process-group supervision of any command.
 //! - [`ApiClient`]: the typed HTTP client the CLI uses.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod api;
 mod cache;
 mod config;
@@ -22,5 +24,5 @@ pub use api::{AgentList, ApiClient, ApiClientError};
 pub use cache::KnownBoard;
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};
-pub use switch::{Identity, Switch, SwitchError, SwitchOptions, ClientState, hostname};
+pub use switch::{ClientState, Identity, Switch, SwitchError, SwitchOptions, hostname};
 pub use tree::TreeMode;

@@ -21,14 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
-use ripcord_check::{CheckArgs, CheckConfig};
-
-#[derive(Parser)]
-struct ChildCli {
-    #[command(flatten)]
-    args: CheckArgs,
-}
+use ripcord_check::{CheckConfig, CheckRequest};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -62,7 +55,6 @@ fn main() {
     ripcord
         .arg("--child-check")
         .arg(&dir)
-        .args(["--format", "json", "--fail-on", "never", "--output"])
         .arg(&out);
     rows.push(bench(
         "ripcord check",
@@ -132,18 +124,24 @@ fn main() {
     }
 }
 
-/// The measured child: `ripcord check ARGS`, then its peak RSS on stderr.
+/// The measured child: checks `DIR` as `ripcord check DIR` does, writes the findings as
+/// JSON to `OUT`, then its peak RSS on stderr.
 fn child(args: &[String]) {
-    let mut full = vec!["check".to_string()];
-    full.extend(args.iter().cloned());
-    let cli = ChildCli::parse_from(full);
-    let code =
-        ripcord_check::run(cli.args, &CheckConfig::default()).unwrap_or_else(|e| panic!("{e}"));
+    let [dir, out] = args else {
+        panic!("--child-check DIR OUT");
+    };
+    let request = CheckRequest {
+        paths: vec![PathBuf::from(dir)],
+        ..CheckRequest::default()
+    };
+    let report = ripcord_check::check(&request, &CheckConfig::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::json!({ "findings": report.findings });
+    std::fs::write(out, json.to_string()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "VmHWM-kB {}",
         proc_kb(std::process::id(), "VmHWM").unwrap_or(0)
     );
-    std::process::exit(i32::from(code));
 }
 
 struct Row {

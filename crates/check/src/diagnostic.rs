@@ -5,19 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::source::{Loc, Source};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; never fails a build unless `--fail-on info`.

@@ -5,9 +5,12 @@
 //! Code map: [`discover`] finds files; [`parse`] turns them into models with positions;
 //! [`rules`] holds one file per rule and the registry; [`engine`] runs them in parallel
 //! and applies suppressions ([`suppress`]) and selection; [`baseline`] filters known
-//! findings; [`parity`] compares environments; [`render`] prints human, json, sarif and
-//! github output; [`docs`] renders rule pages. Only `discover`, `engine`, `parity`,
-//! `baseline` and [`run`] touch the file system.
+//! findings; [`parity`] compares environments; [`docs`] renders rule pages. Only
+//! `discover`, `engine`, `parity`, `baseline` and [`check`] touch the file system. The
+//! library returns findings and counts; the `ripcord` binary renders them (human, json,
+//! sarif, github) and turns them into an exit code.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
 pub mod diagnostic;
@@ -16,21 +19,17 @@ pub mod docs;
 pub mod engine;
 pub mod parity;
 pub mod parse;
-pub mod render;
 pub mod rules;
 pub mod source;
 pub mod suppress;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ripcord_core::exit;
 use serde::{Deserialize, Serialize};
 
 pub use diagnostic::{Finding, Severity};
-pub use render::Format;
 
 /// The `[check]` section of `ripcord.toml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -74,19 +73,21 @@ impl Default for ParityConfig {
     }
 }
 
-/// `--fail-on`: the lowest severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+/// The lowest severity that fails a check (`--fail-on`, `[check] fail_on`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Info,
+    #[default]
     Warning,
     Error,
-    /// Always exit 0 when the check ran (report only).
+    /// Never fail when the check ran (report only).
     Never,
 }
 
 impl FailOn {
-    fn fails(self, findings: &[Finding]) -> bool {
+    /// Whether any finding is at or above this severity.
+    pub fn fails(self, findings: &[Finding]) -> bool {
         let threshold = match self {
             FailOn::Info => Severity::Info,
             FailOn::Warning => Severity::Warning,
@@ -97,75 +98,31 @@ impl FailOn {
     }
 }
 
-/// Output flags shared by `ripcord check` and its subcommands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit 1 when a finding at or above this severity remains [default: warning, or `[check] fail_on`]
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<FailOn>,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Never color human output (NO_COLOR is honoured too)
-    #[arg(long)]
-    pub no_color: bool,
-}
-
-/// Flags of `ripcord check`.
-#[derive(Debug, clap::Args)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct CheckArgs {
-    #[command(subcommand)]
-    pub command: Option<CheckCommand>,
-
-    /// Files or folders to check
-    #[arg(default_value = ".")]
+/// What to check, beyond the `[check]` configuration.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRequest {
+    /// Files or folders.
     pub paths: Vec<PathBuf>,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
-
-    /// Run only these rules (codes, prefixes like `DF`, or names; comma-separated)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    /// Only these rules (codes, prefixes or names), replacing `[check] select` when given.
     pub select: Vec<String>,
-    /// Do not run these rules (added to `[check] disable`)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    /// Also skip these rules (added to `[check] disable`).
     pub ignore: Vec<String>,
-    /// Do not report findings recorded in this baseline file
-    #[arg(long, value_name = "FILE")]
+    /// Findings in this baseline are not reported (else `[check] baseline`).
     pub baseline: Option<PathBuf>,
-    /// Record every current finding in FILE and exit 0
-    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
-    pub write_baseline: Option<PathBuf>,
-    /// Print the documentation of a rule and exit
-    #[arg(long, value_name = "CODE")]
-    pub explain: Option<String>,
-    /// Print every rule and exit
-    #[arg(long)]
-    pub list_rules: bool,
+    /// Report every finding, baseline or not (for writing a baseline).
+    pub ignore_baseline: bool,
 }
 
-/// Subcommands of `ripcord check`.
-#[derive(Debug, clap::Subcommand)]
-pub enum CheckCommand {
-    /// Compare environments (Terraform folders, kustomize overlays, Helm values files)
-    /// and report every difference that is not allowed
-    Parity(ParityArgs),
-}
-
-/// Flags of `ripcord check parity`.
-#[derive(Debug, clap::Args)]
-pub struct ParityArgs {
-    /// Environment folders or files, baseline first [default: `[check.parity] envs`]
-    pub envs: Vec<PathBuf>,
-    /// Keys allowed to differ (glob; added to `[check.parity] allow`)
-    #[arg(long, value_name = "KEY")]
-    pub allow: Vec<String>,
-    #[command(flatten)]
-    pub output: OutputArgs,
+/// What a check found, and what it counted.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    /// Files read (for parity: environments compared).
+    pub files: usize,
+    /// Findings hidden by a `ripcord:ignore` comment with a reason.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline knows them.
+    pub baselined: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,81 +139,59 @@ pub enum CheckError {
     Usage(String),
 }
 
-/// Runs `ripcord check` and returns the process exit code (see `ripcord_core::exit`).
-pub fn run(args: CheckArgs, config: &CheckConfig) -> Result<u8, CheckError> {
-    if let Some(code) = &args.explain {
-        let rule = rules::find(code).ok_or_else(|| CheckError::UnknownRule(code.clone()))?;
-        print(&docs::rule_page(rule.meta()));
-        return Ok(exit::SUCCESS);
-    }
-    if args.list_rules {
-        print(&docs::list());
-        return Ok(exit::SUCCESS);
-    }
-    if let Some(CheckCommand::Parity(parity_args)) = args.command {
-        return run_parity(parity_args, config);
-    }
-    let selection = selection(&args.select, &args.ignore, config)?;
+/// Checks files and folders: the rules, the configured parity environments, then the
+/// baseline.
+pub fn check(request: &CheckRequest, config: &CheckConfig) -> Result<CheckReport, CheckError> {
+    let selection = selection(&request.select, &request.ignore, config)?;
     let exclude = globs(&config.exclude, "exclude")?;
-    let mut report = engine::check(&args.paths, None, &exclude, &selection)?;
+    let found = engine::check(&request.paths, None, &exclude, &selection)?;
+    let mut report = CheckReport {
+        findings: found.findings,
+        files: found.files,
+        suppressed: found.suppressed,
+        baselined: 0,
+    };
     if config.parity.envs.len() >= 2 {
         let mut found = parity::parity(&config.parity.envs, &config.parity.allow, None)?;
         selection.finish(&mut found);
         report.findings.extend(found);
         selection.finish(&mut report.findings);
     }
-    if let Some(path) = &args.write_baseline {
-        baseline::write(path, &report.findings)?;
-        eprintln!(
-            "wrote {} finding(s) to {}",
-            report.findings.len(),
-            path.display()
-        );
-        return Ok(exit::SUCCESS);
-    }
-    let mut baselined = 0;
-    if let Some(path) = args.baseline.as_ref().or(config.baseline.as_ref()) {
+    let baseline = request.baseline.as_ref().or(config.baseline.as_ref());
+    if let Some(path) = baseline.filter(|_| !request.ignore_baseline) {
         let known = baseline::read(path)?;
-        baselined = baseline::apply(&known, &mut report.findings);
+        report.baselined = baseline::apply(&known, &mut report.findings);
     }
-    let summary =
-        render::Summary::new(&report.findings, report.files, report.suppressed, baselined);
-    emit(&args.output, &report.findings, &summary)?;
-    let fail_on = args
-        .output
-        .fail_on
-        .or(config.fail_on)
-        .unwrap_or(FailOn::Warning);
-    Ok(if fail_on.fails(&report.findings) {
-        exit::FAILURE
+    Ok(report)
+}
+
+/// Compares environments (`envs`, else `[check.parity] envs`), allowing the configured
+/// keys and `allow`.
+pub fn check_parity(
+    envs: &[PathBuf],
+    allow: &[String],
+    config: &CheckConfig,
+) -> Result<CheckReport, CheckError> {
+    let envs = if envs.is_empty() {
+        config.parity.envs.as_slice()
     } else {
-        exit::SUCCESS
+        envs
+    };
+    let mut allowed = config.parity.allow.clone();
+    allowed.extend_from_slice(allow);
+    let mut findings = parity::parity(envs, &allowed, None)?;
+    selection(&[], &[], config)?.finish(&mut findings);
+    Ok(CheckReport {
+        findings,
+        files: envs.len(),
+        suppressed: 0,
+        baselined: 0,
     })
 }
 
-fn run_parity(args: ParityArgs, config: &CheckConfig) -> Result<u8, CheckError> {
-    let envs = if args.envs.is_empty() {
-        config.parity.envs.clone()
-    } else {
-        args.envs
-    };
-    let mut allow = config.parity.allow.clone();
-    allow.extend(args.allow);
-    let mut findings = parity::parity(&envs, &allow, None)?;
-    let selection = selection(&[], &[], config)?;
-    selection.finish(&mut findings);
-    let summary = render::Summary::new(&findings, envs.len(), 0, 0);
-    emit(&args.output, &findings, &summary)?;
-    let fail_on = args
-        .output
-        .fail_on
-        .or(config.fail_on)
-        .unwrap_or(FailOn::Warning);
-    Ok(if fail_on.fails(&findings) {
-        exit::FAILURE
-    } else {
-        exit::SUCCESS
-    })
+/// Records `findings` in a baseline file.
+pub fn write_baseline(path: &Path, findings: &[Finding]) -> Result<(), CheckError> {
+    baseline::write(path, findings)
 }
 
 /// Builds the rule selection from flags and configuration; unknown codes are errors.
@@ -306,31 +241,4 @@ pub(crate) fn globs(patterns: &[String], what: &str) -> Result<GlobSet, CheckErr
     builder
         .build()
         .map_err(|e| CheckError::Usage(e.to_string()))
-}
-
-fn emit(
-    output: &OutputArgs,
-    findings: &[Finding],
-    summary: &render::Summary,
-) -> Result<(), CheckError> {
-    match &output.output {
-        Some(path) => {
-            let text = render::render(output.format, findings, summary, false);
-            std::fs::write(path, text).map_err(|e| CheckError::Io(path.clone(), e))
-        }
-        None => {
-            let color = output.format == Format::Human
-                && !output.no_color
-                && std::env::var_os("NO_COLOR").is_none()
-                && std::io::stdout().is_terminal();
-            print(&render::render(output.format, findings, summary, color));
-            Ok(())
-        }
-    }
-}
-
-/// Prints to stdout; a closed pipe (`| head`) is not an error.
-fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -1,6 +1,8 @@
 //! The pure core of ripcord: the switch model, the client's halt decision, the API's JSON
 //! shapes and the exit codes. No I/O, no async runtime: callers pass `now` in.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod api;
 pub mod carry;
 pub mod decision;
@@ -13,6 +15,6 @@ pub use carry::{CarriedHalt, CarriedHalts, LogView, carry};
 pub use decision::{
     Cause, Knowledge, LocalHalts, LocalMarker, Source, UnreachablePolicy, halt_cause,
 };
-pub use switch::{Action, Board, ChangeRequest, Event, ModelError, Offer, Scope, SwitchState};
 pub use position::{Position, PositionError};
+pub use switch::{Action, Board, ChangeRequest, Event, ModelError, Offer, Scope, SwitchState};
 pub use text::Printable;

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ripcord_agent::Transport;
 use ripcord_core::Scope;
 
-use crate::cmd;
+use crate::cmd::{self, OutputFormat};
 use crate::config::{Config, Overrides};
 
 #[derive(Debug, Parser)]
@@ -49,11 +49,23 @@ impl Cli {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    #[default]
-    Human,
-    Json,
+/// `--transport`: how an agent follows the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransportArg {
+    /// Server-sent events: lowest latency; the connection stays open.
+    Stream,
+    /// Long-poll: one request at a time, for hosts billed while a connection is open
+    /// (Cloud Run's request-based billing).
+    Poll,
+}
+
+impl From<TransportArg> for Transport {
+    fn from(arg: TransportArg) -> Self {
+        match arg {
+            TransportArg::Stream => Transport::Stream,
+            TransportArg::Poll => Transport::Poll,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,7 +83,7 @@ pub enum Command {
     /// See the kill switch work on this machine: a server, wrapped processes, a halt, latencies
     Demo(cmd::demo::DemoArgs),
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
-    Check(ripcord_check::CheckArgs),
+    Check(cmd::check::CheckArgs),
     /// Verified off-site PostgreSQL backups
     Backup(ripcord_backup::BackupArgs),
 }
@@ -101,13 +113,13 @@ pub struct ChangeArgs {
     /// network, and every agent on the host obeys it at once
     #[arg(long)]
     pub local: bool,
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
     pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
     pub format: OutputFormat,
     /// Exit with 1 when any switch or local marker is halted, or the last backup failed
     #[arg(long)]
@@ -132,7 +144,7 @@ pub struct AgentArgs {
     pub restart_on_resume: bool,
     /// How to follow the server [config: client.transport]
     #[arg(long, value_enum)]
-    pub transport: Option<Transport>,
+    pub transport: Option<TransportArg>,
     /// Treat an unreachable server as a halt [config: client.on_unreachable = "closed"]
     #[arg(long)]
     pub fail_closed: bool,
@@ -160,7 +172,7 @@ fn parse_grace(text: &str) -> Result<Duration, String> {
 
 pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Check(args) => Ok(ripcord_check::run(args, &config.check)?),
+        Command::Check(args) => cmd::check::run(args, &config.check),
         Command::Backup(args) => runtime()?
             .block_on(ripcord_backup::run(args, &config.backup, &config.notify))
             .map_err(Into::into),

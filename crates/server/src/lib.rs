@@ -4,6 +4,8 @@
 //! Storage and fan-out are traits ([`Storage`], [`Fanout`]) with embedded defaults (SQLite,
 //! in-process) so other backends can be added beside them.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod api;
 mod app;
 mod config;

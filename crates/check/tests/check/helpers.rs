@@ -34,6 +34,44 @@ pub fn parity_dir(dir: &Path) -> Vec<Finding> {
     parity::parity(&envs, &allow, Some(dir)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub fn human(findings: &[Finding]) -> String {
-    ripcord_check::render::human::render(findings, false)
+/// Findings as plain text for snapshots and assertion messages: where, what, the source
+/// line with the span marked, and the help. (The user-facing formats are the binary's.)
+pub fn listing(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!(
+            "{}:{}:{} {} {} ({}): {}\n",
+            f.file,
+            f.line,
+            f.column,
+            f.rule,
+            f.severity.as_str(),
+            f.name,
+            f.message
+        ));
+        if !f.source_line.is_empty() {
+            let end = if f.end_line == f.line {
+                f.end_column
+            } else {
+                f.source_line.chars().count() + 1
+            };
+            let width = end.saturating_sub(f.column).max(1);
+            out.push_str(&format!("  | {}\n", f.source_line));
+            out.push_str(&format!(
+                "  | {}{}\n",
+                " ".repeat(f.column - 1),
+                "^".repeat(width)
+            ));
+        }
+        for related in &f.related {
+            out.push_str(&format!(
+                "  = {}:{}: {}\n",
+                related.file, related.line, related.message
+            ));
+        }
+        if let Some(help) = &f.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+    }
+    out
 }

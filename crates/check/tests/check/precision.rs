@@ -1,6 +1,6 @@
 //! Precision: a hardened repository is silent, and SHA-pinned actions are never flagged.
 
-use crate::helpers::{check_dir, fixtures, human};
+use crate::helpers::{check_dir, fixtures, listing};
 
 #[test]
 fn hardened_repository_has_no_findings() {
@@ -10,7 +10,7 @@ fn hardened_repository_has_no_findings() {
         "expected the whole fixture repo to be discovered, got {}",
         report.files
     );
-    assert!(report.findings.is_empty(), "{}", human(&report.findings));
+    assert!(report.findings.is_empty(), "{}", listing(&report.findings));
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn sha_pinned_workflow_gets_no_pinning_finding() {
         .filter(|f| f.rule == "GH001")
         .cloned()
         .collect();
-    assert!(pinning.is_empty(), "{}", human(&pinning));
+    assert!(pinning.is_empty(), "{}", listing(&pinning));
 }
 
 #[test]

@@ -16,7 +16,7 @@ const FINAL_REPORT_LIMIT: Duration = Duration::from_secs(2);
 pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     let mut client = config.client.clone();
     if let Some(transport) = args.transport {
-        client.transport = transport;
+        client.transport = transport.into();
     }
     if args.fail_closed {
         client.on_unreachable = UnreachablePolicy::Closed;

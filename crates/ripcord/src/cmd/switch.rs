@@ -8,7 +8,8 @@ use ripcord_core::api::AgentRecord;
 use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
 
-use crate::cli::{ChangeArgs, OutputFormat, StatusArgs};
+use super::OutputFormat;
+use crate::cli::{ChangeArgs, StatusArgs};
 use crate::config::Config;
 
 pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow::Result<u8> {
@@ -35,7 +36,7 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
     })?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&event)?),
-        OutputFormat::Human => println!(
+        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github => println!(
             "{} `{}` at revision {} ({}): {}",
             past_tense(action),
             event.scope,
@@ -75,7 +76,7 @@ fn change_locally(
     };
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&outcome)?),
-        OutputFormat::Human => match action {
+        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github => match action {
             Action::Halt => println!(
                 "halted `{}` on this host (marker in {}): {}",
                 args.scope,
@@ -180,7 +181,7 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             "{}",
             serde_json::to_string_pretty(&status).context("rendering JSON")?
         ),
-        OutputFormat::Human => print_status(&status),
+        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github => print_status(&status),
     }
     let halted = !status.local.markers.halts.is_empty()
         || status

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `ripcord` command: the kill switch (a real server on a free
+//! port and real `ripcord agent` processes wrapping real shell commands) and `check`.
+//! One test binary, so one link on a 2-core machine.
+
+mod agents;
+mod check;
+mod cli;
+mod helpers;
+mod hostile;
+mod serve;

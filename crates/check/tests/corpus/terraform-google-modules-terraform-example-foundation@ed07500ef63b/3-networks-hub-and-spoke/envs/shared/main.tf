@@ -1,0 +1,39 @@
+/**
+ * Copyright 2022 Google LLC
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+locals {
+  env                = "common"
+  environment_code   = "c"
+  bgp_asn_number     = var.enable_partner_interconnect ? "16550" : "64514"
+  dns_bgp_asn_number = var.enable_partner_interconnect ? "16550" : var.bgp_asn_dns
+
+  dedicated_interconnect_egress_policy = var.enable_dedicated_interconnect ? [
+    {
+      "from" = {
+        "identity_type" = ""
+        "identities"    = ["serviceAccount:${local.networks_service_account}"]
+      },
+      "to" = {
+        "resources" = ["projects/${local.interconnect_project_number}"]
+        "operations" = {
+          "compute.googleapis.com" = {
+            "methods" = ["*"]
+          }
+        }
+      }
+    },
+  ] : []
+}

@@ -14,18 +14,9 @@ fn fixture(code: &str, kind: &str) -> String {
 }
 
 async fn check(host: &Host, args: &[&str]) -> (i32, String, String) {
-    let output = host
-        .ripcord(None)
-        .arg("check")
-        .args(args)
-        .output()
-        .await
-        .expect("check runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let mut full = vec!["check"];
+    full.extend_from_slice(args);
+    crate::cli::run(host, None, &full).await
 }
 
 #[tokio::test]

@@ -16,9 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use ripcord_backup::ChecksumMode;
-use ripcord_backup::ops::{RunOptions, backup};
+use ripcord_backup::dump::backup;
 use ripcord_backup::store::{GcsConfig, S3Config, Store};
+use ripcord_backup::{BackupConfig, ChecksumMode, Observer};
 use ripcord_testkit::postgres::{client_bin, psql};
 use ripcord_testkit::{Moto, Postgres};
 
@@ -282,15 +282,25 @@ fn child(args: &[String]) {
         let store = Store::open(dest, &s3, &GcsConfig::default())
             .await
             .expect("store");
-        let mut opts = RunOptions::from_config(&ripcord_backup::BackupConfig::default());
-        opts.checksums = match mode.as_str() {
-            "sql" => ChecksumMode::Sql,
-            "counts" => ChecksumMode::Counts,
-            _ => ChecksumMode::Full,
+        let config = BackupConfig {
+            checksums: match mode.as_str() {
+                "sql" => ChecksumMode::Sql,
+                "counts" => ChecksumMode::Counts,
+                _ => ChecksumMode::Full,
+            },
+            ..BackupConfig::default()
         };
-        let (manifest, _) = backup(url, &store, &opts, std::future::pending())
-            .await
-            .expect("backup");
+        let observer = Observer::none();
+        let (manifest, _) = backup(
+            url,
+            &store,
+            &config,
+            false,
+            &observer,
+            std::future::pending(),
+        )
+        .await
+        .expect("backup");
         let manifest = manifest.expect("a manifest");
         eprintln!(
             "  {}: {} dumped, {} stored",

@@ -7,42 +7,66 @@
 //! object; `verify --restore` restores it into a scratch database and compares every table
 //! with the manifest. `prune` applies GFS retention and a size cap. See docs/backup.md.
 //!
-//! Code map: [`store`] destinations; [`pg`] connections, versions and checksums;
-//! [`archive`] row sums read from pg_dump's output as it streams;
-//! [`pipeline`] the byte pipelines (blocking threads); [`manifest`] the layout at the
-//! destination; [`prune`] the pure retention policy; [`state`] the local run log;
-//! [`progress`] terminal and JSON progress; [`ops`] the commands; [`schedule`] cron.
+//! Code map, by stage: [`preflight`] checks before anything is written; [`dump`] the run
+//! (pg_dump in an exported snapshot → [`pipeline`] → [`store`], manifest last); [`verify`]
+//! re-reads a backup and, with a restore, compares it through [`contents`]; [`restore`]
+//! streams a backup into pg_restore; [`scratch`] the private database or cluster a
+//! verification restores into; [`listing`] and [`prune`] read and thin a destination.
+//! Beside them: [`pg`] (connection URLs, TLS, server queries, content sums and read-back),
+//! [`archive`] (row sums read from pg_dump's output as it streams), [`manifest`] (the layout
+//! at the destination), [`outcome`] (the run log and notifications, recorded once per
+//! command), [`state`] (the run log), [`schedule`] (cron under `ripcord serve`) and
+//! [`progress`] (what a command reports while it works, for the binary to render).
+//!
+//! **Only the binary prints**: this crate returns values, reports progress through an
+//! [`progress::Observer`], and never writes to stdout or stderr.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod archive;
+mod child;
+pub mod contents;
+pub mod dump;
+pub mod listing;
 pub mod manifest;
-pub mod ops;
+pub mod outcome;
 pub mod pg;
 pub mod pipeline;
+pub mod preflight;
 pub mod progress;
 pub mod prune;
+pub mod restore;
 pub mod schedule;
+pub mod scratch;
 pub mod state;
 pub mod store;
 pub mod tools;
+pub mod verify;
 
 use std::path::PathBuf;
 
-use ripcord_notifier::NotifyConfig;
 use serde::{Deserialize, Serialize};
 
-pub use pg::ChecksumMode;
-pub use progress::ProgressMode;
-pub use prune::Retention;
+pub use contents::{ChecksumMode, ChecksumSource};
+pub use dump::{RunReport, RunRequest, run};
+pub use listing::{Listing, list};
+pub use pg::DatabaseUrl;
+pub use progress::{Observer, Phase, Progress};
+pub use prune::{PruneReport, Retention, prune};
+pub use restore::{RestoreReport, RestoreRequest, restore};
 pub use schedule::run_schedules;
-pub use state::BackupStatus;
+pub use state::{BackupStatus, RunKind};
 pub use store::{GcsConfig, S3Config};
+pub use verify::{VerifyKind, VerifyRequest, verify};
 
-/// The `[backup]` section of `ripcord.toml`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// The `[backup]` section of `ripcord.toml`: the one settings type of every command. The
+/// binary merges its flags into a copy; the scheduler uses it as configured. Its `Debug`
+/// shows no secret (the database URL's password, the S3 secret key).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BackupConfig {
     /// Database to back up: `postgres://user:password@host:port/dbname[?sslmode=require]`.
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     /// Destination: `gs://bucket/prefix`, `s3://bucket/prefix` or `file:///path`.
     pub to: Option<String>,
     /// Folder of pg_dump / pg_restore (default: the newest under /usr/lib/postgresql, or PATH).
@@ -101,145 +125,32 @@ impl BackupConfig {
     pub fn state_dir(&self) -> PathBuf {
         self.state_dir.clone().unwrap_or_else(state::default_dir)
     }
+
+    /// The destination, or the error that says how to give one.
+    pub fn destination(&self) -> Result<&str, BackupError> {
+        self.to.as_deref().ok_or_else(|| {
+            BackupError::Usage(
+                "no destination: pass --to gs://bucket/prefix (or s3://…, file:///…) or set \
+                 backup.to in ripcord.toml"
+                    .into(),
+            )
+        })
+    }
+
+    /// Opens the destination with this configuration's credentials.
+    pub async fn open_store(&self) -> Result<store::Store, BackupError> {
+        store::Store::open(self.destination()?, &self.s3, &self.gcs).await
+    }
 }
 
-/// Flags of `ripcord backup`.
-#[derive(Debug, clap::Args)]
-pub struct BackupArgs {
-    #[command(subcommand)]
-    pub command: BackupCommand,
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum BackupCommand {
-    /// Dump a database to a destination, with a manifest of every table's rows and checksum
-    Run(RunArgs),
-    /// List the backups at a destination, newest first
-    List(ListArgs),
-    /// Re-read a backup and check its sha256; with --restore, restore it and compare every table
-    Verify(VerifyArgs),
-    /// Restore a backup into a database (streams through pg_restore)
-    Restore(RestoreArgs),
-    /// Delete backups outside the retention policy
-    Prune(PruneArgs),
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct Common {
-    /// Destination: gs://bucket/prefix, s3://bucket/prefix or file:///path [config: backup.to]
-    #[arg(long = "to", visible_alias = "from", value_name = "URL")]
-    pub to: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Database URL [config: backup.database_url; env: RIPCORD_BACKUP__DATABASE_URL]
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
-    /// Leave a schema out (repeatable)
-    #[arg(long = "exclude-schema", value_name = "SCHEMA")]
-    pub exclude_schemas: Vec<String>,
-    /// Leave out schemas the role cannot read instead of refusing to start
-    #[arg(long)]
-    pub skip_unreadable_schemas: bool,
-    /// What the manifest records about the data
-    #[arg(long, value_enum)]
-    pub checksums: Option<ChecksumMode>,
-    /// Encrypt to this age public key (repeatable) [config: backup.age_recipients]
-    #[arg(long = "age-recipient", value_name = "AGE1…")]
-    pub age_recipients: Vec<String>,
-    /// Also notify on success
-    #[arg(long)]
-    pub notify_success: bool,
-    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
-    pub progress: ProgressMode,
-    /// Check everything (versions, permissions, destination) and stop before dumping
-    #[arg(long)]
-    pub preflight_only: bool,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub common: Common,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct VerifyArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Backup id, or `latest`
-    #[arg(default_value = "latest")]
-    pub id: String,
-    /// Restore into a scratch database and compare every table with the manifest
-    #[arg(long)]
-    pub restore: bool,
-    /// Server to create the scratch database on (default: a throwaway local cluster)
-    #[arg(long, value_name = "URL", requires = "restore")]
-    pub into: Option<String>,
-    /// age identity file for encrypted backups [config: backup.age_identity]
-    #[arg(long, value_name = "FILE")]
-    pub identity: Option<PathBuf>,
-    /// Also notify on success
-    #[arg(long)]
-    pub notify_success: bool,
-    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
-    pub progress: ProgressMode,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct RestoreArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Backup id, or `latest`
-    #[arg(default_value = "latest")]
-    pub id: String,
-    /// Database to restore into; it must hold no tables yet
-    #[arg(long, value_name = "URL")]
-    pub into: String,
-    /// age identity file for encrypted backups [config: backup.age_identity]
-    #[arg(long, value_name = "FILE")]
-    pub identity: Option<PathBuf>,
-    /// Skip ownership and privileges (restore as the connecting role)
-    #[arg(long)]
-    pub no_owner: bool,
-    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
-    pub progress: ProgressMode,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct PruneArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Show what would be deleted, delete nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    #[arg(long, value_name = "N")]
-    pub keep_last: Option<u32>,
-    #[arg(long, value_name = "DAYS")]
-    pub keep_daily: Option<u32>,
-    #[arg(long, value_name = "WEEKS")]
-    pub keep_weekly: Option<u32>,
-    #[arg(long, value_name = "MONTHS")]
-    pub keep_monthly: Option<u32>,
-    /// Cap on billed bytes, soft-deleted included (e.g. 4.5GB)
-    #[arg(long, value_name = "SIZE")]
-    pub max_total_size: Option<String>,
-}
-
+/// Why a command could not do its work. A failed verification is not an error: it is a
+/// [`verify::VerifyRecord`] whose `ok` is false.
+///
+/// Where a lower-level error caused it, that error is the [`std::error::Error::source`] and
+/// is not repeated in this one's message: render the chain with [`report`].
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
+    /// A missing or contradictory setting the user must fix.
     #[error("{0}")]
     Usage(String),
     #[error("destination {url}: {reason}")]
@@ -252,49 +163,84 @@ pub enum BackupError {
     },
     #[error("database URL {url}: {reason}")]
     DatabaseUrl { url: String, reason: String },
-    #[error("PostgreSQL {target}: {action}: {reason}")]
+    #[error("PostgreSQL {target}: {action}")]
     Postgres {
+        target: String,
+        action: String,
+        #[source]
+        source: pg::PgError,
+    },
+    #[error("PostgreSQL {target}: {action}: {reason}")]
+    Data {
         target: String,
         action: String,
         reason: String,
     },
-    #[error("TLS setup: {0}")]
-    Tls(String),
+    #[error("TLS setup")]
+    Tls(#[source] rustls::Error),
     #[error("preflight: {0}")]
     Preflight(String),
     #[error("{tool}: {reason}")]
     Tool { tool: String, reason: String },
+    #[error("{what}")]
+    Json {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("manifest {location}: {reason}")]
     Manifest { location: String, reason: String },
     #[error("no backup {id:?} at {url}")]
     NotFound { id: String, url: String },
     #[error("backup {id} at {url} has no manifest: it was interrupted or is still running")]
     Incomplete { id: String, url: String },
-    #[error("{path}: {reason}")]
-    Io { path: PathBuf, reason: String },
+    #[error("{}: {what}", path.display())]
+    Io {
+        path: PathBuf,
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("encryption: {0}")]
     Encryption(String),
     #[error("schedule {expression:?}: {reason}")]
     Schedule { expression: String, reason: String },
-    #[error("interrupted: the upload was aborted and no manifest was written")]
-    Interrupted,
-    #[error("notification: {0}")]
-    Notify(#[from] ripcord_notifier::NotifyError),
+    #[error("scratch PostgreSQL cluster: {0}")]
+    Scratch(String),
+    #[error("interrupted: {0}")]
+    Interrupted(&'static str),
+    #[error("{what}: {reason}")]
+    Internal { what: String, reason: String },
 }
 
-/// Runs `ripcord backup …` and returns the process exit code (see `ripcord_core::exit`).
-pub async fn run(
-    args: BackupArgs,
-    config: &BackupConfig,
-    notify: &NotifyConfig,
-) -> Result<u8, BackupError> {
-    match args.command {
-        BackupCommand::Run(a) => ops::run_cmd(a, config, notify).await,
-        BackupCommand::List(a) => ops::list_cmd(a, config).await,
-        BackupCommand::Verify(a) => ops::verify_cmd(a, config, notify).await,
-        BackupCommand::Restore(a) => ops::restore_cmd(a, config).await,
-        BackupCommand::Prune(a) => ops::prune_cmd(a, config).await,
+impl BackupError {
+    pub(crate) fn io(path: impl Into<PathBuf>, what: &str, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            what: what.to_owned(),
+            source,
+        }
     }
+
+    pub(crate) fn json(what: impl Into<String>, source: serde_json::Error) -> Self {
+        Self::Json {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+/// An error and its sources on one line, `outer: inner: innermost`, for the run log,
+/// notifications and messages.
+pub fn report(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
 }
 
 /// Summary of the run log for `ripcord status`.

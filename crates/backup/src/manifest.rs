@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::BackupError;
-use crate::pg::{ChecksumMode, Contents};
+use crate::contents::{ChecksumMode, ChecksumSource, Contents};
 use crate::store::Store;
 
 pub const FORMAT: &str = "ripcord-backup/1";
@@ -43,18 +43,14 @@ pub struct Manifest {
     pub excluded_schemas: Vec<String>,
     pub checksum_mode: ChecksumMode,
     /// `dump` (table sums read from pg_dump's output) or `sql` (computed by queries in the
-    /// snapshot).
-    #[serde(default = "sql_source")]
-    pub checksum_source: String,
+    /// snapshot; also what older manifests without the field mean).
+    #[serde(default)]
+    pub checksum_source: ChecksumSource,
     /// Output settings the restore side must reproduce to read the same COPY text.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub copy_settings: std::collections::BTreeMap<String, String>,
     #[serde(flatten)]
     pub contents: Contents,
-}
-
-fn sql_source() -> String {
-    "sql".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -76,13 +72,31 @@ pub struct DumpObject {
     pub sha256: String,
 }
 
+/// What a verification checked.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyKind {
+    /// The sha256 and size of the stored object.
+    Checksum,
+    /// That, and a restore compared with the manifest.
+    Restore,
+}
+
+impl VerifyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Checksum => "checksum",
+            Self::Restore => "restore",
+        }
+    }
+}
+
 /// The outcome of one `verify`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VerifyRecord {
     pub backup_id: String,
     pub at: Timestamp,
-    /// `checksum` (sha256 of the stored object) or `restore` (restored and compared).
-    pub kind: String,
+    pub kind: VerifyKind,
     pub ok: bool,
     #[serde(default)]
     pub problems: Vec<String>,
@@ -120,6 +134,16 @@ impl BackupInfo {
         self.manifest.is_some()
     }
 
+    /// The manifest, or the error that says the backup at `url` is incomplete.
+    pub fn complete_manifest(&self, url: &str) -> Result<&Manifest, BackupError> {
+        self.manifest
+            .as_ref()
+            .ok_or_else(|| BackupError::Incomplete {
+                id: self.id.clone(),
+                url: url.to_owned(),
+            })
+    }
+
     /// The newest verification, if any.
     pub fn last_verification(&self) -> Option<&VerifyRecord> {
         self.verifications.iter().max_by_key(|v| v.at)
@@ -131,7 +155,7 @@ impl BackupInfo {
         let last_restore = self
             .verifications
             .iter()
-            .filter(|v| v.kind == "restore")
+            .filter(|v| v.kind == VerifyKind::Restore)
             .max_by_key(|v| v.at);
         self.last_verification().is_some_and(|v| v.ok) && last_restore.is_none_or(|v| v.ok)
     }
@@ -198,11 +222,9 @@ pub async fn catalog(store: &Store) -> Result<(Vec<BackupInfo>, Vec<Tombstone>),
         backup.keys.push(entry.key.clone());
         if rest == MANIFEST {
             let bytes = store.get_bytes(&entry.key).await?;
-            let manifest: Manifest =
-                serde_json::from_slice(&bytes).map_err(|e| BackupError::Manifest {
-                    location: format!("{}/{}", store.url(), entry.key),
-                    reason: e.to_string(),
-                })?;
+            let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+                BackupError::json(format!("manifest {}/{}", store.url(), entry.key), e)
+            })?;
             backup.manifest = Some(manifest);
         } else if rest.starts_with("verify/") {
             let bytes = store.get_bytes(&entry.key).await?;
@@ -260,7 +282,7 @@ mod tests {
         VerifyRecord {
             backup_id: "b".into(),
             at: Timestamp::from_second(1_800_000_000 + second).expect("time"),
-            kind: kind.into(),
+            kind: serde_json::from_value(serde_json::json!(kind)).expect("a verify kind"),
             ok,
             problems: Vec::new(),
             restore_seconds: None,

@@ -1,116 +1,125 @@
-//! Progress on a terminal (bytes, rate, elapsed) or as JSON lines on stderr for machines.
+//! What a command reports while it works. The library never draws a bar or prints a line:
+//! it hands [`Progress`] to an [`Observer`], and the binary renders it (a live line on a
+//! terminal, JSON lines for machines) or a test acts on it.
 
-use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
+use serde::Serialize;
 
-use crate::pipeline::Counters;
+pub use crate::pipeline::Counters;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProgressMode {
-    /// A live line when stderr is a terminal, nothing otherwise.
-    #[default]
-    Auto,
-    /// Always the live line.
-    Bar,
-    /// One JSON object per line on stderr, twice a second.
-    Json,
-    /// Nothing.
-    None,
+/// A stage that moves bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// pg_dump → destination.
+    Backup,
+    /// Re-reading the stored object.
+    Verify,
+    /// Destination → pg_restore.
+    Restore,
 }
 
-pub struct Reporter {
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Reporter {
-    /// Starts reporting `counters` for a phase (`backup`, `restore`, `verify`).
-    pub fn start(mode: ProgressMode, phase: &'static str, counters: Arc<Counters>) -> Self {
-        let mode = match mode {
-            ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
-            ProgressMode::Auto => ProgressMode::None,
-            other => other,
-        };
-        if mode == ProgressMode::None {
-            return Self {
-                stop: None,
-                task: None,
-            };
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Backup => "backup",
+            Self::Verify => "verify",
+            Self::Restore => "restore",
         }
-        let (stop, mut stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let started = Instant::now();
-            let bar = (mode == ProgressMode::Bar).then(|| {
-                let bar = indicatif::ProgressBar::new_spinner();
-                if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg}") {
-                    bar.set_style(style);
-                }
-                bar
-            });
-            let period = if bar.is_some() {
-                Duration::from_millis(200)
-            } else {
-                Duration::from_millis(500)
-            };
-            let mut ticker = tokio::time::interval(period);
-            loop {
-                let done = tokio::select! {
-                    _ = ticker.tick() => false,
-                    _ = &mut stopped => true,
-                };
-                let raw = counters.raw.load(Ordering::Relaxed);
-                let stored = counters.stored.load(Ordering::Relaxed);
-                let elapsed = started.elapsed();
-                let rate = raw as f64 / elapsed.as_secs_f64().max(0.001);
-                match &bar {
-                    Some(bar) => {
-                        bar.set_message(format!(
-                            "{phase}: {} read, {} stored, {}/s, {}",
-                            crate::human_bytes(raw),
-                            crate::human_bytes(stored),
-                            crate::human_bytes(rate as u64),
-                            crate::human_duration(elapsed)
-                        ));
-                        bar.tick();
-                        if done {
-                            bar.finish_and_clear();
-                        }
-                    }
-                    None => {
-                        let line = serde_json::json!({
-                            "event": "progress",
-                            "phase": phase,
-                            "raw_bytes": raw,
-                            "stored_bytes": stored,
-                            "elapsed_ms": elapsed.as_millis() as u64,
-                            "bytes_per_second": rate as u64,
-                            "done": done,
-                        });
-                        eprintln!("{line}");
-                    }
-                }
-                if done {
-                    break;
-                }
-            }
-        });
-        Self {
-            stop: Some(stop),
-            task: Some(task),
+    }
+}
+
+/// One report from a command at work.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A phase started; `counters` advance until [`Progress::Finished`] (read them at any
+    /// pace: they are atomics).
+    Started {
+        phase: Phase,
+        counters: Arc<Counters>,
+    },
+    /// The phase ended (whether or not it succeeded).
+    Finished { phase: Phase },
+    /// `verify --restore` started its private cluster: it listens only on a unix socket in
+    /// `socket_dir` (0700), and is removed when the verification ends.
+    ScratchCluster { socket_dir: PathBuf, port: u16 },
+    /// Something went wrong that does not fail the command (the run log could not be
+    /// written, a notification channel failed): the binary shows it as a warning.
+    Warning(String),
+}
+
+/// A function that receives [`Progress`].
+type Callback = dyn Fn(&Progress) + Send + Sync;
+
+/// Receives [`Progress`]. Cheap to clone; [`Observer::none`] ignores everything.
+#[derive(Clone, Default)]
+pub struct Observer(Option<Arc<Callback>>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Observer"
+        } else {
+            "Observer(none)"
+        })
+    }
+}
+
+impl Observer {
+    pub fn new(f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        Self(Some(Arc::new(f)))
+    }
+
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    pub fn report(&self, progress: Progress) {
+        if let Some(f) = &self.0 {
+            f(&progress);
         }
     }
 
-    /// Prints the final line and stops.
-    pub async fn finish(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+    /// Reports a warning and logs it.
+    pub fn warn(&self, message: String) {
+        tracing::warn!(%message, "backup warning");
+        self.report(Progress::Warning(message));
+    }
+
+    /// Starts a phase: the returned guard reports [`Progress::Finished`] when dropped, so a
+    /// phase that fails or is cancelled still ends.
+    pub fn phase(&self, phase: Phase) -> PhaseGuard {
+        let counters = Arc::new(Counters::default());
+        self.report(Progress::Started {
+            phase,
+            counters: counters.clone(),
+        });
+        PhaseGuard {
+            observer: self.clone(),
+            phase,
+            counters,
         }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    }
+}
+
+/// A phase in progress (see [`Observer::phase`]).
+pub struct PhaseGuard {
+    observer: Observer,
+    phase: Phase,
+    counters: Arc<Counters>,
+}
+
+impl PhaseGuard {
+    pub fn counters(&self) -> &Arc<Counters> {
+        &self.counters
+    }
+}
+
+impl Drop for PhaseGuard {
+    fn drop(&mut self) {
+        self.observer
+            .report(Progress::Finished { phase: self.phase });
     }
 }

@@ -4,14 +4,14 @@
 
 use std::future::Future;
 use std::str::FromStr;
-use std::time::Instant;
 
 use jiff::Timestamp;
-use ripcord_notifier::{Event, NotifyConfig};
+use ripcord_notifier::NotifyConfig;
 
-use crate::ops::{self, RunOptions};
-use crate::state::{self, RunRecord};
-use crate::{BackupConfig, BackupError, human_bytes, human_duration};
+use crate::dump::{RunRequest, run};
+use crate::progress::Observer;
+use crate::verify::{VerifyRequest, verify};
+use crate::{BackupConfig, BackupError};
 
 /// What a schedule does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,99 +116,32 @@ pub async fn run_schedules(
     }
 }
 
-/// Runs one scheduled job now: records it and notifies on failure (or success when
-/// `notify.on_success`).
+/// Runs one scheduled job now. It is recorded and notified like a command run by hand (with
+/// `scheduled` set); its outcome is in the run log, so nothing is returned.
 pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
-    let Some(dest) = config.to.clone() else {
-        return;
-    };
-    let started = Instant::now();
-    let started_at = Timestamp::now();
-    let (kind, ok, id, bytes, error) = match job {
+    let observer = Observer::none();
+    let outcome = match job {
         Job::Backup => {
-            let result = async {
-                let store = ops::open_store(&dest, config).await?;
-                let url = config.database_url.clone().unwrap_or_default();
-                let (manifest, _) = ops::backup(
-                    &url,
-                    &store,
-                    &RunOptions::from_config(config),
-                    std::future::pending(),
-                )
-                .await?;
-                if config.prune_after_run {
-                    ops::prune(&store, &config.retention, false).await?;
-                }
-                Ok::<_, BackupError>(manifest)
-            }
-            .await;
-            match result {
-                Ok(Some(m)) => ("run", true, Some(m.id), Some(m.dump.stored_bytes), None),
-                Ok(None) => ("run", true, None, None, None),
-                Err(e) => ("run", false, None, None, Some(e.to_string())),
-            }
+            let request = RunRequest {
+                scheduled: true,
+                ..RunRequest::default()
+            };
+            run(config, notify, request, &observer, std::future::pending())
+                .await
+                .map(drop)
         }
         Job::VerifyRestore => {
-            let result = async {
-                let store = ops::open_store(&dest, config).await?;
-                ops::verify(
-                    &store,
-                    "latest",
-                    true,
-                    None,
-                    config,
-                    config.age_identity.as_deref(),
-                    crate::ProgressMode::None,
-                )
+            let request = VerifyRequest {
+                scheduled: true,
+                ..VerifyRequest::new("latest", true)
+            };
+            verify(config, notify, &request, &observer, std::future::pending())
                 .await
-            }
-            .await;
-            match result {
-                Ok(r) => (
-                    "verify-restore",
-                    r.ok,
-                    Some(r.backup_id),
-                    None,
-                    (!r.ok).then(|| r.problems.join("; ")),
-                ),
-                Err(e) => ("verify-restore", false, None, None, Some(e.to_string())),
-            }
+                .map(drop)
         }
     };
-    let duration = started.elapsed();
-    let record = RunRecord {
-        ok,
-        backup_id: id.clone(),
-        bytes,
-        error: error.clone(),
-        scheduled: true,
-        ..RunRecord::new(kind, &dest, started_at, started)
-    };
-    if let Err(e) = state::append(&config.state_dir(), &record) {
-        tracing::warn!(error = %e, "could not append to the run log");
-    }
-    let title = match job {
-        Job::Backup => "Scheduled backup",
-        Job::VerifyRestore => "Scheduled verify --restore",
-    };
-    let mut event = Event::new(
-        &format!("backup.{kind}"),
-        ok,
-        title,
-        error.unwrap_or_default(),
-    )
-    .field("destination", dest)
-    .field("duration", human_duration(duration));
-    if let Some(id) = id {
-        event = event.field("backup", id);
-    }
-    if let Some(bytes) = bytes {
-        event = event.field("size", human_bytes(bytes));
-    }
-    if ripcord_notifier::wanted(notify, &event, false)
-        && let Err(e) = ripcord_notifier::send(notify, &event).await
-    {
-        tracing::warn!(error = %e, "notification failed");
+    if let Err(error) = outcome {
+        tracing::warn!(?job, error = %crate::report(&error), "scheduled backup job failed");
     }
 }
 

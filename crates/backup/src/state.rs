@@ -11,10 +11,42 @@ use crate::BackupError;
 
 pub const FILE: &str = "backup-runs.jsonl";
 
+/// What a run log line records; serialised as the names the log has always used.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunKind {
+    Run,
+    Verify,
+    VerifyRestore,
+    Restore,
+    Prune,
+}
+
+impl RunKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Run => "run",
+            Self::Verify => "verify",
+            Self::VerifyRestore => "verify-restore",
+            Self::Restore => "restore",
+            Self::Prune => "prune",
+        }
+    }
+
+    fn is_verify(self) -> bool {
+        matches!(self, Self::Verify | Self::VerifyRestore)
+    }
+}
+
+impl std::fmt::Display for RunKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RunRecord {
-    /// `run`, `verify`, `verify-restore`, `restore` or `prune`.
-    pub kind: String,
+    pub kind: RunKind,
     pub started_at: Timestamp,
     pub duration_ms: u64,
     pub ok: bool,
@@ -34,13 +66,13 @@ impl RunRecord {
     /// A successful, unscheduled record of `kind` that started at `started_at` (wall clock)
     /// and `started` (monotonic); set the outcome with struct update syntax.
     pub fn new(
-        kind: &str,
+        kind: RunKind,
         destination: &str,
         started_at: Timestamp,
         started: std::time::Instant,
     ) -> Self {
         Self {
-            kind: kind.to_owned(),
+            kind,
             started_at,
             duration_ms: started.elapsed().as_millis() as u64,
             ok: true,
@@ -66,20 +98,20 @@ pub fn default_dir() -> PathBuf {
 }
 
 pub fn append(dir: &Path, record: &RunRecord) -> Result<(), BackupError> {
-    let io = |e: std::io::Error| BackupError::Io {
-        path: dir.join(FILE),
-        reason: e.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut line = serde_json::to_vec(record).map_err(|e| io(std::io::Error::other(e)))?;
+    let path = dir.join(FILE);
+    let mut line = serde_json::to_vec(record)
+        .map_err(|e| BackupError::json(format!("rendering a record of {}", path.display()), e))?;
     line.push(b'\n');
+    std::fs::create_dir_all(dir)
+        .map_err(|e| BackupError::io(dir, "creating the state folder", e))?;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(dir.join(FILE))
-        .map_err(io)?;
+        .open(&path)
+        .map_err(|e| BackupError::io(&path, "opening the run log", e))?;
     // One write of a whole line: concurrent appenders do not interleave within it.
-    file.write_all(&line).map_err(io)
+    file.write_all(&line)
+        .map_err(|e| BackupError::io(&path, "appending to the run log", e))
 }
 
 /// Every record, oldest first; unreadable lines are skipped.
@@ -91,10 +123,7 @@ pub fn read(dir: &Path) -> Result<Vec<RunRecord>, BackupError> {
             .filter_map(|line| serde_json::from_str(line).ok())
             .collect()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(BackupError::Io {
-            path,
-            reason: e.to_string(),
-        }),
+        Err(e) => Err(BackupError::io(path, "reading the run log", e)),
     }
 }
 
@@ -116,13 +145,11 @@ impl BackupStatus {
             |pred: &dyn Fn(&RunRecord) -> bool| records.iter().rev().find(|r| pred(r)).cloned();
         Self {
             state_file,
-            last_run: last(&|r| r.kind == "run"),
-            last_successful_run: last(&|r| r.kind == "run" && r.ok),
-            last_failed_run: last(&|r| {
-                !r.ok && (r.kind.starts_with("run") || r.kind.starts_with("verify"))
-            }),
-            last_verify: last(&|r| r.kind.starts_with("verify")),
-            total_runs: records.iter().filter(|r| r.kind == "run").count(),
+            last_run: last(&|r| r.kind == RunKind::Run),
+            last_successful_run: last(&|r| r.kind == RunKind::Run && r.ok),
+            last_failed_run: last(&|r| !r.ok && (r.kind == RunKind::Run || r.kind.is_verify())),
+            last_verify: last(&|r| r.kind.is_verify()),
+            total_runs: records.iter().filter(|r| r.kind == RunKind::Run).count(),
         }
     }
 
@@ -172,5 +199,25 @@ impl std::fmt::Display for BackupStatus {
             None => writeln!(f, "  last verify:     never")?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_keep_the_names_the_log_already_holds() {
+        for kind in [
+            RunKind::Run,
+            RunKind::Verify,
+            RunKind::VerifyRestore,
+            RunKind::Restore,
+            RunKind::Prune,
+        ] {
+            let json = serde_json::to_value(kind).expect("json");
+            assert_eq!(json, kind.as_str());
+            assert_eq!(serde_json::from_value::<RunKind>(json).expect("back"), kind);
+        }
     }
 }

@@ -31,15 +31,16 @@ pub const PART_SIZE: usize = 8 * 1024 * 1024;
 const MAX_PARTS_IN_FLIGHT: usize = 2;
 
 /// S3 connection settings (`[backup.s3]`); unset fields fall back to the usual `AWS_*`
-/// environment variables.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+/// environment variables. `Debug` shows no secret key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct S3Config {
     /// Endpoint for S3-compatible stores (R2, MinIO, moto): `https://…`.
     pub endpoint: Option<String>,
     pub region: Option<String>,
     pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
+    #[serde(serialize_with = "ripcord_notifier::serialize_secret")]
+    pub secret_access_key: Option<secrecy::SecretString>,
     /// Allow a plain-HTTP endpoint (emulators only).
     pub allow_http: bool,
 }
@@ -167,7 +168,8 @@ impl Store {
                     builder = builder.with_access_key_id(key);
                 }
                 if let Some(secret) = &s3.secret_access_key {
-                    builder = builder.with_secret_access_key(secret);
+                    use secrecy::ExposeSecret;
+                    builder = builder.with_secret_access_key(secret.expose_secret());
                 }
                 if s3.allow_http {
                     builder = builder.with_allow_http(true);

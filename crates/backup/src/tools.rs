@@ -19,7 +19,17 @@ pub fn find(name: &str, bin_dir: Option<&Path>, min_major: i32) -> Result<Tool, 
     if let Some(dir) = bin_dir {
         return inspect(&dir.join(name));
     }
-    let mut installed: Vec<(i32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    if let Some((major, path)) = installed(name).last()
+        && *major >= min_major
+    {
+        return inspect(path);
+    }
+    inspect(Path::new(name))
+}
+
+/// Every `/usr/lib/postgresql/<major>/bin/<name>` (Debian's layout), oldest first.
+pub fn installed(name: &str) -> Vec<(i32, PathBuf)> {
+    let mut found: Vec<(i32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
         .flatten()
@@ -29,13 +39,8 @@ pub fn find(name: &str, bin_dir: Option<&Path>, min_major: i32) -> Result<Tool, 
             path.is_file().then_some((major, path))
         })
         .collect();
-    installed.sort();
-    if let Some((major, path)) = installed.last()
-        && *major >= min_major
-    {
-        return inspect(path);
-    }
-    inspect(Path::new(name))
+    found.sort();
+    found
 }
 
 /// Runs `<path> --version` and parses `pg_dump (PostgreSQL) 15.14 …`.

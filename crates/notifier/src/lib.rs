@@ -1,8 +1,12 @@
 //! Notifications for backups, halts and drills: generic JSON webhooks, Slack and Discord
 //! incoming webhooks, and SMTP email, configured in the `[notify]` section of `ripcord.toml`.
 //!
-//! A caller builds an [`Event`] and calls [`send`]; every configured channel gets it, and a
-//! channel that fails does not stop the others ([`NotifyError::Failed`] lists each failure).
+//! A caller builds a [`Notification`] and calls [`send`]; every configured channel gets it,
+//! and a channel that fails does not stop the others ([`NotifyError::Failed`] lists each
+//! failure).
+//!
+//! Secrets (webhook URLs, whose path is their token, and the SMTP password) never show in
+//! `Debug`, errors or logs.
 //!
 //! ```toml
 //! [notify]
@@ -23,6 +27,7 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// How long one channel may take.
@@ -31,7 +36,7 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 const CHAT_LIMIT: usize = 1900;
 
 /// The `[notify]` section of `ripcord.toml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotifyConfig {
     /// Also send successes (failures are always sent).
@@ -46,18 +51,28 @@ impl NotifyConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookConfig {
+    /// The hook's URL; its path is its secret, so `Debug` shows only scheme and host.
     pub url: String,
     #[serde(default)]
     pub format: WebhookFormat,
 }
 
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &redact_url(&self.url))
+            .field("format", &self.format)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum WebhookFormat {
-    /// The [`Event`] as JSON.
+    /// The [`Notification`] as JSON.
     #[default]
     Json,
     /// Slack incoming webhook: `{"text": …}`.
@@ -66,7 +81,7 @@ pub enum WebhookFormat {
     Discord,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailConfig {
     pub host: String,
@@ -76,8 +91,9 @@ pub struct EmailConfig {
     pub tls: EmailTls,
     #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
+    /// Shown as `[REDACTED]` by `Debug`.
+    #[serde(default, serialize_with = "serialize_secret")]
+    pub password: Option<SecretString>,
     pub from: String,
     pub to: Vec<String>,
 }
@@ -94,11 +110,36 @@ pub enum EmailTls {
     Tls,
 }
 
+/// Writes a secret as its plain value: configuration must round-trip through serde (the
+/// binary layers its defaults that way). `Debug` is what must never show it.
+pub fn serialize_secret<S: serde::Serializer>(
+    secret: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    secret
+        .as_ref()
+        .map(|s| s.expose_secret())
+        .serialize(serializer)
+}
+
+/// What a notification is about; serialised as the dotted names receivers already match on.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// A backup run (by hand or scheduled).
+    #[serde(rename = "backup.run")]
+    BackupRun,
+    /// `ripcord backup verify` by hand, with or without `--restore`.
+    #[serde(rename = "backup.verify")]
+    BackupVerify,
+    /// A scheduled `verify --restore`.
+    #[serde(rename = "backup.verify-restore")]
+    BackupVerifyRestore,
+}
+
 /// Something worth telling a human about.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Event {
-    /// `backup.run`, `backup.verify`, `halt`, `drill.restore`, …
-    pub kind: String,
+pub struct Notification {
+    pub kind: NotificationKind,
     pub ok: bool,
     /// One line: "Backup of app failed".
     pub title: String,
@@ -110,10 +151,15 @@ pub struct Event {
     pub at: Timestamp,
 }
 
-impl Event {
-    pub fn new(kind: &str, ok: bool, title: impl Into<String>, text: impl Into<String>) -> Self {
+impl Notification {
+    pub fn new(
+        kind: NotificationKind,
+        ok: bool,
+        title: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
         Self {
-            kind: kind.to_owned(),
+            kind,
             ok,
             title: title.into(),
             text: text.into(),
@@ -147,16 +193,21 @@ impl Event {
 pub enum NotifyError {
     #[error("{} of {total} notification channel(s) failed: {}", failures.len(), failures.join("; "))]
     Failed { total: usize, failures: Vec<String> },
+    #[error("rendering the notification as JSON")]
+    Render(#[source] serde_json::Error),
 }
 
-/// Whether `config` wants this event at all (failures always; successes when `on_success`
-/// or `force_success`).
-pub fn wanted(config: &NotifyConfig, event: &Event, force_success: bool) -> bool {
+/// Whether `config` wants this notification at all (failures always; successes when
+/// `on_success` or `force_success`).
+pub fn wanted(config: &NotifyConfig, event: &Notification, force_success: bool) -> bool {
     !config.is_empty() && (!event.ok || config.on_success || force_success)
 }
 
 /// Sends `event` to every configured channel, concurrently.
-pub async fn send(config: &NotifyConfig, event: &Event) -> Result<(), NotifyError> {
+pub async fn send(config: &NotifyConfig, event: &Notification) -> Result<(), NotifyError> {
+    // Rendered once, before any channel: a notification that cannot be rendered is an error,
+    // never an empty message.
+    let bodies = Bodies::render(event)?;
     let http = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .build()
@@ -168,9 +219,9 @@ pub async fn send(config: &NotifyConfig, event: &Event) -> Result<(), NotifyErro
     for hook in &config.webhooks {
         let http = http.clone();
         let hook = hook.clone();
-        let event = event.clone();
+        let body = bodies.for_format(hook.format).clone();
         tasks.push(tokio::spawn(async move {
-            send_webhook(&http, &hook, &event)
+            send_webhook(&http, &hook, &body)
                 .await
                 .map_err(|e| format!("webhook {}: {e}", redact_url(&hook.url)))
         }));
@@ -208,8 +259,36 @@ fn redact_url(url: &str) -> String {
     }
 }
 
+/// The request body of each webhook format, rendered once per notification.
+struct Bodies {
+    json: serde_json::Value,
+    slack: serde_json::Value,
+    discord: serde_json::Value,
+}
+
+impl Bodies {
+    fn render(event: &Notification) -> Result<Self, NotifyError> {
+        Ok(Self {
+            json: webhook_body(WebhookFormat::Json, event)?,
+            slack: webhook_body(WebhookFormat::Slack, event)?,
+            discord: webhook_body(WebhookFormat::Discord, event)?,
+        })
+    }
+
+    fn for_format(&self, format: WebhookFormat) -> &serde_json::Value {
+        match format {
+            WebhookFormat::Json => &self.json,
+            WebhookFormat::Slack => &self.slack,
+            WebhookFormat::Discord => &self.discord,
+        }
+    }
+}
+
 /// The request body for a webhook format.
-pub fn webhook_body(format: WebhookFormat, event: &Event) -> serde_json::Value {
+pub fn webhook_body(
+    format: WebhookFormat,
+    event: &Notification,
+) -> Result<serde_json::Value, NotifyError> {
     let mut text = event.render();
     if text.len() > CHAT_LIMIT {
         let mut cut = CHAT_LIMIT;
@@ -219,21 +298,21 @@ pub fn webhook_body(format: WebhookFormat, event: &Event) -> serde_json::Value {
         text.truncate(cut);
         text.push('…');
     }
-    match format {
-        WebhookFormat::Json => serde_json::to_value(event).unwrap_or_default(),
+    Ok(match format {
+        WebhookFormat::Json => serde_json::to_value(event).map_err(NotifyError::Render)?,
         WebhookFormat::Slack => serde_json::json!({ "text": text }),
         WebhookFormat::Discord => serde_json::json!({ "content": text }),
-    }
+    })
 }
 
 async fn send_webhook(
     http: &reqwest::Client,
     hook: &WebhookConfig,
-    event: &Event,
+    body: &serde_json::Value,
 ) -> Result<(), String> {
     let response = http
         .post(&hook.url)
-        .json(&webhook_body(hook.format, event))
+        .json(body)
         .send()
         .await
         .map_err(|e| e.without_url().to_string())?;
@@ -249,7 +328,7 @@ async fn send_webhook(
     }
 }
 
-async fn send_email(config: &EmailConfig, event: &Event) -> Result<(), String> {
+async fn send_email(config: &EmailConfig, event: &Notification) -> Result<(), String> {
     use lettre::transport::smtp::authentication::Credentials;
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -283,7 +362,10 @@ async fn send_email(config: &EmailConfig, event: &Event) -> Result<(), String> {
     };
     let mut transport = transport.timeout(Some(TIMEOUT));
     if let (Some(user), Some(password)) = (&config.username, &config.password) {
-        transport = transport.credentials(Credentials::new(user.clone(), password.clone()));
+        transport = transport.credentials(Credentials::new(
+            user.clone(),
+            password.expose_secret().to_owned(),
+        ));
     }
     transport
         .build()
@@ -299,23 +381,28 @@ mod tests {
 
     #[test]
     fn chat_formats_carry_the_rendered_text() {
-        let event = Event::new("backup.run", false, "Backup of app", "pg_dump failed")
-            .field("destination", "gs://b/p");
-        let slack = webhook_body(WebhookFormat::Slack, &event);
+        let event = Notification::new(
+            NotificationKind::BackupRun,
+            false,
+            "Backup of app",
+            "pg_dump failed",
+        )
+        .field("destination", "gs://b/p");
+        let slack = webhook_body(WebhookFormat::Slack, &event).expect("slack");
         let text = slack["text"].as_str().expect("text");
         assert!(text.contains("Backup of app — FAILED"), "{text}");
         assert!(text.contains("destination: gs://b/p"), "{text}");
-        let discord = webhook_body(WebhookFormat::Discord, &event);
+        let discord = webhook_body(WebhookFormat::Discord, &event).expect("discord");
         assert!(discord["content"].as_str().is_some());
-        let json = webhook_body(WebhookFormat::Json, &event);
+        let json = webhook_body(WebhookFormat::Json, &event).expect("json");
         assert_eq!(json["kind"], "backup.run");
         assert_eq!(json["ok"], false);
     }
 
     #[test]
     fn long_chat_messages_are_cut_on_a_char_boundary() {
-        let event = Event::new("x", true, "é".repeat(2000), "");
-        let body = webhook_body(WebhookFormat::Discord, &event);
+        let event = Notification::new(NotificationKind::BackupRun, true, "é".repeat(2000), "");
+        let body = webhook_body(WebhookFormat::Discord, &event).expect("discord");
         let text = body["content"].as_str().expect("content");
         assert!(text.len() <= CHAT_LIMIT + '…'.len_utf8());
     }
@@ -329,11 +416,42 @@ mod tests {
             }],
             ..Default::default()
         };
-        let ok = Event::new("x", true, "t", "");
-        let failed = Event::new("x", false, "t", "");
+        let ok = Notification::new(NotificationKind::BackupRun, true, "t", "");
+        let failed = Notification::new(NotificationKind::BackupRun, false, "t", "");
         assert!(!wanted(&config, &ok, false));
         assert!(wanted(&config, &ok, true));
         assert!(wanted(&config, &failed, false));
         assert!(!wanted(&NotifyConfig::default(), &failed, false));
+    }
+
+    #[test]
+    fn kinds_serialise_as_their_dotted_names() {
+        for (kind, name) in [
+            (NotificationKind::BackupRun, "backup.run"),
+            (NotificationKind::BackupVerify, "backup.verify"),
+            (
+                NotificationKind::BackupVerifyRestore,
+                "backup.verify-restore",
+            ),
+        ] {
+            assert_eq!(serde_json::to_value(kind).expect("json"), name);
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_round_trip_through_serde() {
+        let config: NotifyConfig = serde_json::from_value(serde_json::json!({
+            "webhooks": [{"url": "https://hooks.example/services/T0/B0/hook-token-1"}],
+            "email": {"host": "smtp.example", "username": "u", "password": "smtp-pass-2",
+                      "from": "a@example", "to": ["b@example"]},
+        }))
+        .expect("config");
+        let debug = format!("{config:?}");
+        for secret in ["hook-token-1", "smtp-pass-2"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("smtp.example"), "{debug}");
+        let back = serde_json::to_value(&config).expect("serialise");
+        assert_eq!(back["email"]["password"], "smtp-pass-2");
     }
 }

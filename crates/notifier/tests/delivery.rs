@@ -3,14 +3,15 @@
 use std::time::Duration;
 
 use ripcord_notifier::{
-    EmailConfig, EmailTls, Event, NotifyConfig, WebhookConfig, WebhookFormat, send,
+    EmailConfig, EmailTls, Notification, NotificationKind, NotifyConfig, WebhookConfig,
+    WebhookFormat, send,
 };
 use ripcord_testkit::{SmtpSink, WebhookSink};
 
 const WAIT: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_reaches_every_webhook_format_and_smtp() {
+async fn a_notification_reaches_every_webhook_format_and_smtp() {
     let hooks = WebhookSink::start().expect("webhook sink");
     let smtp = SmtpSink::start().expect("smtp sink");
     let config = NotifyConfig {
@@ -39,8 +40,8 @@ async fn an_event_reaches_every_webhook_format_and_smtp() {
             to: vec!["oncall@example.test".into()],
         }),
     };
-    let event = Event::new(
-        "backup.run",
+    let event = Notification::new(
+        NotificationKind::BackupRun,
         false,
         "Backup of app",
         "pg_dump: connection refused",
@@ -104,9 +105,12 @@ async fn a_dead_channel_is_reported_and_does_not_stop_the_others() {
         ],
         email: None,
     };
-    let error = send(&config, &Event::new("drill", true, "Drill", ""))
-        .await
-        .expect_err("one channel is down");
+    let error = send(
+        &config,
+        &Notification::new(NotificationKind::BackupRun, true, "Drill", ""),
+    )
+    .await
+    .expect_err("one channel is down");
     let text = error.to_string();
     assert!(
         text.starts_with("1 of 2 notification channel(s) failed"),

@@ -85,7 +85,7 @@ pub enum Command {
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
     Check(cmd::check::CheckArgs),
     /// Verified off-site PostgreSQL backups
-    Backup(ripcord_backup::BackupArgs),
+    Backup(cmd::backup::BackupArgs),
 }
 
 #[derive(Debug, Args)]
@@ -173,9 +173,9 @@ fn parse_grace(text: &str) -> Result<Duration, String> {
 pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => cmd::check::run(args, &config.check),
-        Command::Backup(args) => runtime()?
-            .block_on(ripcord_backup::run(args, &config.backup, &config.notify))
-            .map_err(Into::into),
+        Command::Backup(args) => {
+            runtime()?.block_on(cmd::backup::run(args, &config.backup, &config.notify))
+        }
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
                 config.serve.listen = listen;

@@ -1,10 +1,15 @@
 //! Shared fixtures: a database with every feature a backup must carry, an independent
-//! table-by-table fingerprint, and a way to call `ripcord backup …` in-process.
+//! table-by-table fingerprint, and a way to call the library as `ripcord backup …` would.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
-use clap::Parser;
-use ripcord_backup::{BackupArgs, BackupConfig};
+use ripcord_backup::{
+    BackupConfig, BackupError, ChecksumMode, Observer, Progress, RestoreRequest, RunRequest,
+    VerifyRequest,
+};
 use ripcord_notifier::NotifyConfig;
 use ripcord_testkit::Postgres;
 use ripcord_testkit::postgres::psql;
@@ -147,24 +152,197 @@ pub fn assert_same(expected: &BTreeMap<String, String>, actual: &BTreeMap<String
     );
 }
 
-#[derive(Debug, Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: BackupArgs,
-}
-
-/// Runs `ripcord backup <args…>` in-process and returns its exit code (2 on error, as the
-/// binary does).
+/// Runs `ripcord backup <args…>` through the library, as the binary does (flags merged into
+/// the settings the same way), and returns its exit code: 0 done, 1 a failed verification,
+/// 2 an error (printed on stderr).
 pub async fn ripcord(config: &BackupConfig, notify: &NotifyConfig, args: &[&str]) -> u8 {
-    let cli = Cli::try_parse_from(std::iter::once("backup").chain(args.iter().copied()))
-        .unwrap_or_else(|e| panic!("bad test arguments {args:?}: {e}"));
-    match ripcord_backup::run(cli.args, config, notify).await {
+    match command(config, notify, args).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", ripcord_backup::report(&error));
             2
         }
     }
+}
+
+/// `--flag value`, boolean `--flag`s and one positional id.
+struct Flags<'a> {
+    values: Vec<(&'a str, &'a str)>,
+    switches: Vec<&'a str>,
+    id: &'a str,
+}
+
+const SWITCHES: &[&str] = &[
+    "--restore",
+    "--notify-success",
+    "--preflight-only",
+    "--skip-unreadable-schemas",
+    "--dry-run",
+    "--no-owner",
+];
+
+impl<'a> Flags<'a> {
+    fn parse(args: &[&'a str]) -> Self {
+        let mut flags = Self {
+            values: Vec::new(),
+            switches: Vec::new(),
+            id: "latest",
+        };
+        let mut args = args.iter().copied();
+        while let Some(arg) = args.next() {
+            if SWITCHES.contains(&arg) {
+                flags.switches.push(arg);
+            } else if arg.starts_with("--") {
+                let value = args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+                flags.values.push((arg, value));
+            } else {
+                flags.id = arg;
+            }
+        }
+        flags
+    }
+
+    fn value(&self, name: &str) -> Option<&'a str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    }
+
+    fn switch(&self, name: &str) -> bool {
+        self.switches.contains(&name)
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.value(name).map(|v| v.parse().expect("a number"))
+    }
+}
+
+async fn command(
+    config: &BackupConfig,
+    notify: &NotifyConfig,
+    args: &[&str],
+) -> Result<u8, BackupError> {
+    let (command, rest) = args.split_first().expect("a subcommand");
+    let flags = Flags::parse(rest);
+    let mut config = config.clone();
+    if let Some(to) = flags.value("--to") {
+        config.to = Some(to.to_owned());
+    }
+    let observer = observer(flags.value("--progress").unwrap_or("none"));
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    match *command {
+        "run" => {
+            if let Some(url) = flags.value("--database-url") {
+                config.database_url = Some(url.to_owned().into());
+            }
+            config.exclude_schemas.extend(flags.all("--exclude-schema"));
+            config.skip_unreadable_schemas |= flags.switch("--skip-unreadable-schemas");
+            if let Some(mode) = flags.value("--checksums") {
+                config.checksums = ChecksumMode::ALL
+                    .into_iter()
+                    .find(|m| m.as_str() == mode)
+                    .expect("a checksum mode");
+            }
+            let recipients = flags.all("--age-recipient");
+            if !recipients.is_empty() {
+                config.age_recipients = recipients;
+            }
+            let request = RunRequest {
+                preflight_only: flags.switch("--preflight-only"),
+                notify_success: flags.switch("--notify-success"),
+                scheduled: false,
+            };
+            ripcord_backup::run(&config, notify, request, &observer, ctrl_c).await?;
+            Ok(0)
+        }
+        "list" => ripcord_backup::list(&config).await.map(|_| 0),
+        "verify" => {
+            let request = VerifyRequest {
+                into: flags.value("--into").map(|u| u.to_owned().into()),
+                identity: flags.value("--identity").map(Into::into),
+                notify_success: flags.switch("--notify-success"),
+                ..VerifyRequest::new(flags.id, flags.switch("--restore"))
+            };
+            let record =
+                ripcord_backup::verify(&config, notify, &request, &observer, ctrl_c).await?;
+            Ok(if record.ok { 0 } else { 1 })
+        }
+        "restore" => {
+            let request = RestoreRequest {
+                id: flags.id.to_owned(),
+                into: flags.value("--into").expect("--into").to_owned().into(),
+                identity: flags.value("--identity").map(Into::into),
+                no_owner: flags.switch("--no-owner"),
+            };
+            ripcord_backup::restore(&config, &request, &observer).await?;
+            Ok(0)
+        }
+        "prune" => {
+            let policy = &mut config.retention;
+            policy.keep_last = flags.number("--keep-last").or(policy.keep_last);
+            policy.keep_daily = flags.number("--keep-daily").or(policy.keep_daily);
+            policy.keep_weekly = flags.number("--keep-weekly").or(policy.keep_weekly);
+            policy.keep_monthly = flags.number("--keep-monthly").or(policy.keep_monthly);
+            if let Some(size) = flags.value("--max-total-size") {
+                policy.max_total_size = Some(size.to_owned());
+            }
+            ripcord_backup::prune(&config, flags.switch("--dry-run"), &observer).await?;
+            Ok(0)
+        }
+        other => panic!("unknown subcommand {other}"),
+    }
+}
+
+/// An observer that, for `--progress json`, prints the binary's JSON progress lines on
+/// stderr (every 100 ms while a phase runs); warnings always go to stderr.
+pub fn observer(progress: &str) -> Observer {
+    let json = progress == "json";
+    let running: Mutex<Option<(mpsc::Sender<()>, std::thread::JoinHandle<()>)>> = Mutex::new(None);
+    Observer::new(move |event| match event {
+        Progress::Started { phase, counters } if json => {
+            let (stop, stopped) = mpsc::channel::<()>();
+            let (phase, counters) = (*phase, Arc::clone(counters));
+            let thread = std::thread::spawn(move || {
+                loop {
+                    let done = stopped.recv_timeout(Duration::from_millis(100)).is_ok();
+                    let line = serde_json::json!({
+                        "event": "progress",
+                        "phase": phase,
+                        "raw_bytes": counters.raw.load(Ordering::Relaxed),
+                        "stored_bytes": counters.stored.load(Ordering::Relaxed),
+                        "done": done,
+                    });
+                    eprintln!("{line}");
+                    if done {
+                        break;
+                    }
+                }
+            });
+            *running.lock().expect("lock") = Some((stop, thread));
+        }
+        Progress::Finished { .. } => {
+            if let Some((stop, thread)) = running.lock().expect("lock").take() {
+                let _ = stop.send(());
+                let _ = thread.join();
+            }
+        }
+        Progress::Warning(message) => eprintln!("warning: {message}"),
+        _ => {}
+    })
 }
 
 /// A configuration whose run log lives in `state`.

@@ -3,8 +3,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use ripcord_backup::ops::check_supabase;
 use ripcord_backup::pg::DbUrl;
+use ripcord_backup::preflight::check_supabase;
 
 use crate::helpers::{Case, file_url};
 

@@ -65,7 +65,7 @@ async fn prune_keeps_the_newest_and_remembers_soft_deleted_bytes_on_gcs() {
     // A cap below the kept bytes plus the soft-deleted bytes: protected backups stay.
     let kept: u64 = after.iter().map(|b| b.stored_bytes).sum();
     let cap = format!("{}", kept + tombstones[0].bytes - 1);
-    let plan = ripcord_backup::ops::prune(
+    let plan = ripcord_backup::prune::apply(
         &store,
         &ripcord_backup::Retention {
             max_total_size: Some(cap),

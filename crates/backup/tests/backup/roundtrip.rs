@@ -1,9 +1,11 @@
 //! Round trips through each destination: back up the fixture, list, verify, verify --restore,
 //! restore into a fresh database and prove equality table by table.
 
-use ripcord_backup::BackupConfig;
+use ripcord_backup::contents::TableKind;
 use ripcord_backup::manifest::catalog;
 use ripcord_backup::store::Store;
+use ripcord_backup::verify::VerifyKind;
+use ripcord_backup::{BackupConfig, ChecksumSource};
 use ripcord_notifier::NotifyConfig;
 use ripcord_testkit::postgres::psql;
 use ripcord_testkit::{FakeGcs, Moto};
@@ -76,7 +78,7 @@ async fn round_trip(
             .iter()
             .any(|t| t.name == "orders_2025" && t.rows > 0)
     );
-    assert_eq!(manifest.checksum_source, "dump");
+    assert_eq!(manifest.checksum_source, ChecksumSource::Dump);
     assert!(
         customers
             .checksum
@@ -142,17 +144,18 @@ async fn round_trip(
     let kinds: Vec<_> = backups[0]
         .verifications
         .iter()
-        .map(|v| (v.kind.as_str(), v.ok))
+        .map(|v| (v.kind, v.ok))
         .collect();
     assert!(
-        kinds.contains(&("checksum", true)) && kinds.contains(&("restore", true)),
+        kinds.contains(&(VerifyKind::Checksum, true))
+            && kinds.contains(&(VerifyKind::Restore, true)),
         "{kinds:?}"
     );
     assert!(backups[0].verified());
     let restore_record = backups[0]
         .verifications
         .iter()
-        .find(|v| v.kind == "restore")
+        .find(|v| v.kind == VerifyKind::Restore)
         .expect("record");
     assert!(restore_record.restore_seconds.is_some_and(|s| s > 0.0));
 }
@@ -260,13 +263,13 @@ async fn sql_checksums_round_trip_and_catch_a_changed_row() {
     assert_eq!(case.backup(&case.src.url, &["--checksums", "sql"]).await, 0);
     let backups = case.catalog().await;
     let manifest = backups[0].manifest.as_ref().expect("manifest");
-    assert_eq!(manifest.checksum_source, "sql");
+    assert_eq!(manifest.checksum_source, ChecksumSource::Sql);
     assert!(
         manifest
             .contents
             .tables
             .iter()
-            .any(|t| t.kind == "materialized-view")
+            .any(|t| t.kind == TableKind::MaterializedView)
     );
     let verify = [
         "verify",

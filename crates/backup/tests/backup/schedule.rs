@@ -14,7 +14,7 @@ async fn a_scheduled_backup_runs_is_recorded_and_shows_in_status() {
     let src = source();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = config(&dir.path().join("state"));
-    config.database_url = Some(src.url.clone());
+    config.database_url = Some(src.url.as_str().into());
     config.to = Some(file_url(&dir.path().join("backups")));
     config.schedule = Some("* * * * * *".into()); // every second
     let hooks = WebhookSink::start().expect("webhook sink");

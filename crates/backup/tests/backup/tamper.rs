@@ -1,7 +1,7 @@
 //! Corruption is caught: a flipped byte by `verify`, data that differs from its manifest by
 //! `verify --restore`; a corrupt backup is never restored.
 
-use ripcord_backup::manifest::Manifest;
+use ripcord_backup::manifest::{Manifest, VerifyKind};
 
 use crate::helpers::Case;
 
@@ -75,7 +75,7 @@ async fn verify_restore_catches_data_that_differs_from_the_manifest() {
     assert_eq!(case.ripcord(&verify).await, 1);
     let backups = case.catalog().await;
     let record = backups[0].last_verification().expect("record");
-    assert_eq!(record.kind, "restore");
+    assert_eq!(record.kind, VerifyKind::Restore);
     assert!(!record.ok);
     let problems = record.problems.join("\n");
     assert!(

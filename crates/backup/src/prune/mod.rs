@@ -1,5 +1,6 @@
-//! Retention: which backups to keep. Pure: takes the backups, the policy and `now`, returns a
-//! plan; no I/O, so every rule is tested with fixed dates.
+//! Retention: which backups to keep. The policy here is pure: it takes the backups, the
+//! policy and `now`, returns a plan; no I/O, so every rule is tested with fixed dates.
+//! [`apply`] reads a destination, plans, and deletes (`backup prune`).
 //!
 //! Rules, applied to complete backups, newest first (as restic and borg do):
 //! - `keep_last = N`: the N newest.
@@ -13,10 +14,14 @@
 //!
 //! With no `keep_*` rule set, every complete backup is kept (the size cap still applies).
 
+mod apply;
+
 use std::collections::HashSet;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+pub use apply::{PruneReport, apply, prune};
 
 /// `[backup.retention]`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -9,4 +9,7 @@ mod preflight;
 mod prune;
 mod roundtrip;
 mod schedule;
+mod scratch;
+mod secrets;
 mod tamper;
+mod verify;

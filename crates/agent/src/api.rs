@@ -7,7 +7,9 @@ use ripcord_core::api::{
     AgentId, AgentRecord, AgentReport, ChangeBody, ErrorBody, IDEMPOTENCY_HEADER, LOG_HEADER,
     NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
 };
+use ripcord_core::auth::{Role, Secret, TokenInfo};
 use ripcord_core::{Action, Board, CarriedHalts, Event, Printable, Scope};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::cache::KnownBoard;
@@ -39,10 +41,20 @@ pub enum ApiClientError {
     },
     #[error("the server at {url} answered with something that is not ripcord's API: {reason}")]
     Unexpected { url: String, reason: String },
+    #[error("the token holds characters no HTTP header can carry")]
+    BadToken,
     /// The request may have reached the server, and retrying it did not tell: it may or
     /// may not have been recorded.
     #[error("no answer from {url} after the request was sent, twice: {reason}")]
     OutcomeUnknown { url: String, reason: String },
+}
+
+/// A token just created: the secret, shown once, and what the server keeps of it.
+#[derive(Debug, Deserialize)]
+pub struct CreatedToken {
+    pub token: Secret,
+    #[serde(flatten)]
+    pub info: TokenInfo,
 }
 
 /// Every agent the server lists, and how many unreadable rows it skipped.
@@ -64,7 +76,9 @@ pub struct ApiClient {
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl ApiClient {
-    pub fn new(server: &str) -> Result<Self, ApiClientError> {
+    /// A client of `server`, sending `token` (when given) as `Authorization: Bearer` on
+    /// every request; the header is marked sensitive, so it is never logged.
+    pub fn new(server: &str, token: Option<&Secret>) -> Result<Self, ApiClientError> {
         let bad = |reason: String| ApiClientError::BadUrl {
             url: server.to_owned(),
             reason,
@@ -77,9 +91,18 @@ impl ApiClient {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(token) = token {
+            let mut value =
+                reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| ApiClientError::BadToken)?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
         let http = Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .user_agent(concat!("ripcord/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
             .build()
             .map_err(|e| bad(e.to_string()))?;
         Ok(ApiClient {
@@ -111,16 +134,18 @@ impl ApiClient {
     /// Asks for a halt or resume. A request that may have been sent but got no answer is
     /// sent once more with the same idempotency key, so the server records it at most
     /// once; when that fails too, the outcome is unknown and the error says so.
+    /// `actor` names who asks when the client has no token; with one, the server records
+    /// the token's name and refuses an actor in the body.
     pub async fn change(
         &self,
         scope: &Scope,
         action: Action,
         reason: &str,
-        actor: &str,
+        actor: Option<&str>,
     ) -> Result<Event, ApiClientError> {
         let body = ChangeBody {
             reason: reason.to_owned(),
-            actor: Some(actor.to_owned()),
+            actor: actor.map(str::to_owned),
         };
         let key = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let attempt = || async {
@@ -283,6 +308,47 @@ impl ApiClient {
                 _ => return Ok(list),
             }
         }
+    }
+
+    /// What `/readyz` says: `ready`, or why not, and whether the server runs without
+    /// authentication.
+    pub async fn readiness(&self) -> Result<String, ApiClientError> {
+        let response = self
+            .respond(self.http.get(self.url("readyz")), self.request_timeout)
+            .await?;
+        response
+            .text()
+            .await
+            .map_err(|e| self.unexpected(&e.to_string()))
+    }
+
+    /// Creates a token (an admin token is needed); the answer holds the secret, once.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        expires_in: Option<Duration>,
+    ) -> Result<CreatedToken, ApiClientError> {
+        let mut body = serde_json::json!({ "name": name, "role": role });
+        if let Some(expires_in) = expires_in {
+            body["expires_in"] = format!("{}s", expires_in.as_secs()).into();
+        }
+        let request = self.http.post(self.url("v1/tokens")).json(&body);
+        self.send(request, self.request_timeout).await
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, ApiClientError> {
+        self.send(self.http.get(self.url("v1/tokens")), self.request_timeout)
+            .await
+    }
+
+    pub async fn revoke_token(&self, prefix_or_name: &str) -> Result<TokenInfo, ApiClientError> {
+        let mut url = self.url("v1/tokens/");
+        url.path_segments_mut()
+            .map_err(|()| self.unexpected("URL cannot have a path"))?
+            .pop_if_empty()
+            .push(prefix_or_name);
+        self.send(self.http.delete(url), self.request_timeout).await
     }
 
     pub async fn report(&self, id: &AgentId, report: &AgentReport) -> Result<(), ApiClientError> {

@@ -2,10 +2,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ripcord_core::UnreachablePolicy;
+use ripcord_core::auth::Secret;
 
 use crate::local::{LocalError, MarkerFolder, WatchMode};
 use crate::tree::TreeMode;
 use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the token file {path} (client.token_file): {source}")]
+pub struct TokenFileError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
 
 /// How a client learns of changes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +61,11 @@ pub struct ClientConfig {
     /// Longest wait between reconnection attempts (the backoff doubles up to this).
     #[serde(with = "humantime_serde")]
     pub backoff_max: Duration,
+    /// The API token clients present (`RIPCORD_TOKEN` sets it too). Prefer `token_file`
+    /// or the variable: a flag is visible to every user in `ps`.
+    pub token: Option<Secret>,
+    /// A file holding the token (its first line), read when `token` is not set.
+    pub token_file: Option<PathBuf>,
     /// How long the CLI and reports wait for the server's answer to one request.
     #[serde(with = "humantime_serde")]
     pub request_timeout: Duration,
@@ -77,6 +90,8 @@ impl Default for ClientConfig {
             poll_interval: Duration::ZERO,
             stream_idle_timeout: Duration::from_secs(45),
             backoff_max: Duration::from_secs(10),
+            token: None,
+            token_file: None,
             request_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(3),
             process_tree: TreeMode::Auto,
@@ -85,6 +100,26 @@ impl Default for ClientConfig {
 }
 
 impl ClientConfig {
+    /// The token to present: `token`, else the first line of `token_file`.
+    pub fn resolve_token(&self) -> Result<Option<Secret>, TokenFileError> {
+        if let Some(token) = &self.token {
+            return Ok(Some(token.clone()));
+        }
+        let Some(path) = &self.token_file else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| TokenFileError {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(text
+            .lines()
+            .next()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(Secret::new))
+    }
+
     /// The host's marker folder with the configured group.
     pub fn marker_folder(&self) -> Result<MarkerFolder, LocalError> {
         MarkerFolder::new(&self.local_dir, self.local_group.as_deref())

@@ -20,7 +20,7 @@ pub mod supervise;
 mod switch;
 mod tree;
 
-pub use api::{AgentList, ApiClient, ApiClientError};
+pub use api::{AgentList, ApiClient, ApiClientError, CreatedToken};
 pub use cache::KnownBoard;
 pub use config::{ClientConfig, Transport, default_local_dir};
 pub use layer::{HaltLayer, HaltService};

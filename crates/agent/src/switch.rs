@@ -25,6 +25,8 @@ pub enum SwitchError {
     #[error(transparent)]
     Local(#[from] LocalError),
     #[error(transparent)]
+    Token(#[from] crate::config::TokenFileError),
+    #[error(transparent)]
     Server(#[from] ApiClientError),
 }
 
@@ -120,11 +122,13 @@ impl Switch {
     pub fn start(options: SwitchOptions) -> Result<Self, SwitchError> {
         let folder = options.config.marker_folder()?;
         let (watcher, local) = MarkerWatch::start(folder, options.config.local_watch);
+        let token = options.config.resolve_token()?;
         let api = options
             .server
             .as_deref()
             .map(|server| {
-                ApiClient::new(server).map(|api| api.with_timeout(options.config.request_timeout))
+                ApiClient::new(server, token.as_ref())
+                    .map(|api| api.with_timeout(options.config.request_timeout))
             })
             .transpose()?;
         let cache_dir = &options.config.cache_dir;

@@ -52,10 +52,7 @@ fn main() {
 
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
     let mut ripcord = Command::new(&exe);
-    ripcord
-        .arg("--child-check")
-        .arg(&dir)
-        .arg(&out);
+    ripcord.arg("--child-check").arg(&dir).arg(&out);
     rows.push(bench(
         "ripcord check",
         &mut ripcord,
@@ -134,8 +131,8 @@ fn child(args: &[String]) {
         paths: vec![PathBuf::from(dir)],
         ..CheckRequest::default()
     };
-    let report = ripcord_check::check(&request, &CheckConfig::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        ripcord_check::check(&request, &CheckConfig::default()).unwrap_or_else(|e| panic!("{e}"));
     let json = serde_json::json!({ "findings": report.findings });
     std::fs::write(out, json.to_string()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(

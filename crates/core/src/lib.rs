@@ -4,6 +4,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
+pub mod auth;
 pub mod carry;
 pub mod decision;
 pub mod exit;

@@ -36,6 +36,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub server: Option<String>,
 
+    /// API token to present [env: RIPCORD_TOKEN; config: client.token or client.token_file].
+    /// A flag is visible to every local user in `ps`: prefer the variable or a token file
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -45,6 +50,7 @@ impl Cli {
     pub fn overrides(&self) -> Overrides {
         Overrides {
             server: self.server.clone(),
+            token: self.token.clone(),
         }
     }
 }
@@ -82,6 +88,8 @@ pub enum Command {
     Agent(AgentArgs),
     /// See the kill switch work on this machine: a server, wrapped processes, a halt, latencies
     Demo(cmd::demo::DemoArgs),
+    /// Create, list and revoke API tokens
+    Token(cmd::token::TokenArgs),
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
     Check(cmd::check::CheckArgs),
     /// Verified off-site PostgreSQL backups
@@ -96,6 +104,10 @@ pub struct ServeArgs {
     /// Folder of the SQLite state database [config: serve.data_dir]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Answer every request without a token while none exists, from any address. Only on
+    /// a network you trust; announced in the log, in /readyz and by `status`
+    #[arg(long)]
+    pub insecure_no_auth: bool,
 }
 
 #[derive(Debug, Args)]
@@ -103,12 +115,9 @@ pub struct ChangeArgs {
     /// The switch: `global` (every scope) or a scope such as `api`, `worker`, `cron`
     #[arg(long, short, default_value = Scope::GLOBAL)]
     pub scope: Scope,
-    /// Why; recorded in the audit log
+    /// Why; recorded in the audit log (which names the token; with no token, $USER@host)
     #[arg(long, short)]
     pub reason: String,
-    /// Who; recorded in the audit log [default: $USER@host]
-    #[arg(long)]
-    pub actor: Option<String>,
     /// Write (or remove) a halt marker on this host instead of asking the server; needs no
     /// network, and every agent on the host obeys it at once
     #[arg(long)]
@@ -176,6 +185,7 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
         Command::Backup(args) => {
             runtime()?.block_on(cmd::backup::run(args, &config.backup, &config.notify))
         }
+        Command::Token(args) => runtime()?.block_on(cmd::token::run(config, args)),
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
                 config.serve.listen = listen;
@@ -183,6 +193,9 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
             if let Some(data_dir) = args.data_dir {
                 config.serve.data_dir = data_dir;
             }
+            config.serve.insecure_no_auth |= args.insecure_no_auth;
+            // Cloud Run names its service in K_SERVICE: there, never serve without tokens.
+            config.serve.cloud_run = std::env::var_os("K_SERVICE").is_some();
             runtime()?.block_on(cmd::serve::run(config))
         }
         Command::Halt(args) => runtime()?.block_on(cmd::switch::change(

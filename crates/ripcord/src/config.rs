@@ -39,7 +39,11 @@ pub struct Loaded {
 #[derive(Debug, Default)]
 pub struct Overrides {
     pub server: Option<String>,
+    pub token: Option<String>,
 }
+
+/// `RIPCORD_TOKEN`: a documented alias of `client.token` (`RIPCORD_CLIENT__TOKEN`).
+const TOKEN_VARIABLE: &str = "RIPCORD_TOKEN";
 
 impl Config {
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Loaded> {
@@ -62,6 +66,13 @@ impl Config {
             None => {}
         }
         explicit = explicit.merge(environment);
+        if let Ok(token) = std::env::var(TOKEN_VARIABLE) {
+            anyhow::ensure!(
+                std::env::var_os("RIPCORD_CLIENT__TOKEN").is_none(),
+                "both {TOKEN_VARIABLE} and RIPCORD_CLIENT__TOKEN are set; set one"
+            );
+            explicit = explicit.merge(Serialized::default("client.token", token));
+        }
         let mut figment = defaults;
         // Cloud Run tells a container its port in PORT; a listen address set in the file
         // or the environment (or by flag, later) wins over it.
@@ -86,6 +97,9 @@ impl Config {
         if let Some(server) = &overrides.server {
             config.server = Some(server.clone());
         }
+        if let Some(token) = &overrides.token {
+            config.client.token = Some(ripcord_core::auth::Secret::new(token.clone()));
+        }
         Ok(Loaded { config, warnings })
     }
 }
@@ -99,7 +113,8 @@ fn environment(defaults: &Figment) -> (Env, Vec<String>) {
         let Some(key) = name.strip_prefix("RIPCORD_") else {
             continue;
         };
-        if name != "RIPCORD_CONFIG" && !names_a_setting(defaults, &setting_key(key)) {
+        let alias = name == "RIPCORD_CONFIG" || name == TOKEN_VARIABLE;
+        if !alias && !names_a_setting(defaults, &setting_key(key)) {
             warnings.push(format!(
                 "ignoring the environment variable {name}: it names no setting (settings are RIPCORD_<SECTION>__<KEY>, e.g. RIPCORD_SERVE__LISTEN)"
             ));
@@ -108,7 +123,7 @@ fn environment(defaults: &Figment) -> (Env, Vec<String>) {
     warnings.sort();
     let defaults = defaults.clone();
     let environment = Env::prefixed("RIPCORD_")
-        .ignore(&["config"])
+        .ignore(&["config", "token"])
         .split("__")
         .filter(move |key| names_a_setting(&defaults, key.as_str()));
     (environment, warnings)
@@ -120,7 +135,9 @@ fn setting_key(variable: &str) -> String {
 }
 
 /// Whether `key` is a setting: a key of the defaults, or a key inside a map setting
-/// (such as `check.severity.DF010`), whose default is an empty table.
+/// (such as `check.severity.DF010`, whose default is an empty table) or inside an
+/// optional section that is off by default (such as `notify.email.password`: the
+/// section's fields are checked when it is read).
 fn names_a_setting(defaults: &Figment, key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     let key = key.as_str();
@@ -129,8 +146,11 @@ fn names_a_setting(defaults: &Figment, key: &str) -> bool {
     }
     let mut parent = key;
     while let Some((head, _)) = parent.rsplit_once('.') {
-        if let Ok(figment::value::Value::Dict(_, entries)) = defaults.find_value(head) {
-            return entries.is_empty();
+        match defaults.find_value(head) {
+            Ok(figment::value::Value::Dict(_, entries)) => return entries.is_empty(),
+            Ok(figment::value::Value::Empty(..)) => return true,
+            Ok(_) => return false,
+            Err(_) => {}
         }
         parent = head;
     }
@@ -186,6 +206,7 @@ mod tests {
             Some(&path),
             &Overrides {
                 server: Some("http://flag:2".into()),
+                ..Overrides::default()
             },
         )
         .expect("load")
@@ -204,6 +225,7 @@ mod tests {
             "log.level",
             "check.severity.df010",
             "backup.to",
+            "notify.email.password",
         ] {
             assert!(names_a_setting(&defaults, known), "{known}");
         }

@@ -11,6 +11,7 @@ use ripcord_core::{Board, ChangeRequest, Event};
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Semaphore, watch};
 
+use crate::auth::Auth;
 use crate::config::ServerConfig;
 use crate::contacts::Contacts;
 use crate::error::ApiError;
@@ -43,6 +44,21 @@ pub enum ServerError {
          folder would split the audit log"
     )]
     Locked { path: String, holder: String },
+    #[error(
+        "refusing to serve {listen} without a token: anyone who reaches it could halt or \
+         release production. Create one on this host first, `ripcord token create --role admin \
+         --name NAME --data-dir {data_dir}`, or listen on loopback, or (for a network you \
+         trust) start with --insecure-no-auth"
+    )]
+    NoTokens {
+        listen: SocketAddr,
+        data_dir: String,
+    },
+    #[error(
+        "refusing to serve on Cloud Run without a token (K_SERVICE is set): the service would \
+         be a public kill switch. Create one on the store first with `ripcord token create`"
+    )]
+    NoTokensOnCloudRun,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("the audit log in storage does not replay: {0}")]
@@ -61,6 +77,7 @@ pub(crate) struct AppState {
     /// One permit per open event stream or long-poll.
     pub(crate) streams: Arc<Semaphore>,
     pub(crate) contacts: Contacts,
+    pub(crate) auth: Auth,
     /// Held for the server's lifetime: no second server on this data folder.
     _data_dir: Option<DataDir>,
 }
@@ -102,6 +119,31 @@ impl Application {
         fanout: Arc<dyn Fanout>,
         data_dir: Option<DataDir>,
     ) -> Result<Self, ServerError> {
+        let auth = Auth::new(
+            config.rate_limits,
+            config.insecure_no_auth && !config.cloud_run,
+        );
+        auth.reload(storage.as_ref()).await?;
+        if auth.without_tokens() {
+            if config.cloud_run {
+                return Err(ServerError::NoTokensOnCloudRun);
+            }
+            if !config.listen.ip().is_loopback() && !config.insecure_no_auth {
+                return Err(ServerError::NoTokens {
+                    listen: config.listen,
+                    data_dir: config.data_dir.display().to_string(),
+                });
+            }
+            if config.insecure_no_auth {
+                tracing::warn!(listen = %config.listen, "serving WITHOUT AUTHENTICATION (--insecure-no-auth): anyone who reaches this address can halt and release");
+            } else {
+                tracing::info!("no token exists yet: answering local requests only");
+            }
+        } else if config.insecure_no_auth {
+            tracing::warn!(
+                "--insecure-no-auth has no effect: tokens exist, and every request needs one"
+            );
+        }
         let log_id = storage.log_id().await?;
         let events = storage.load_events().await?;
         let board = Board::replay(config.scopes.iter().cloned(), &events)?;
@@ -126,6 +168,7 @@ impl Application {
             writing: Mutex::new(()),
             streams: Arc::new(Semaphore::new(max_streams)),
             contacts: Contacts::default(),
+            auth,
             config,
             shutdown: shutdown_rx,
             _data_dir: data_dir,
@@ -185,7 +228,9 @@ impl Application {
         .await;
         for task in background {
             task.abort();
+            let _ = task.await;
         }
+        state.hub.storage().close().await;
         served.map_err(ServerError::Serve)
     }
 }
@@ -267,9 +312,25 @@ async fn maintain(state: Arc<AppState>) {
     loop {
         tokio::select! {
             _ = contacts.tick() => {
+                let storage = state.hub.storage();
+                let now = Timestamp::now();
                 let ids = state.contacts.take_recent();
-                if let Err(error) = state.hub.storage().touch_agents(&ids, Timestamp::now()).await {
+                if let Err(error) = storage.touch_agents(&ids, now).await {
                     tracing::warn!(%error, agents = ids.len(), "cannot record agents' contact");
+                }
+                let (refused, used) = state.auth.take_pending();
+                for event in &refused {
+                    tracing::warn!(kind = %event.kind, token = %event.token, peer = %event.peer, count = event.count, detail = %event.detail, "refused requests");
+                }
+                if let Err(error) = storage.record_security_events(&refused).await {
+                    tracing::warn!(%error, "cannot record security events");
+                }
+                if let Err(error) = storage.touch_tokens(&used, now).await {
+                    tracing::warn!(%error, "cannot record tokens' last use");
+                }
+                // Tokens created or revoked by another process count within one interval.
+                if let Err(error) = state.auth.reload(storage.as_ref()).await {
+                    tracing::warn!(%error, "cannot reload the tokens");
                 }
             }
             _ = prune.tick() => {

@@ -3,6 +3,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ripcord_core::Scope;
+
+use crate::auth::RateLimits;
 use serde::{Deserialize, Serialize};
 
 /// The `[serve]` section of `ripcord.toml`.
@@ -37,6 +39,14 @@ pub struct ServerConfig {
     /// keep-alive connection is kept.
     #[serde(with = "humantime_serde")]
     pub header_timeout: Duration,
+    /// Answer every request without a token while none exists, whatever its origin
+    /// (`--insecure-no-auth`). Announced in the log, in `/readyz` and by `status`.
+    pub insecure_no_auth: bool,
+    /// Per-token request limits.
+    pub rate_limits: RateLimits,
+    /// Running on Cloud Run (`K_SERVICE` is set): never without tokens.
+    #[serde(skip)]
+    pub cloud_run: bool,
 }
 
 impl Default for ServerConfig {
@@ -55,6 +65,9 @@ impl Default for ServerConfig {
             max_streams: None,
             agent_retention: Duration::from_secs(7 * 24 * 3600),
             header_timeout: Duration::from_secs(10),
+            insecure_no_auth: false,
+            rate_limits: RateLimits::default(),
+            cloud_run: false,
         }
     }
 }

@@ -33,8 +33,16 @@ pub enum ApiError {
     TooManyStreams,
     #[error("the request body did not arrive within {0:?}")]
     BodyTimeout(std::time::Duration),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many requests with this token; retry in {0} s")]
+    RateLimited(u64),
     #[error("no such endpoint; see docs/killswitch.md for the API")]
     NotFound,
+    #[error("no live token has the prefix or name `{0}`")]
+    NoSuchToken(String),
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
     #[error("internal error: {0}")]
@@ -66,11 +74,16 @@ impl ApiError {
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             ApiError::Storage(StorageError::RevisionTaken(_)) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Storage(StorageError::NameTaken(_)) => (StatusCode::CONFLICT, "name_taken"),
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
             ApiError::NotWritable(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ApiError::TooManyStreams => (StatusCode::SERVICE_UNAVAILABLE, "too_many_streams"),
             ApiError::BodyTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NoSuchToken(_) => (StatusCode::NOT_FOUND, "no_such_token"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -100,6 +113,7 @@ impl ApiError {
             ApiError::Storage(StorageError::RevisionTaken(_)) => {
                 "another change was written at the same moment; retry".to_owned()
             }
+            ApiError::Storage(error @ StorageError::NameTaken(_)) => error.to_string(),
             // Storage details go to the log, not to callers.
             ApiError::Storage(_) => "the state database is unavailable".to_owned(),
             other => other.to_string(),
@@ -132,10 +146,23 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if matches!(self, ApiError::TooManyStreams) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        match self {
+            ApiError::TooManyStreams => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::RateLimited(seconds) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            ApiError::Unauthenticated(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
         }
         response
     }

@@ -8,6 +8,7 @@
 
 mod api;
 mod app;
+mod auth;
 mod config;
 mod contacts;
 mod error;
@@ -19,7 +20,9 @@ mod storage;
 mod stream;
 
 pub use app::{Application, RunningServer, ServerError, spawn_local};
+pub use auth::{RateLimits, TokenError, create_token, new_token};
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
-pub use storage::{AgentsPage, SqliteStorage, Storage, StorageError};
+pub use lock::open_store;
+pub use storage::{AgentsPage, SecurityEvent, SqliteStorage, Storage, StorageError, TokenRecord};

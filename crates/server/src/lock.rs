@@ -16,10 +16,56 @@ use jiff::Timestamp;
 use nix::fcntl::{Flock, FlockArg, OFlag};
 
 use crate::app::ServerError;
+use crate::storage::SqliteStorage;
 
 /// Says who holds the folder's lock, for the error a second server prints.
 const HOLDER_FILE: &str = "serve.lock";
 const DATABASE_FILE: &str = "ripcord.db";
+
+/// Creates the data folder 0700 (or takes group and other permissions off one this user
+/// owns), refusing a folder another user owns; returns it open.
+pub(crate) fn prepare(path: &Path) -> Result<File, ServerError> {
+    let folder_error = |source| ServerError::DataDir {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(folder_error)?;
+    // A link to the folder is followed (an operator's choice of disk); what counts is
+    // that the folder is this user's, so nobody else can put anything in it.
+    let folder = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlag::O_DIRECTORY.bits())
+        .open(path)
+        .map_err(folder_error)?;
+    let metadata = folder.metadata().map_err(folder_error)?;
+    let me = nix::unistd::Uid::effective();
+    if metadata.uid() != me.as_raw() {
+        return Err(folder_error(std::io::Error::other(format!(
+            "it is owned by uid {}, not by the user running the server (uid {me}); \
+                 another user could replace the database in it",
+            metadata.uid()
+        ))));
+    }
+    let mode = metadata.mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "the data folder was open to other users; making it 0700");
+        folder
+            .set_permissions(std::fs::Permissions::from_mode(0o700))
+            .map_err(folder_error)?;
+    }
+    Ok(folder)
+}
+
+/// The state database in a data folder, opened without the server's lock: for tools that
+/// work on the store beside (or before) a server, such as `ripcord token create`.
+pub async fn open_store(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
+    prepare(data_dir)?;
+    Ok(SqliteStorage::open(&data_dir.join(DATABASE_FILE)).await?)
+}
 
 /// The locked data folder; dropping it releases the lock.
 #[derive(Debug)]
@@ -32,38 +78,11 @@ impl DataDir {
     /// Creates the folder 0700 (or takes group and other permissions off one this user
     /// owns) and takes the lock, or names the server that holds it.
     pub(crate) fn lock(path: &Path) -> Result<Self, ServerError> {
+        let folder = prepare(path)?;
         let folder_error = |source| ServerError::DataDir {
             path: path.display().to_string(),
             source,
         };
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(path)
-            .map_err(folder_error)?;
-        // A link to the folder is followed (an operator's choice of disk); what counts is
-        // that the folder is this user's, so nobody else can put anything in it.
-        let folder = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(OFlag::O_DIRECTORY.bits())
-            .open(path)
-            .map_err(folder_error)?;
-        let metadata = folder.metadata().map_err(folder_error)?;
-        let me = nix::unistd::Uid::effective();
-        if metadata.uid() != me.as_raw() {
-            return Err(folder_error(std::io::Error::other(format!(
-                "it is owned by uid {}, not by the user running the server (uid {me}); \
-                 another user could replace the database in it",
-                metadata.uid()
-            ))));
-        }
-        let mode = metadata.mode() & 0o7777;
-        if mode & 0o077 != 0 {
-            tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "the data folder was open to other users; making it 0700");
-            folder
-                .set_permissions(std::fs::Permissions::from_mode(0o700))
-                .map_err(folder_error)?;
-        }
         let lock = match Flock::lock(folder, FlockArg::LockExclusiveNonblock) {
             Ok(lock) => lock,
             Err((_, nix::errno::Errno::EWOULDBLOCK)) => {

@@ -19,6 +19,7 @@ use ripcord_core::api::stream::{READY, SNAPSHOT};
 use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 use tokio::time::{Instant, Sleep};
 
+use crate::app::AppState;
 use crate::contacts::StreamContact;
 use crate::hub::{Broadcast, Hub, render, render_unnumbered};
 use crate::storage::StorageError;
@@ -27,9 +28,26 @@ const KEEP_ALIVE: Bytes = Bytes::from_static(b": keep-alive\n\n");
 /// Events read from storage at a time for a backlog.
 const BACKLOG_PAGE: u32 = 256;
 
-/// What a stream holds while it is open: its place under `serve.max_streams`, and the
-/// contact of the agent it serves.
-pub type StreamGuards = (OwnedSemaphorePermit, Option<StreamContact>);
+/// What a stream holds while it is open: its place under `serve.max_streams`, the
+/// contact of the agent it serves, and the token it was opened with.
+pub(crate) struct StreamGuards {
+    pub(crate) _permit: OwnedSemaphorePermit,
+    pub(crate) _contact: Option<StreamContact>,
+    pub(crate) lease: Option<TokenLease>,
+}
+
+/// The token a stream was opened with, checked at each keep-alive: a revoked token's
+/// stream ends within one interval.
+pub(crate) struct TokenLease {
+    pub(crate) state: Arc<AppState>,
+    pub(crate) hash: String,
+}
+
+impl TokenLease {
+    fn valid(&self) -> bool {
+        self.state.auth.still_valid(&self.hash)
+    }
+}
 
 struct Subscriber {
     hub: Arc<Hub>,
@@ -43,7 +61,7 @@ struct Subscriber {
     backlog_until: u64,
     /// Sent before the first live frame: `ready`, once the backlog is drained.
     ready_pending: bool,
-    _guards: StreamGuards,
+    guards: StreamGuards,
     /// Fires every `keep_alive_every`, whether or not events were sent: re-arming a timer
     /// per event would cost a timer-wheel update per subscriber per event.
     keep_alive: Pin<Box<Sleep>>,
@@ -54,7 +72,7 @@ struct Subscriber {
 
 /// The frames for one subscriber. Subscribing to live frames happens before the board or
 /// backlog is read, so no event can fall between the two.
-pub async fn subscribe(
+pub(crate) async fn subscribe(
     hub: Arc<Hub>,
     after: Option<Position>,
     head: Option<String>,
@@ -71,7 +89,7 @@ pub async fn subscribe(
         sent: 0,
         backlog_until: 0,
         ready_pending: true,
-        _guards: guards,
+        guards,
         keep_alive: Box::pin(tokio::time::sleep(keep_alive)),
         keep_alive_every: keep_alive,
         shutdown,
@@ -184,6 +202,9 @@ impl Subscriber {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 () = &mut self.keep_alive => {
+                    if self.guards.lease.as_ref().is_some_and(|lease| !lease.valid()) {
+                        return None;
+                    }
                     let next = Instant::now() + self.keep_alive_every;
                     self.keep_alive.as_mut().reset(next);
                     return Some(KEEP_ALIVE);

@@ -43,7 +43,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
 
     let server = ripcord_server::spawn_local(work.path().join("data"), |_| {}).await?;
     let url = server.url();
-    let api = ApiClient::new(&url)?;
+    let api = ApiClient::new(&url, None)?;
     println!(
         "1. control plane listening on {url} (SQLite in a scratch folder, in-process fan-out)"
     );
@@ -81,7 +81,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
             &Scope::global(),
             Action::Halt,
             "demo: stop everything",
-            &actor,
+            Some(&actor),
         )
         .await?;
     let halted = wait_for(&api, &names, |r| {
@@ -96,7 +96,12 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
     println!("   HTTP app: {}", probe(&app_url).await);
 
     let resume = api
-        .change(&Scope::global(), Action::Resume, "demo: all clear", &actor)
+        .change(
+            &Scope::global(),
+            Action::Resume,
+            "demo: all clear",
+            Some(&actor),
+        )
         .await?;
     let resumed = wait_for(&api, &names, |r| {
         !r.report.halted && r.report.revision >= resume.revision

@@ -7,6 +7,7 @@ pub mod check;
 pub mod demo;
 pub mod serve;
 pub mod switch;
+pub mod token;
 
 /// How a command prints its result: for people or for machines. One type for every
 /// command; `check` alone also writes SARIF and GitHub annotations.

@@ -13,7 +13,7 @@ use crate::cli::{ChangeArgs, StatusArgs};
 use crate::config::Config;
 
 pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow::Result<u8> {
-    let actor = args.actor.clone().unwrap_or_else(super::default_actor);
+    let actor = super::default_actor();
     if args.local {
         // The server validates remote changes; a local one gets the same rules.
         if args.reason.trim().is_empty() {
@@ -24,8 +24,11 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
         return change_locally(&config, &args, action, &actor);
     }
     let server = config.server_url();
-    let api = ApiClient::new(&server)?.with_timeout(config.client.request_timeout);
-    let event = api.change(&args.scope, action, &args.reason, &actor).await.map_err(|error| match error {
+    let token = config.client.resolve_token()?;
+    let api = ApiClient::new(&server, token.as_ref())?.with_timeout(config.client.request_timeout);
+    // With a token the server names it in the audit log; without one, this user and host.
+    let actor = token.is_none().then_some(actor.as_str());
+    let event = api.change(&args.scope, action, &args.reason, actor).await.map_err(|error| match error {
         ApiClientError::Unreachable { .. } => anyhow::Error::new(error).context(format!(
             "no {action} was recorded; with no network, `ripcord {action} --local` acts on the agents of this host"
         )),
@@ -130,6 +133,9 @@ struct ServerStatus {
     /// Agent rows the server could not read and skipped (its log names them).
     #[serde(skip_serializing_if = "is_zero")]
     skipped_agents: usize,
+    /// The server answers without authentication (`--insecure-no-auth`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unauthenticated: bool,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -145,12 +151,17 @@ struct LocalStatus {
 
 pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
     let url = config.server_url();
-    let api = ApiClient::new(&url)?.with_timeout(config.client.request_timeout);
+    let token = config.client.resolve_token()?;
+    let api = ApiClient::new(&url, token.as_ref())?.with_timeout(config.client.request_timeout);
     let fetched = async { anyhow::Ok((api.known_board().await?, api.agents().await?)) }.await;
     let (known, agents, error) = match fetched {
         Ok((known, agents)) => (Some(known), agents, None),
         Err(error) => (None, AgentList::default(), Some(format!("{error:#}"))),
     };
+    let unauthenticated = api
+        .readiness()
+        .await
+        .is_ok_and(|text| text.contains("WITHOUT AUTHENTICATION"));
     let status = Status {
         server: ServerStatus {
             url,
@@ -160,6 +171,7 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             board: known.map(|known| known.board),
             agents: agents.agents,
             skipped_agents: agents.skipped,
+            unauthenticated,
         },
         local: LocalStatus {
             dir: config.client.local_dir.clone(),
@@ -233,6 +245,11 @@ fn print_switches(status: &Status) {
     match (&server.board, &server.error) {
         (Some(board), _) => {
             println!("server {} (revision {})", server.url, board.revision);
+            if server.unauthenticated {
+                println!(
+                    "  WARNING the server answers WITHOUT AUTHENTICATION (--insecure-no-auth): anyone who reaches it can halt and release"
+                );
+            }
             println!(
                 "  {:<12} {:<8} {:<10} {:<20} REASON",
                 "SWITCH", "STATE", "SINCE", "BY"

@@ -83,8 +83,10 @@ impl Host {
             .stderr(Stdio::piped());
         let mut child = shell_command.spawn().expect("serve starts");
         let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let addr = tokio::time::timeout(DEADLINE, async {
             while let Some(line) = lines.next_line().await.expect("log line") {
+                log.lock().expect("log").push(line.clone());
                 let entry: Value = serde_json::from_str(&line).expect("JSON log lines");
                 assert!(
                     entry["severity"].is_string() && entry["time"].is_string(),
@@ -98,9 +100,14 @@ impl Host {
         })
         .await
         .expect("serve logs its address");
-        // Keep reading its log so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Serve { child, addr }
+        // Keep reading its log so it never blocks on a full pipe, and keep it for tests.
+        let kept = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().expect("log").push(line);
+            }
+        });
+        Serve { child, addr, log }
     }
 
     /// Starts `ripcord agent [flags] -- sh -c script` with stdout and stderr captured.
@@ -116,10 +123,30 @@ impl Host {
     }
 }
 
-/// A `ripcord serve` process and the address it listens on.
+/// A `ripcord serve` process, the address it listens on, and its log so far.
 pub struct Serve {
     pub child: Child,
     pub addr: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Serve {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops it (SIGTERM), waits, and returns everything it logged.
+    pub async fn stop(mut self) -> String {
+        let pid = nix::unistd::Pid::from_raw(
+            i32::try_from(self.child.id().expect("pid")).expect("pid fits"),
+        );
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal");
+        tokio::time::timeout(DEADLINE, self.child.wait())
+            .await
+            .expect("serve stops")
+            .expect("status");
+        self.log.lock().expect("log").join("\n")
+    }
 }
 
 /// Waits for a process with a deadline and returns its exit code and stderr.

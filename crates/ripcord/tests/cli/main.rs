@@ -8,3 +8,4 @@ mod cli;
 mod helpers;
 mod hostile;
 mod serve;
+mod tokens;

@@ -4,16 +4,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use ripcord_core::api::{AgentRecord, AgentReport, NEXT_HEADER, SKIPPED_HEADER};
+use ripcord_core::auth::Permission;
 use serde::Deserialize;
 
 use super::{Body, Params, Segment, agent_id, page_limit};
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// How far ahead of the server's clock a report's time may be: clocks drift, but a report
@@ -86,10 +88,12 @@ fn is_stale(state: &AppState, agent: &AgentRecord, now: Timestamp) -> bool {
 
 pub(crate) async fn report(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     Segment(id): Segment<String>,
     Body(report): Body<AgentReport>,
 ) -> Result<StatusCode, ApiError> {
     let id = agent_id(id, "id")?;
+    caller.require(&state.auth, Permission::Report { agent: id.as_str() })?;
     let now = Timestamp::now();
     check_report(&report, now)?;
     let record = AgentRecord {

@@ -2,13 +2,14 @@
 
 mod agents;
 mod switches;
+mod tokens;
 
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
 use ripcord_core::api::{AgentId, MAX_AGENT_ID_LEN};
@@ -32,8 +33,15 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/stream", get(switches::event_stream))
         .route("/v1/agents", get(agents::list))
         .route("/v1/agents/{id}/report", post(agents::report))
+        .route("/v1/tokens", get(tokens::list).post(tokens::create))
+        .route("/v1/tokens/{token}", delete(tokens::revoke))
+        .route("/v1/security-events", get(tokens::security_events))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::authenticate,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
 }

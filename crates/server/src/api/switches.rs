@@ -4,17 +4,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use ripcord_core::api::{AgentId, ChangeBody, IDEMPOTENCY_HEADER, LOG_HEADER, REPLACED_HEADER};
+use ripcord_core::auth::Permission;
 use ripcord_core::{Action, Board, ChangeRequest, Event, Position, Printable, Scope};
 use serde::Deserialize;
 
 use super::{Body, Params, Segment, agent_id, header_text, page_limit};
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::stream;
+use crate::stream::{self, StreamGuards, TokenLease};
 
 /// The longest idempotency key accepted.
 const MAX_KEY_LEN: usize = 200;
@@ -26,7 +28,11 @@ pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Result<&'stati
         .probe_write()
         .await
         .map_err(ApiError::NotWritable)?;
-    Ok("ready")
+    Ok(if state.auth.insecure() {
+        "ready (WITHOUT AUTHENTICATION: started with --insecure-no-auth)"
+    } else {
+        "ready"
+    })
 }
 
 /// A board with the header naming its log.
@@ -108,29 +114,46 @@ pub(crate) async fn wait_for_change(
 
 pub(crate) async fn halt(
     state: State<Arc<AppState>>,
+    caller: Extension<Caller>,
     scope: Segment<String>,
     headers: HeaderMap,
     body: Body<ChangeBody>,
 ) -> Result<Json<Event>, ApiError> {
-    change(state, scope, headers, body, Action::Halt).await
+    change(state, caller, scope, headers, body, Action::Halt).await
 }
 
 pub(crate) async fn resume(
     state: State<Arc<AppState>>,
+    caller: Extension<Caller>,
     scope: Segment<String>,
     headers: HeaderMap,
     body: Body<ChangeBody>,
 ) -> Result<Json<Event>, ApiError> {
-    change(state, scope, headers, body, Action::Resume).await
+    change(state, caller, scope, headers, body, Action::Resume).await
 }
 
 async fn change(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     Segment(scope): Segment<String>,
     headers: HeaderMap,
     Body(body): Body<ChangeBody>,
     action: Action,
 ) -> Result<Json<Event>, ApiError> {
+    caller.require(&state.auth, Permission::Change)?;
+    // The audit log names the token; a body cannot say otherwise.
+    let actor = match (caller.name(), body.actor) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::Invalid {
+                field: "actor",
+                message:
+                    "the actor of an authenticated request is its token's name; leave `actor` out"
+                        .into(),
+            });
+        }
+        (Some(name), None) => name.to_owned(),
+        (None, actor) => actor.unwrap_or_else(|| "api".to_owned()),
+    };
     let scope: Scope = scope.parse()?;
     let key = header_text(&headers, IDEMPOTENCY_HEADER)?
         .map(|key| {
@@ -144,7 +167,7 @@ async fn change(
     let request = ChangeRequest {
         scope,
         action,
-        actor: body.actor.unwrap_or_else(|| "api".to_owned()),
+        actor,
         reason: body.reason,
     };
     // A task of its own: if the client hangs up mid-write, the handler is dropped but the
@@ -202,6 +225,7 @@ pub(crate) struct StreamParams {
 
 pub(crate) async fn event_stream(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Params(params): Params<StreamParams>,
 ) -> Result<Response, ApiError> {
@@ -225,13 +249,22 @@ pub(crate) async fn event_stream(
         .try_acquire_owned()
         .map_err(|_| ApiError::TooManyStreams)?;
     let contact = agent.map(|id| state.contacts.stream(id.into()));
+    // A stream of a token that is revoked ends at its next keep-alive.
+    let lease = caller.token_hash().map(|hash| TokenLease {
+        state: state.clone(),
+        hash: hash.to_owned(),
+    });
     let frames = stream::subscribe(
         state.hub.clone(),
         after,
         params.head,
         state.config.keep_alive,
         state.shutdown.clone(),
-        (permit, contact),
+        StreamGuards {
+            _permit: permit,
+            _contact: contact,
+            lease,
+        },
     )
     .await?;
     Ok((

@@ -7,6 +7,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
 use ripcord_core::api::AgentRecord;
+use ripcord_core::auth::TokenInfo;
+use serde::{Deserialize, Serialize};
 
 pub use sqlite::SqliteStorage;
 
@@ -21,6 +23,10 @@ pub enum StorageError {
     RevisionTaken(u64),
     #[error("the state database holds a row it cannot read ({what}): {detail}")]
     Corrupt { what: &'static str, detail: String },
+    #[error(
+        "a token named `{0}` exists and is not revoked; revoke it first or choose another name"
+    )]
+    NameTaken(String),
 }
 
 /// One page of agents, ordered by id.
@@ -32,6 +38,33 @@ pub struct AgentsPage {
     pub skipped: Vec<(String, String)>,
     /// Where the next page starts, when there may be one.
     pub next_after: Option<String>,
+}
+
+/// A token as stored: its SHA-256 (never the token) and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub hash: String,
+    pub info: TokenInfo,
+}
+
+/// Refused requests, counted per minute, kind, token and peer, so a flood of them costs
+/// one row a minute, not one a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityEvent {
+    /// Assigned by storage; listings page by it.
+    #[serde(default)]
+    pub id: i64,
+    /// The start of the minute the refusals fell in.
+    pub minute: Timestamp,
+    /// `unauthenticated` (401), `forbidden` (403) or `rate_limited` (429).
+    pub kind: String,
+    /// The shown prefix of the token presented, or empty when there was none.
+    pub token: String,
+    /// The peer's address.
+    pub peer: String,
+    pub count: u64,
+    /// What the last of them asked for, and why it was refused.
+    pub detail: String,
 }
 
 #[async_trait]
@@ -73,6 +106,39 @@ pub trait Storage: Send + Sync + 'static {
         exited_before: Timestamp,
         keys_before: Timestamp,
     ) -> Result<u64, StorageError>;
+
+    /// Stores a new token. Fails with [`StorageError::NameTaken`] while a token of that
+    /// name is not revoked.
+    async fn create_token(&self, token: &TokenRecord) -> Result<(), StorageError>;
+
+    /// Every token, revoked and expired ones included.
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError>;
+
+    /// Revokes the token with this shown prefix or name, not yet revoked; `None` when
+    /// there is none.
+    async fn revoke_token(
+        &self,
+        prefix_or_name: &str,
+        at: Timestamp,
+    ) -> Result<Option<TokenInfo>, StorageError>;
+
+    /// Records that these tokens (by hash) were used.
+    async fn touch_tokens(&self, hashes: &[String], at: Timestamp) -> Result<(), StorageError>;
+
+    /// Adds counts of refused requests, merging with those of the same minute, kind,
+    /// token and peer.
+    async fn record_security_events(&self, events: &[SecurityEvent]) -> Result<(), StorageError>;
+
+    /// Security events with an id above `after`, oldest first.
+    async fn security_events(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StorageError>;
+
+    /// Closes the storage when the server stops: files are complete on disk when `stop`
+    /// returns (SQLite checkpoints its write-ahead log into the database).
+    async fn close(&self) {}
 
     /// Writes to the storage (`/readyz`): a server that can read but not write (a full
     /// disk, a read-only file system) cannot record a halt, so it is not ready.

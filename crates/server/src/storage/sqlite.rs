@@ -12,7 +12,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{AgentsPage, Storage, StorageError};
+use ripcord_core::auth::TokenInfo;
+
+use super::{AgentsPage, SecurityEvent, Storage, StorageError, TokenRecord};
 
 /// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
 /// The triggers make the audit log append-only in the database itself, not just by
@@ -51,6 +53,29 @@ CREATE TABLE idempotency_keys (
     key      TEXT PRIMARY KEY,
     revision INTEGER NOT NULL,
     created  TEXT NOT NULL
+) STRICT;
+"#,
+    r#"
+CREATE TABLE tokens (
+    hash      TEXT PRIMARY KEY,
+    prefix    TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('viewer', 'agent', 'operator', 'admin')),
+    created   TEXT NOT NULL,
+    expires   TEXT,
+    last_used TEXT,
+    revoked   TEXT
+) STRICT;
+CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked IS NULL;
+CREATE TABLE security_events (
+    id     INTEGER PRIMARY KEY,
+    minute TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    token  TEXT NOT NULL,
+    peer   TEXT NOT NULL,
+    count  INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    UNIQUE (minute, kind, token, peer)
 ) STRICT;
 "#,
 ];
@@ -185,6 +210,31 @@ fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AgentRecord, StorageE
         last_contact: timestamp("last_contact")?,
         stale: false,
         report: serde_json::from_str(&report).map_err(|e| corrupt(e.to_string()))?,
+    })
+}
+
+fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<TokenRecord, StorageError> {
+    let corrupt = corrupt("token");
+    let time = |column: &str| -> Result<Option<Timestamp>, StorageError> {
+        let text: Option<String> = row.try_get(column)?;
+        text.map(|text| {
+            text.parse::<Timestamp>()
+                .map_err(|e| corrupt(format!("{column}: {e}")))
+        })
+        .transpose()
+    };
+    let role: String = row.try_get("role")?;
+    Ok(TokenRecord {
+        hash: row.try_get("hash")?,
+        info: TokenInfo {
+            prefix: row.try_get("prefix")?,
+            name: row.try_get("name")?,
+            role: role.parse().map_err(&corrupt)?,
+            created: time("created")?.ok_or_else(|| corrupt("created is empty".into()))?,
+            expires: time("expires")?,
+            last_used: time("last_used")?,
+            revoked: time("revoked")?,
+        },
     })
 }
 
@@ -353,6 +403,134 @@ impl Storage for SqliteStorage {
             .execute(&self.pool)
             .await?;
         Ok(agents.rows_affected())
+    }
+
+    async fn create_token(&self, token: &TokenRecord) -> Result<(), StorageError> {
+        let info = &token.info;
+        let inserted = sqlx::query(
+            "INSERT INTO tokens (hash, prefix, name, role, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&token.hash)
+        .bind(&info.prefix)
+        .bind(&info.name)
+        .bind(info.role.as_str())
+        .bind(info.created.to_string())
+        .bind(info.expires.map(|at| at.to_string()))
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(StorageError::NameTaken(info.name.clone()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT hash, prefix, name, role, created, expires, last_used, revoked FROM tokens ORDER BY created, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(
+        &self,
+        prefix_or_name: &str,
+        at: Timestamp,
+    ) -> Result<Option<TokenInfo>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE tokens SET revoked = ?2 WHERE revoked IS NULL AND (prefix = ?1 OR name = ?1)
+             RETURNING hash, prefix, name, role, created, expires, last_used, revoked",
+        )
+        .bind(prefix_or_name)
+        .bind(at.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(token_from_row)
+            .transpose()?
+            .map(|token| token.info))
+    }
+
+    async fn touch_tokens(&self, hashes: &[String], at: Timestamp) -> Result<(), StorageError> {
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        let hashes = serde_json::to_string(hashes).map_err(|e| StorageError::Corrupt {
+            what: "token hashes",
+            detail: e.to_string(),
+        })?;
+        sqlx::query(
+            "UPDATE tokens SET last_used = ?1 WHERE hash IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(at.to_string())
+        .bind(hashes)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_security_events(&self, events: &[SecurityEvent]) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        for event in events {
+            sqlx::query(
+                "INSERT INTO security_events (minute, kind, token, peer, count, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (minute, kind, token, peer)
+                 DO UPDATE SET count = count + excluded.count, detail = excluded.detail",
+            )
+            .bind(event.minute.to_string())
+            .bind(&event.kind)
+            .bind(&event.token)
+            .bind(&event.peer)
+            .bind(i64::try_from(event.count).unwrap_or(i64::MAX))
+            .bind(&event.detail)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn security_events(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, minute, kind, token, peer, count, detail FROM security_events
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let corrupt = corrupt("security event");
+                let minute: String = row.try_get("minute")?;
+                let count: i64 = row.try_get("count")?;
+                Ok(SecurityEvent {
+                    id: row.try_get("id")?,
+                    minute: minute
+                        .parse()
+                        .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
+                    kind: row.try_get("kind")?,
+                    token: row.try_get("token")?,
+                    peer: row.try_get("peer")?,
+                    count: u64::try_from(count).map_err(|e| corrupt(e.to_string()))?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
     }
 
     async fn probe_write(&self) -> Result<(), StorageError> {

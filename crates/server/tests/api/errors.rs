@@ -247,7 +247,7 @@ async fn a_body_that_never_finishes_gets_a_408_and_the_connection_closes() {
         .expect("connect");
     socket
         .write_all(
-            b"POST /v1/switches/api/halt HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+            b"POST /v1/switches/api/halt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
         )
         .await
         .expect("a body's first byte");

@@ -1,6 +1,7 @@
 //! API tests: one binary, one module per area, all through `helpers::spawn_app`.
 
 mod agents;
+mod auth;
 mod errors;
 mod helpers;
 mod stream;

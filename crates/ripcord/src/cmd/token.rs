@@ -1,0 +1,188 @@
+//! `ripcord token create|list|revoke`: through the server with an admin token, or, with
+//! `--data-dir`, directly on the state store (the bootstrap: the first admin token).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use jiff::Timestamp;
+use ripcord_agent::ApiClient;
+use ripcord_core::auth::{Role, TokenInfo};
+use ripcord_core::{Printable, exit};
+use ripcord_server::Storage;
+
+use super::OutputFormat;
+use crate::config::Config;
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+/// Where the tokens are: a server (the default), or a state store on this host.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    /// Work on the state store in this folder instead of through the server: to create
+    /// the first admin token, or with the server down
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; its secret is printed once, and only a hash of it is kept
+    Create {
+        /// What it may do: viewer (read), agent (read, and report for agent ids under its
+        /// name), operator (read, halt, resume) or admin (all, and tokens)
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Who it is: the audit log records this name for its changes
+        #[arg(long)]
+        name: String,
+        /// How long it is valid, e.g. `90d`, `12h` [default: until revoked]
+        #[arg(long, value_parser = humantime::parse_duration)]
+        expires: Option<Duration>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// List tokens: prefix, name, role, created, last used, expiry
+    List {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Revoke a token by its prefix (as `list` shows it) or its name
+    Revoke {
+        #[arg(value_name = "PREFIX_OR_NAME")]
+        prefix_or_name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse()
+}
+
+pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
+    match args.command {
+        TokenCommand::Create {
+            role,
+            name,
+            expires,
+            target,
+        } => {
+            let (secret, info) = match &target.data_dir {
+                Some(dir) => {
+                    let store = ripcord_server::open_store(dir).await?;
+                    ripcord_server::create_token(&store, &name, role, expires).await?
+                }
+                None => {
+                    let created = api(&config)?.create_token(&name, role, expires).await?;
+                    (created.token, created.info)
+                }
+            };
+            match target.format {
+                OutputFormat::Json => {
+                    let mut json = serde_json::to_value(&info)?;
+                    json["token"] = secret.expose().into();
+                    println!("{}", serde_json::to_string_pretty(&json)?);
+                }
+                _ => {
+                    println!("{}", secret.expose());
+                    eprintln!(
+                        "created {} token `{}` ({}); this is the only time it is shown",
+                        info.role,
+                        shown(&info.name),
+                        info.prefix
+                    );
+                }
+            }
+        }
+        TokenCommand::List { target } => {
+            let tokens = match &target.data_dir {
+                Some(dir) => ripcord_server::open_store(dir)
+                    .await?
+                    .tokens()
+                    .await?
+                    .into_iter()
+                    .map(|token| token.info)
+                    .collect(),
+                None => api(&config)?.tokens().await?,
+            };
+            match target.format {
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&tokens)?),
+                _ => print_tokens(&tokens),
+            }
+        }
+        TokenCommand::Revoke {
+            prefix_or_name: token,
+            target,
+        } => {
+            let revoked = match &target.data_dir {
+                Some(dir) => ripcord_server::open_store(dir)
+                    .await?
+                    .revoke_token(&token, Timestamp::now())
+                    .await?
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("no live token has the prefix or name `{token}`")
+                    })?,
+                None => api(&config)?.revoke_token(&token).await?,
+            };
+            match target.format {
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&revoked)?),
+                _ => println!(
+                    "revoked {} token `{}` ({})",
+                    revoked.role,
+                    shown(&revoked.name),
+                    revoked.prefix
+                ),
+            }
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn api(config: &Config) -> anyhow::Result<ApiClient> {
+    let token = config.client.resolve_token()?;
+    Ok(ApiClient::new(&config.server_url(), token.as_ref())?
+        .with_timeout(config.client.request_timeout))
+}
+
+fn shown(text: &str) -> String {
+    Printable(text).to_string()
+}
+
+fn print_tokens(tokens: &[TokenInfo]) {
+    if tokens.is_empty() {
+        println!("no tokens: the server answers local requests only");
+        return;
+    }
+    let now = Timestamp::now();
+    println!(
+        "{:<14} {:<24} {:<9} {:<20} {:<20} STATE",
+        "PREFIX", "NAME", "ROLE", "CREATED", "LAST USED"
+    );
+    let day = |at: Option<Timestamp>| {
+        at.map(|at| at.strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    for token in tokens {
+        let state = match (token.revoked, token.expires) {
+            (Some(at), _) => format!("revoked {}", day(Some(at))),
+            (None, Some(expires)) if expires <= now => format!("expired {}", day(Some(expires))),
+            (None, Some(expires)) => format!("expires {}", day(Some(expires))),
+            (None, None) => "valid".into(),
+        };
+        println!(
+            "{:<14} {:<24} {:<9} {:<20} {:<20} {state}",
+            token.prefix,
+            shown(&token.name),
+            token.role.as_str(),
+            day(Some(token.created)),
+            day(token.last_used),
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Tokens and security events: admins only.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use ripcord_core::Printable;
+use ripcord_core::auth::{Permission, Role, TokenInfo};
+use serde::{Deserialize, Serialize};
+
+use super::{Body, Params, Segment, page_limit};
+use crate::app::AppState;
+use crate::auth::{Caller, TokenError, create_token};
+use crate::error::ApiError;
+use crate::storage::SecurityEvent;
+
+/// Body of `POST /v1/tokens`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateBody {
+    name: String,
+    role: Role,
+    /// How long it is valid, e.g. `90d`; forever when absent.
+    #[serde(default, with = "humantime_serde")]
+    expires_in: Option<Duration>,
+}
+
+/// The answer to `POST /v1/tokens`: the secret, shown this once.
+#[derive(Debug, Serialize)]
+pub(crate) struct Created {
+    token: String,
+    #[serde(flatten)]
+    info: TokenInfo,
+}
+
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Body(body): Body<CreateBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    caller.require(&state.auth, Permission::Administer)?;
+    let storage = state.hub.storage();
+    let (secret, info) = create_token(storage.as_ref(), &body.name, body.role, body.expires_in)
+        .await
+        .map_err(|error| match error {
+            TokenError::Invalid(message) => ApiError::Invalid {
+                field: "name",
+                message,
+            },
+            TokenError::Storage(error) => ApiError::Storage(error),
+            TokenError::Random(message) => ApiError::Internal(message),
+        })?;
+    state.auth.reload(storage.as_ref()).await?;
+    tracing::info!(token = %info.prefix, name = %Printable(&info.name), role = %info.role, by = caller.name().unwrap_or("local"), "token created");
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            token: secret.expose().to_owned(),
+            info,
+        }),
+    ))
+}
+
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    caller.require(&state.auth, Permission::Administer)?;
+    let tokens = state.hub.storage().tokens().await?;
+    Ok(Json(tokens.into_iter().map(|token| token.info).collect()))
+}
+
+pub(crate) async fn revoke(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Segment(token): Segment<String>,
+) -> Result<Json<TokenInfo>, ApiError> {
+    caller.require(&state.auth, Permission::Administer)?;
+    let storage = state.hub.storage();
+    let revoked = storage
+        .revoke_token(&token, jiff::Timestamp::now())
+        .await?
+        .ok_or(ApiError::NoSuchToken(token))?;
+    state.auth.reload(storage.as_ref()).await?;
+    tracing::info!(token = %revoked.prefix, name = %Printable(&revoked.name), by = caller.name().unwrap_or("local"), "token revoked");
+    Ok(Json(revoked))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventsParams {
+    #[serde(default)]
+    after: i64,
+    limit: Option<i64>,
+}
+
+/// Refused requests, counted per minute, kind, token and peer, oldest first.
+pub(crate) async fn security_events(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Params(params): Params<EventsParams>,
+) -> Result<Json<Vec<SecurityEvent>>, ApiError> {
+    caller.require(&state.auth, Permission::Administer)?;
+    let limit = page_limit(params.limit)?;
+    Ok(Json(
+        state
+            .hub
+            .storage()
+            .security_events(params.after, limit)
+            .await?,
+    ))
+}

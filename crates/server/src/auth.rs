@@ -1,0 +1,475 @@
+//! Who is asking. Every request but `/healthz`, `/readyz` and `/v1/hooks/*` needs a
+//! bearer token once one exists; before that, like Redis's protected mode, the server
+//! answers only requests that are plainly local: from a loopback peer, for a loopback
+//! `Host`, and not forwarded by a proxy (a proxy on the same host, or a DNS-rebinding page
+//! in a browser, must not get in). Refusals are counted as security events, aggregated
+//! per minute, token and peer, and written in one batch, so a flood costs no more than a
+//! trickle. Each token has its own rate limits for reads and for changes.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use jiff::{Timestamp, Unit};
+use ripcord_core::auth::{Permission, Role, Secret, TokenInfo, digest, token_from};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::storage::{SecurityEvent, Storage, StorageError, TokenRecord};
+
+/// Paths that authenticate by their own scheme, or must answer a platform's probes.
+fn is_open(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz") || path.starts_with("/v1/hooks/")
+}
+
+/// Requests per token and minute, for reads and for changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimits {
+    /// GET requests (board, events, agents, streams, long-polls) per token and minute.
+    pub reads_per_minute: u32,
+    /// Everything else (halts, resumes, reports, token changes) per token and minute.
+    pub changes_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            reads_per_minute: 60_000,
+            changes_per_minute: 120,
+        }
+    }
+}
+
+/// Who a request comes from, for the handlers.
+#[derive(Debug, Clone)]
+pub(crate) enum Caller {
+    /// No token exists and the request is local (or the server runs without
+    /// authentication on purpose): nobody is named.
+    Local,
+    Token {
+        name: String,
+        role: Role,
+        /// The token's shown prefix, for security events.
+        shown: String,
+        hash: String,
+        peer: SocketAddr,
+    },
+}
+
+impl Caller {
+    /// Refuses (403, counted) what this caller's role does not allow.
+    pub(crate) fn require(&self, auth: &Auth, permission: Permission<'_>) -> Result<(), ApiError> {
+        match self {
+            Caller::Local => Ok(()),
+            Caller::Token {
+                name,
+                role,
+                shown,
+                peer,
+                ..
+            } => {
+                if permission.allowed(*role, name) {
+                    return Ok(());
+                }
+                let why = format!("{role} token `{name}` may not {}", describe(permission));
+                auth.refused(Refusal::Forbidden, shown, *peer, &why);
+                Err(ApiError::Forbidden(why))
+            }
+        }
+    }
+
+    /// The name the audit log records, when the caller has one.
+    pub(crate) fn name(&self) -> Option<&str> {
+        match self {
+            Caller::Local => None,
+            Caller::Token { name, .. } => Some(name),
+        }
+    }
+
+    /// The token's hash, for streams that must end when it is revoked.
+    pub(crate) fn token_hash(&self) -> Option<&str> {
+        match self {
+            Caller::Local => None,
+            Caller::Token { hash, .. } => Some(hash),
+        }
+    }
+}
+
+fn describe(permission: Permission<'_>) -> String {
+    match permission {
+        Permission::Read => "read".into(),
+        Permission::Report { agent } => format!("report as agent `{agent}`"),
+        Permission::Change => "halt or resume".into(),
+        Permission::Administer => "manage tokens or read security events".into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Refusal {
+    Unauthenticated,
+    Forbidden,
+    RateLimited,
+}
+
+impl Refusal {
+    fn kind(self) -> &'static str {
+        match self {
+            Refusal::Unauthenticated => "unauthenticated",
+            Refusal::Forbidden => "forbidden",
+            Refusal::RateLimited => "rate_limited",
+        }
+    }
+}
+
+type RefusalKey = (Timestamp, Refusal, String, String);
+
+/// The token cache, the refusals waiting to be written, and the rate limiters.
+pub(crate) struct Auth {
+    /// Valid and invalid tokens by hash, as storage last said.
+    tokens: RwLock<HashMap<String, TokenInfo>>,
+    /// Whether any token was ever created: until then only local requests get in.
+    any_token: AtomicBool,
+    /// Serve without authentication while no token exists (`--insecure-no-auth`).
+    insecure: bool,
+    used: Mutex<HashSet<String>>,
+    refused: Mutex<HashMap<RefusalKey, (u64, String)>>,
+    reads: DefaultKeyedRateLimiter<String>,
+    changes: DefaultKeyedRateLimiter<String>,
+}
+
+impl Auth {
+    pub(crate) fn new(limits: RateLimits, insecure: bool) -> Self {
+        let quota = |per_minute: u32| {
+            Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
+        };
+        Auth {
+            tokens: RwLock::new(HashMap::new()),
+            any_token: AtomicBool::new(false),
+            insecure,
+            used: Mutex::new(HashSet::new()),
+            refused: Mutex::new(HashMap::new()),
+            reads: RateLimiter::keyed(quota(limits.reads_per_minute)),
+            changes: RateLimiter::keyed(quota(limits.changes_per_minute)),
+        }
+    }
+
+    /// Whether the server answers without tokens: none exists yet.
+    pub(crate) fn without_tokens(&self) -> bool {
+        !self.any_token.load(Ordering::Acquire)
+    }
+
+    /// Whether it answers everyone without tokens (`--insecure-no-auth`).
+    pub(crate) fn insecure(&self) -> bool {
+        self.insecure && self.without_tokens()
+    }
+
+    /// Reads the tokens from storage: at start, every keep-alive interval (so a
+    /// revocation by another process takes effect within one), and after a change here.
+    pub(crate) async fn reload(&self, storage: &dyn Storage) -> Result<(), StorageError> {
+        let tokens = storage.tokens().await?;
+        self.any_token.store(!tokens.is_empty(), Ordering::Release);
+        let map = tokens
+            .into_iter()
+            .map(|token| (token.hash, token.info))
+            .collect();
+        *self.tokens.write().unwrap_or_else(PoisonError::into_inner) = map;
+        Ok(())
+    }
+
+    /// Whether the token with this hash still authenticates (streams ask at each
+    /// keep-alive, so a revoked token's stream ends within one interval).
+    pub(crate) fn still_valid(&self, hash: &str) -> bool {
+        self.tokens
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(hash)
+            .is_some_and(|info| info.valid_at(Timestamp::now()))
+    }
+
+    fn refused(&self, refusal: Refusal, token: &str, peer: SocketAddr, detail: &str) {
+        let minute = Timestamp::now()
+            .round(
+                jiff::TimestampRound::new()
+                    .smallest(Unit::Minute)
+                    .mode(jiff::RoundMode::Trunc),
+            )
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let key = (minute, refusal, token.to_owned(), peer.ip().to_string());
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = refused.entry(key).or_insert((0, String::new()));
+        entry.0 += 1;
+        entry.1 = detail.chars().take(300).collect();
+    }
+
+    /// The refusals and token uses since the last call, to write in one batch.
+    pub(crate) fn take_pending(&self) -> (Vec<SecurityEvent>, Vec<String>) {
+        let refused =
+            std::mem::take(&mut *self.refused.lock().unwrap_or_else(PoisonError::into_inner));
+        let events = refused
+            .into_iter()
+            .map(
+                |((minute, refusal, token, peer), (count, detail))| SecurityEvent {
+                    id: 0,
+                    minute,
+                    kind: refusal.kind().into(),
+                    token,
+                    peer,
+                    count,
+                    detail,
+                },
+            )
+            .collect();
+        let used = std::mem::take(&mut *self.used.lock().unwrap_or_else(PoisonError::into_inner));
+        (events, used.into_iter().collect())
+    }
+
+    /// Who the request comes from, or why it is refused.
+    fn identify(
+        &self,
+        headers: &HeaderMap,
+        method: &Method,
+        peer: SocketAddr,
+    ) -> Result<Caller, ApiError> {
+        let presented = headers.get(header::AUTHORIZATION).map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::trim)
+                .unwrap_or("")
+        });
+        if self.without_tokens() {
+            if self.insecure || plainly_local(headers, peer) {
+                return Ok(Caller::Local);
+            }
+            let why = "this server has no token yet and answers only local requests \
+                       (a loopback peer and Host, not through a proxy); create a token with \
+                       `ripcord token create --role admin --name NAME --data-dir DIR` on its host";
+            self.refused(Refusal::Unauthenticated, "", peer, why);
+            return Err(ApiError::Unauthenticated(why.into()));
+        }
+        let Some(presented) = presented else {
+            let why = "this request needs `Authorization: Bearer <token>`";
+            self.refused(Refusal::Unauthenticated, "", peer, why);
+            return Err(ApiError::Unauthenticated(why.into()));
+        };
+        let Ok(digest) = digest(presented) else {
+            let why = "the bearer token is not a ripcord token";
+            self.refused(Refusal::Unauthenticated, "", peer, why);
+            return Err(ApiError::Unauthenticated(why.into()));
+        };
+        let known = self
+            .tokens
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&digest.hash)
+            .cloned();
+        let info = match known {
+            Some(info) if info.valid_at(Timestamp::now()) => info,
+            Some(info) => {
+                let why = if info.revoked.is_some() {
+                    "the token was revoked"
+                } else {
+                    "the token expired"
+                };
+                self.refused(Refusal::Unauthenticated, &digest.shown, peer, why);
+                return Err(ApiError::Unauthenticated(why.into()));
+            }
+            None => {
+                let why = "unknown token";
+                self.refused(Refusal::Unauthenticated, &digest.shown, peer, why);
+                return Err(ApiError::Unauthenticated(why.into()));
+            }
+        };
+        let limiter = if matches!(*method, Method::GET | Method::HEAD) {
+            &self.reads
+        } else {
+            &self.changes
+        };
+        if let Err(not_until) = limiter.check_key(&digest.hash) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            self.refused(Refusal::RateLimited, &digest.shown, peer, "rate limit");
+            return Err(ApiError::RateLimited(seconds.max(1)));
+        }
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(digest.hash.clone());
+        Ok(Caller::Token {
+            name: info.name,
+            role: info.role,
+            shown: digest.shown,
+            hash: digest.hash,
+            peer,
+        })
+    }
+}
+
+/// A loopback peer, asking for a loopback host, with no sign of a proxy.
+fn plainly_local(headers: &HeaderMap, peer: SocketAddr) -> bool {
+    let forwarded = headers.contains_key("forwarded") || headers.contains_key("x-forwarded-for");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let host_name = match host.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(name, _)| name),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let local_host = matches!(host_name, "localhost" | "127.0.0.1" | "::1");
+    peer.ip().is_loopback() && local_host && !forwarded
+}
+
+/// The middleware: identifies the caller, or answers 401/429.
+pub(crate) async fn authenticate(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if is_open(request.uri().path()) {
+        return next.run(request).await;
+    }
+    match state
+        .auth
+        .identify(request.headers(), request.method(), peer)
+    {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            let mut response = next.run(request).await;
+            if state.auth.insecure() {
+                response.headers_mut().insert(
+                    "x-ripcord-auth",
+                    axum::http::HeaderValue::from_static("none"),
+                );
+            }
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A new token: 256 random bits from the operating system, kept only as a hash.
+pub fn new_token(
+    name: &str,
+    role: Role,
+    expires_in: Option<Duration>,
+    now: Timestamp,
+) -> Result<(Secret, TokenRecord), TokenError> {
+    ripcord_core::auth::check_token_name(name).map_err(TokenError::Invalid)?;
+    let mut random = [0u8; ripcord_core::auth::TOKEN_BYTES];
+    getrandom::fill(&mut random).map_err(|error| TokenError::Random(error.to_string()))?;
+    let secret = token_from(&random);
+    let digest = digest(secret.expose()).map_err(|error| TokenError::Invalid(error.to_string()))?;
+    let expires = expires_in
+        .map(|duration| {
+            jiff::SignedDuration::try_from(duration)
+                .ok()
+                .and_then(|duration| now.checked_add(duration).ok())
+                .ok_or_else(|| TokenError::Invalid("the expiry is too far away".into()))
+        })
+        .transpose()?;
+    let record = TokenRecord {
+        hash: digest.hash,
+        info: TokenInfo {
+            prefix: digest.shown,
+            name: name.to_owned(),
+            role,
+            created: now,
+            expires,
+            last_used: None,
+            revoked: None,
+        },
+    };
+    Ok((secret, record))
+}
+
+/// Creates a token in `storage`: what `POST /v1/tokens` and `ripcord token create` on the
+/// store both do.
+pub async fn create_token(
+    storage: &dyn Storage,
+    name: &str,
+    role: Role,
+    expires_in: Option<Duration>,
+) -> Result<(Secret, TokenInfo), TokenError> {
+    let (secret, record) = new_token(name, role, expires_in, Timestamp::now())?;
+    storage.create_token(&record).await?;
+    Ok((secret, record.info))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot draw random bytes from the operating system: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(host: &str, forwarded: bool) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, host.parse().expect("header"));
+        if forwarded {
+            headers.insert("x-forwarded-for", "203.0.113.7".parse().expect("header"));
+        }
+        headers
+    }
+
+    #[test]
+    fn only_plainly_local_requests_pass_without_a_token() {
+        let loopback: SocketAddr = ([127, 0, 0, 1], 5000).into();
+        let remote: SocketAddr = ([10, 0, 0, 2], 5000).into();
+        for host in [
+            "localhost",
+            "localhost:7070",
+            "127.0.0.1:7070",
+            "[::1]:7070",
+            "[::1]",
+        ] {
+            assert!(plainly_local(&headers(host, false), loopback), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:7070",
+            "127.0.0.1.evil.example",
+            "localhost.evil:80",
+        ] {
+            assert!(!plainly_local(&headers(host, false), loopback), "{host}");
+        }
+        assert!(!plainly_local(&headers("localhost", true), loopback));
+        assert!(!plainly_local(&headers("localhost", false), remote));
+    }
+
+    #[test]
+    fn a_new_token_is_kept_only_as_a_hash() {
+        let (secret, record) =
+            new_token("ci", Role::Operator, None, Timestamp::UNIX_EPOCH).expect("token");
+        assert!(secret.expose().starts_with("rpc_"));
+        assert_ne!(record.hash, secret.expose());
+        assert!(secret.expose().starts_with(&record.info.prefix));
+        assert!(new_token("bad name", Role::Viewer, None, Timestamp::UNIX_EPOCH).is_err());
+    }
+}

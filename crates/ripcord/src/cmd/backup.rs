@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use clap::builder::PossibleValue;
+
+use super::OutputFormat;
 use jiff::Timestamp;
 use ripcord_backup::listing::Listing;
 use ripcord_backup::preflight::Preflight;
@@ -48,14 +50,8 @@ pub struct Common {
     #[arg(long = "to", visible_alias = "from", value_name = "URL")]
     pub to: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
+    #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -417,19 +413,19 @@ fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_run(report: &RunReport, format: Format) -> anyhow::Result<()> {
+fn print_run(report: &RunReport, format: OutputFormat) -> anyhow::Result<()> {
     let preflight = &report.preflight;
     let Some(manifest) = &report.manifest else {
         return match format {
-            Format::Json => print_json(preflight),
-            Format::Text => {
+            OutputFormat::Json => print_json(preflight),
+            OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github => {
                 print_preflight(preflight);
                 Ok(())
             }
         };
     };
     let duration = report.duration;
-    if format == Format::Json {
+    if format == OutputFormat::Json {
         return print_json(&serde_json::json!({
             "ok": true,
             "id": manifest.id,
@@ -492,8 +488,8 @@ fn print_preflight(preflight: &Preflight) {
     );
 }
 
-fn print_list(listing: &Listing, format: Format) -> anyhow::Result<()> {
-    if format == Format::Json {
+fn print_list(listing: &Listing, format: OutputFormat) -> anyhow::Result<()> {
+    if format == OutputFormat::Json {
         return print_json(&listing.rows);
     }
     if listing.rows.is_empty() {
@@ -536,9 +532,9 @@ fn print_list(listing: &Listing, format: Format) -> anyhow::Result<()> {
 
 fn print_verify(
     record: &ripcord_backup::verify::VerifyRecord,
-    format: Format,
+    format: OutputFormat,
 ) -> anyhow::Result<()> {
-    if format == Format::Json {
+    if format == OutputFormat::Json {
         return print_json(record);
     }
     println!(
@@ -572,13 +568,13 @@ fn print_verify(
     Ok(())
 }
 
-fn print_restore(report: &RestoreReport, format: Format) -> anyhow::Result<()> {
+fn print_restore(report: &RestoreReport, format: OutputFormat) -> anyhow::Result<()> {
     match format {
-        Format::Json => print_json(&serde_json::json!({
+        OutputFormat::Json => print_json(&serde_json::json!({
             "ok": true, "id": report.id, "into": report.into,
             "raw_bytes": report.raw_bytes, "seconds": report.duration.as_secs_f64(),
         })),
-        Format::Text => {
+        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github => {
             println!(
                 "restored backup {} into {} ({} in {})",
                 report.id,
@@ -591,9 +587,9 @@ fn print_restore(report: &RestoreReport, format: Format) -> anyhow::Result<()> {
     }
 }
 
-fn print_prune(report: &PruneReport, format: Format) -> anyhow::Result<()> {
+fn print_prune(report: &PruneReport, format: OutputFormat) -> anyhow::Result<()> {
     let plan = &report.plan;
-    if format == Format::Json {
+    if format == OutputFormat::Json {
         return print_json(&serde_json::json!({"dry_run": report.dry_run, "plan": plan}));
     }
     let verb = if report.dry_run {

@@ -322,6 +322,14 @@ impl ApiClient {
             .map_err(|e| self.unexpected(&e.to_string()))
     }
 
+    /// Both logs' hash chains, as the server verifies them (`GET /v1/audit/verify`).
+    pub async fn verify_logs<T: DeserializeOwned>(&self) -> Result<T, ApiClientError> {
+        let url = self.url("v1/audit/verify");
+        // Walking a long log takes a while: a generous deadline.
+        self.send(self.http.get(url), self.request_timeout * 6)
+            .await
+    }
+
     /// Creates a token (an admin token is needed); the answer holds the secret, once.
     pub async fn create_token(
         &self,

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod carry;
+pub mod chain;
 pub mod decision;
 pub mod exit;
 pub mod position;

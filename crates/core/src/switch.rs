@@ -114,6 +114,10 @@ pub struct Event {
     pub actor: String,
     pub reason: String,
     pub at: Timestamp,
+    /// The link of this event in the log's hash chain ([`crate::chain`]); empty until the
+    /// server records it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
 }
 
 impl Event {
@@ -253,7 +257,9 @@ impl Board {
             action: request.action,
             actor: actor.to_owned(),
             reason: reason.to_owned(),
-            at: now,
+            // What the chain and every storage keep.
+            at: crate::chain::to_micros(now),
+            hash: String::new(),
         })
     }
 
@@ -312,6 +318,12 @@ impl Board {
 
     pub fn is_halted(&self, scope: &Scope) -> bool {
         self.halt_cause(scope).is_some()
+    }
+
+    /// The hash of the event at this board's revision: what the next event links to.
+    pub fn head_hash(&self) -> &str {
+        self.head()
+            .map_or(crate::chain::GENESIS, |event| event.hash.as_str())
     }
 
     /// The event at this board's revision (the last one applied), if any: it is the last

@@ -90,6 +90,8 @@ pub enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Create, list and revoke API tokens
     Token(cmd::token::TokenArgs),
+    /// Verify the logs' hash chains
+    Audit(cmd::audit::AuditArgs),
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
     Check(cmd::check::CheckArgs),
     /// Verified off-site PostgreSQL backups
@@ -186,6 +188,7 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
             runtime()?.block_on(cmd::backup::run(args, &config.backup, &config.notify))
         }
         Command::Token(args) => runtime()?.block_on(cmd::token::run(config, args)),
+        Command::Audit(args) => runtime()?.block_on(cmd::audit::run(config, args)),
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
                 config.serve.listen = listen;

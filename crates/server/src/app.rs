@@ -146,6 +146,13 @@ impl Application {
         }
         let log_id = storage.log_id().await?;
         let events = storage.load_events().await?;
+        let events =
+            crate::audit::chain_unhashed(storage.as_ref(), config.audit_key(), &log_id, events)
+                .await?;
+        // A broken chain is reported, not fatal: the kill switch must keep working.
+        if let Err(broken) = ripcord_core::chain::verify(config.audit_key(), &log_id, &events) {
+            tracing::error!(entry = broken.at, reason = %broken.reason, "the switch log's hash chain is broken: it was changed outside ripcord (run `ripcord audit verify`)");
+        }
         let board = Board::replay(config.scopes.iter().cloned(), &events)?;
         tracing::info!(
             revision = board.revision,
@@ -322,6 +329,12 @@ async fn maintain(state: Arc<AppState>) {
                 for event in &refused {
                     tracing::warn!(kind = %event.kind, token = %event.token, peer = %event.peer, count = event.count, detail = %event.detail, "refused requests");
                 }
+                if !refused.is_empty() {
+                    let detail = serde_json::to_value(&refused).unwrap_or_default();
+                    if let Err(error) = state.audit("requests.refused", "ripcord", detail).await {
+                        tracing::warn!(%error, "cannot record refused requests in the audit log");
+                    }
+                }
                 if let Err(error) = storage.record_security_events(&refused).await {
                     tracing::warn!(%error, "cannot record security events");
                 }
@@ -350,6 +363,24 @@ async fn maintain(state: Arc<AppState>) {
 }
 
 impl AppState {
+    /// Appends an entry to the audit log.
+    pub(crate) async fn audit(
+        &self,
+        kind: &str,
+        actor: &str,
+        detail: serde_json::Value,
+    ) -> Result<ripcord_core::chain::AuditEntry, StorageError> {
+        crate::audit::record(
+            self.hub.storage().as_ref(),
+            self.config.audit_key(),
+            self.hub.log_id(),
+            kind,
+            actor,
+            detail,
+        )
+        .await
+    }
+
     /// Decides, stores, applies and announces one change. A retried request (the same
     /// idempotency key) gets the event its first attempt recorded. Another instance may
     /// take the revision first (shared storage); then the board catches up and the change
@@ -380,7 +411,14 @@ impl AppState {
         }
         let mut retried = false;
         loop {
-            let event = self.hub.board().decide(request.clone(), Timestamp::now())?;
+            let board = self.hub.board();
+            let mut event = board.decide(request.clone(), Timestamp::now())?;
+            event.hash = ripcord_core::chain::event_hash(
+                self.config.audit_key(),
+                self.hub.log_id(),
+                board.head_hash(),
+                &event,
+            );
             match self.hub.storage().append(&event, key.as_deref()).await {
                 Ok(()) => {
                     self.hub.accept(&event).await?;

@@ -402,17 +402,48 @@ pub fn new_token(
     Ok((secret, record))
 }
 
-/// Creates a token in `storage`: what `POST /v1/tokens` and `ripcord token create` on the
-/// store both do.
+/// Who changes tokens, for the audit log, and the chain's key.
+#[derive(Debug, Clone, Copy)]
+pub struct Changer<'a> {
+    pub actor: &'a str,
+    pub key: Option<&'a [u8]>,
+}
+
+/// Creates a token in `storage` and records it in the audit log: what `POST /v1/tokens`
+/// and `ripcord token create` on the store both do.
 pub async fn create_token(
     storage: &dyn Storage,
     name: &str,
     role: Role,
     expires_in: Option<Duration>,
+    by: Changer<'_>,
 ) -> Result<(Secret, TokenInfo), TokenError> {
     let (secret, record) = new_token(name, role, expires_in, Timestamp::now())?;
     storage.create_token(&record).await?;
+    let log = storage.log_id().await?;
+    let detail = serde_json::json!({ "prefix": record.info.prefix, "name": name, "role": role, "expires": record.info.expires });
+    crate::audit::record(storage, by.key, &log, "token.created", by.actor, detail).await?;
     Ok((secret, record.info))
+}
+
+/// Revokes a token and records it in the audit log; `None` when no live token has this
+/// prefix or name.
+pub async fn revoke_token(
+    storage: &dyn Storage,
+    prefix_or_name: &str,
+    by: Changer<'_>,
+) -> Result<Option<TokenInfo>, TokenError> {
+    let Some(revoked) = storage
+        .revoke_token(prefix_or_name, Timestamp::now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let log = storage.log_id().await?;
+    let detail =
+        serde_json::json!({ "prefix": revoked.prefix, "name": revoked.name, "role": revoked.role });
+    crate::audit::record(storage, by.key, &log, "token.revoked", by.actor, detail).await?;
+    Ok(Some(revoked))
 }
 
 #[derive(Debug, thiserror::Error)]

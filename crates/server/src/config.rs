@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use ripcord_core::Scope;
 
+use ripcord_core::auth::Secret;
+
 use crate::auth::RateLimits;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +46,10 @@ pub struct ServerConfig {
     pub insecure_no_auth: bool,
     /// Per-token request limits.
     pub rate_limits: RateLimits,
+    /// A key for the logs' hash chains (HMAC-SHA-256), so that someone who can write the
+    /// database but does not hold the key cannot rebuild the chain after an edit. Set it
+    /// before the first start; without it the chain is plain SHA-256.
+    pub audit_key: Option<Secret>,
     /// Running on Cloud Run (`K_SERVICE` is set): never without tokens.
     #[serde(skip)]
     pub cloud_run: bool,
@@ -67,12 +73,20 @@ impl Default for ServerConfig {
             header_timeout: Duration::from_secs(10),
             insecure_no_auth: false,
             rate_limits: RateLimits::default(),
+            audit_key: None,
             cloud_run: false,
         }
     }
 }
 
 /// `/var/lib/ripcord` for root (a systemd service has no `HOME`); otherwise
+impl ServerConfig {
+    /// The chain key's bytes, when one is set.
+    pub fn audit_key(&self) -> Option<&[u8]> {
+        self.audit_key.as_ref().map(|key| key.expose().as_bytes())
+    }
+}
+
 /// `$XDG_DATA_HOME/ripcord`, else `~/.local/share/ripcord` with the home folder from `HOME`
 /// or the user database, else `./ripcord-data`.
 fn default_data_dir() -> PathBuf {

@@ -8,6 +8,7 @@
 
 mod api;
 mod app;
+mod audit;
 mod auth;
 mod config;
 mod contacts;
@@ -20,9 +21,12 @@ mod storage;
 mod stream;
 
 pub use app::{Application, RunningServer, ServerError, spawn_local};
-pub use auth::{RateLimits, TokenError, create_token, new_token};
+pub use audit::{ChainReport, Verification, record as record_audit, verify as verify_logs};
+pub use auth::{Changer, RateLimits, TokenError, create_token, new_token, revoke_token};
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
 pub use lock::open_store;
-pub use storage::{AgentsPage, SecurityEvent, SqliteStorage, Storage, StorageError, TokenRecord};
+pub use storage::{
+    AgentsPage, AuditEntry, SecurityEvent, SqliteStorage, Storage, StorageError, TokenRecord,
+};

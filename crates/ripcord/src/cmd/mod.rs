@@ -2,6 +2,7 @@
 //! to the library crates and prints the outcome.
 
 pub mod agent;
+pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod demo;

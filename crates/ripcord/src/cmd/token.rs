@@ -77,7 +77,15 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
             let (secret, info) = match &target.data_dir {
                 Some(dir) => {
                     let store = ripcord_server::open_store(dir).await?;
-                    ripcord_server::create_token(&store, &name, role, expires).await?
+                    let actor = super::default_actor();
+                    ripcord_server::create_token(
+                        &store,
+                        &name,
+                        role,
+                        expires,
+                        changer(&config, &actor),
+                    )
+                    .await?
                 }
                 None => {
                     let created = api(&config)?.create_token(&name, role, expires).await?;
@@ -145,7 +153,15 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-fn api(config: &Config) -> anyhow::Result<ApiClient> {
+/// The audit log names who changed a token on the store: this user and host.
+fn changer<'a>(config: &'a Config, actor: &'a str) -> ripcord_server::Changer<'a> {
+    ripcord_server::Changer {
+        actor,
+        key: config.serve.audit_key(),
+    }
+}
+
+pub(super) fn api(config: &Config) -> anyhow::Result<ApiClient> {
     let token = config.client.resolve_token()?;
     Ok(ApiClient::new(&config.server_url(), token.as_ref())?
         .with_timeout(config.client.request_timeout))

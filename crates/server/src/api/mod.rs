@@ -36,6 +36,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/v1/tokens/{token}", delete(tokens::revoke))
         .route("/v1/security-events", get(tokens::security_events))
+        .route("/v1/audit", get(tokens::audit_log))
+        .route("/v1/audit/verify", get(tokens::verify))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

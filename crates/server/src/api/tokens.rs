@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Body, Params, Segment, page_limit};
 use crate::app::AppState;
-use crate::auth::{Caller, TokenError, create_token};
+use crate::audit::Verification;
+use crate::auth::{Caller, Changer, TokenError, create_token, revoke_token};
 use crate::error::ApiError;
-use crate::storage::SecurityEvent;
+use crate::storage::{AuditEntry, SecurityEvent};
 
 /// Body of `POST /v1/tokens`.
 #[derive(Debug, Deserialize)]
@@ -42,16 +43,13 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     caller.require(&state.auth, Permission::Administer)?;
     let storage = state.hub.storage();
-    let (secret, info) = create_token(storage.as_ref(), &body.name, body.role, body.expires_in)
+    let by = Changer {
+        actor: caller.name().unwrap_or("local"),
+        key: state.config.audit_key(),
+    };
+    let (secret, info) = create_token(storage.as_ref(), &body.name, body.role, body.expires_in, by)
         .await
-        .map_err(|error| match error {
-            TokenError::Invalid(message) => ApiError::Invalid {
-                field: "name",
-                message,
-            },
-            TokenError::Storage(error) => ApiError::Storage(error),
-            TokenError::Random(message) => ApiError::Internal(message),
-        })?;
+        .map_err(api_error)?;
     state.auth.reload(storage.as_ref()).await?;
     tracing::info!(token = %info.prefix, name = %Printable(&info.name), role = %info.role, by = caller.name().unwrap_or("local"), "token created");
     Ok((
@@ -79,13 +77,28 @@ pub(crate) async fn revoke(
 ) -> Result<Json<TokenInfo>, ApiError> {
     caller.require(&state.auth, Permission::Administer)?;
     let storage = state.hub.storage();
-    let revoked = storage
-        .revoke_token(&token, jiff::Timestamp::now())
-        .await?
+    let by = Changer {
+        actor: caller.name().unwrap_or("local"),
+        key: state.config.audit_key(),
+    };
+    let revoked = revoke_token(storage.as_ref(), &token, by)
+        .await
+        .map_err(api_error)?
         .ok_or(ApiError::NoSuchToken(token))?;
     state.auth.reload(storage.as_ref()).await?;
     tracing::info!(token = %revoked.prefix, name = %Printable(&revoked.name), by = caller.name().unwrap_or("local"), "token revoked");
     Ok(Json(revoked))
+}
+
+fn api_error(error: TokenError) -> ApiError {
+    match error {
+        TokenError::Invalid(message) => ApiError::Invalid {
+            field: "name",
+            message,
+        },
+        TokenError::Storage(error) => ApiError::Storage(error),
+        TokenError::Random(message) => ApiError::Internal(message),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,5 +123,37 @@ pub(crate) async fn security_events(
             .storage()
             .security_events(params.after, limit)
             .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditParams {
+    #[serde(default)]
+    after: u64,
+    limit: Option<i64>,
+}
+
+/// The audit log (token changes, refused requests), oldest first: admins only.
+pub(crate) async fn audit_log(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Params(params): Params<AuditParams>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    caller.require(&state.auth, Permission::Administer)?;
+    let limit = page_limit(params.limit)?;
+    Ok(Json(
+        state.hub.storage().audit_after(params.after, limit).await?,
+    ))
+}
+
+/// Both logs' hash chains, checked from the start: any token may ask.
+pub(crate) async fn verify(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Verification>, ApiError> {
+    caller.require(&state.auth, Permission::Read)?;
+    Ok(Json(
+        crate::audit::verify(state.hub.storage().as_ref(), state.config.audit_key()).await?,
     ))
 }

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use ripcord_core::Event;
 use ripcord_core::api::AgentRecord;
 use ripcord_core::auth::TokenInfo;
+pub use ripcord_core::chain::AuditEntry;
 use serde::{Deserialize, Serialize};
 
 pub use sqlite::SqliteStorage;
@@ -135,6 +136,18 @@ pub trait Storage: Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> Result<Vec<SecurityEvent>, StorageError>;
+
+    /// Sets the hash of events recorded before the log was chained (never overwrites one).
+    async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError>;
+
+    /// Appends the next audit entry: `seq` must be one more than the last, as revisions.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StorageError>;
+
+    /// The last audit entry's number and hash, if any.
+    async fn audit_tail(&self) -> Result<Option<(u64, String)>, StorageError>;
+
+    /// Audit entries with `seq` above `seq`, oldest first.
+    async fn audit_after(&self, seq: u64, limit: u32) -> Result<Vec<AuditEntry>, StorageError>;
 
     /// Closes the storage when the server stops: files are complete on disk when `stop`
     /// returns (SQLite checkpoints its write-ahead log into the database).

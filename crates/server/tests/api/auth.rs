@@ -7,6 +7,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
+/// Tokens made on the store, as an operator at the host would.
+const BY: ripcord_server::Changer<'static> = ripcord_server::Changer {
+    actor: "test",
+    key: None,
+};
+
 /// A server whose store holds one token per `(name, role)`, created before it starts.
 async fn app_with_tokens(
     tokens: &[(&str, Role)],
@@ -16,7 +22,7 @@ async fn app_with_tokens(
     let store = ripcord_server::open_store(dir.path()).await.expect("store");
     let mut secrets = Vec::new();
     for (name, role) in tokens {
-        let (secret, _) = ripcord_server::create_token(&store, name, *role, None)
+        let (secret, _) = ripcord_server::create_token(&store, name, *role, None, BY)
             .await
             .expect("token");
         secrets.push(secret.expose().to_owned());
@@ -53,10 +59,10 @@ async fn code_of(response: reqwest::Response) -> (u16, String) {
 async fn a_missing_wrong_expired_or_revoked_token_is_a_401() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = ripcord_server::open_store(dir.path()).await.expect("store");
-    let (live, _) = ripcord_server::create_token(&store, "live", Role::Operator, None)
+    let (live, _) = ripcord_server::create_token(&store, "live", Role::Operator, None, BY)
         .await
         .expect("token");
-    let (revoked, info) = ripcord_server::create_token(&store, "gone", Role::Operator, None)
+    let (revoked, info) = ripcord_server::create_token(&store, "gone", Role::Operator, None, BY)
         .await
         .expect("token");
     use ripcord_server::Storage;
@@ -66,7 +72,7 @@ async fn a_missing_wrong_expired_or_revoked_token_is_a_401() {
         .expect("revoke");
     // Expired the moment it was made.
     let (expired, _) =
-        ripcord_server::create_token(&store, "old", Role::Operator, Some(Duration::ZERO))
+        ripcord_server::create_token(&store, "old", Role::Operator, Some(Duration::ZERO), BY)
             .await
             .expect("token");
     drop(store);

@@ -2,6 +2,7 @@
 
 mod agents;
 mod auth;
+mod chain;
 mod errors;
 mod helpers;
 mod stream;

@@ -14,7 +14,7 @@ use sqlx::sqlite::{
 
 use ripcord_core::auth::TokenInfo;
 
-use super::{AgentsPage, SecurityEvent, Storage, StorageError, TokenRecord};
+use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord};
 
 /// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
 /// The triggers make the audit log append-only in the database itself, not just by
@@ -77,6 +77,28 @@ CREATE TABLE security_events (
     detail TEXT NOT NULL,
     UNIQUE (minute, kind, token, peer)
 ) STRICT;
+"#,
+    r#"
+ALTER TABLE events ADD COLUMN hash TEXT;
+DROP TRIGGER events_are_never_updated;
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+WHEN OLD.hash IS NOT NULL
+  OR NEW.revision IS NOT OLD.revision OR NEW.scope IS NOT OLD.scope
+  OR NEW.action IS NOT OLD.action OR NEW.actor IS NOT OLD.actor
+  OR NEW.reason IS NOT OLD.reason OR NEW.at IS NOT OLD.at
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE audit (
+    seq    INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    actor  TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    hash   TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_is_never_updated BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_is_never_deleted BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
 ];
 
@@ -192,6 +214,9 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Event, StorageError> 
         at: at
             .parse()
             .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
+        hash: row
+            .try_get::<Option<String>, _>("hash")?
+            .unwrap_or_default(),
     })
 }
 
@@ -266,8 +291,8 @@ impl Storage for SqliteStorage {
         let mut transaction = self.pool.begin().await?;
         // One statement: the insert happens only if it extends the log by exactly one.
         let inserted = sqlx::query(
-            "INSERT INTO events (revision, scope, action, actor, reason, at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+            "INSERT INTO events (revision, scope, action, actor, reason, at, hash)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
              WHERE (SELECT COALESCE(MAX(revision), 0) FROM events) = ?1 - 1",
         )
         .bind(sql_revision(event.revision))
@@ -276,6 +301,7 @@ impl Storage for SqliteStorage {
         .bind(&event.actor)
         .bind(&event.reason)
         .bind(event.at.to_string())
+        .bind(&event.hash)
         .execute(&mut *transaction)
         .await;
         match inserted {
@@ -302,7 +328,7 @@ impl Storage for SqliteStorage {
 
     async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError> {
         let row = sqlx::query(
-            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at
+            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash
              FROM idempotency_keys k JOIN events e ON e.revision = k.revision
              WHERE k.key = ?1",
         )
@@ -314,7 +340,7 @@ impl Storage for SqliteStorage {
 
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
         let rows = sqlx::query(
-            "SELECT revision, scope, action, actor, reason, at FROM events
+            "SELECT revision, scope, action, actor, reason, at, hash FROM events
              WHERE revision > ?1 ORDER BY revision LIMIT ?2",
         )
         .bind(sql_revision(revision))
@@ -524,6 +550,82 @@ impl Storage for SqliteStorage {
                     peer: row.try_get("peer")?,
                     count: u64::try_from(count).map_err(|e| corrupt(e.to_string()))?,
                     detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        for (revision, hash) in hashes {
+            sqlx::query("UPDATE events SET hash = ?2 WHERE revision = ?1 AND hash IS NULL")
+                .bind(sql_revision(*revision))
+                .bind(hash)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StorageError> {
+        let inserted = sqlx::query(
+            "INSERT INTO audit (seq, at, kind, actor, detail, hash)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+             WHERE (SELECT COALESCE(MAX(seq), 0) FROM audit) = ?1 - 1",
+        )
+        .bind(sql_revision(entry.seq))
+        .bind(entry.at.to_string())
+        .bind(&entry.kind)
+        .bind(&entry.actor)
+        .bind(&entry.detail)
+        .bind(&entry.hash)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(result) if result.rows_affected() == 1 => Ok(()),
+            Ok(_) => Err(StorageError::RevisionTaken(entry.seq)),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(StorageError::RevisionTaken(entry.seq))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn audit_tail(&self) -> Result<Option<(u64, String)>, StorageError> {
+        let row = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let seq: i64 = row.try_get("seq")?;
+            let seq = u64::try_from(seq).map_err(|e| corrupt("audit entry")(e.to_string()))?;
+            Ok((seq, row.try_get("hash")?))
+        })
+        .transpose()
+    }
+
+    async fn audit_after(&self, seq: u64, limit: u32) -> Result<Vec<AuditEntry>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, kind, actor, detail, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )
+        .bind(sql_revision(seq))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let corrupt = corrupt("audit entry");
+                let seq: i64 = row.try_get("seq")?;
+                let at: String = row.try_get("at")?;
+                Ok(AuditEntry {
+                    seq: u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?,
+                    at: at
+                        .parse()
+                        .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
+                    kind: row.try_get("kind")?,
+                    actor: row.try_get("actor")?,
+                    detail: row.try_get("detail")?,
+                    hash: row.try_get("hash")?,
                 })
             })
             .collect()

@@ -8,6 +8,7 @@ fn event(revision: u64) -> Event {
         actor: "test".into(),
         reason: "why".into(),
         at: Timestamp::UNIX_EPOCH,
+        hash: format!("hash-{revision}"),
     }
 }
 

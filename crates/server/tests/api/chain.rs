@@ -1,0 +1,208 @@
+//! The hash chains: every event and audit entry is linked, `GET /v1/audit/verify` checks
+//! both logs from the start, and finds an edit, a deletion, a reordering and an insertion
+//! made by someone who can write the database (with its triggers dropped, as an owner can).
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app_with};
+
+async fn verify(app: &TestApp) -> Value {
+    app.get("/v1/audit/verify")
+        .await
+        .json()
+        .await
+        .expect("JSON")
+}
+
+/// The SQLite file of a server's data folder, for tampering as its owner could.
+async fn database(dir: &std::path::Path) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("ripcord.db").display()))
+        .await
+        .expect("database")
+}
+
+async fn app_with_events(count: usize) -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+    for index in 0..count {
+        let action = if index % 2 == 0 { "halt" } else { "resume" };
+        let response = app
+            .post(
+                &format!("/v1/switches/api/{action}"),
+                json!({ "reason": format!("step {index}") }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    (app, dir)
+}
+
+#[tokio::test]
+async fn every_event_is_linked_and_an_intact_log_verifies() {
+    let (app, _dir) = app_with_events(3).await;
+    let events: Value = app.get("/v1/events").await.json().await.expect("JSON");
+    let hashes: Vec<&str> = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|event| event["hash"].as_str())
+        .collect();
+    assert_eq!(hashes.len(), 3, "{events}");
+    assert!(hashes.iter().all(|hash| hash.len() == 64));
+    let report = verify(&app).await;
+    assert_eq!(report["switch_log"]["entries"], 3, "{report}");
+    assert!(report["switch_log"]["broken"].is_null(), "{report}");
+}
+
+/// Tampers with the events table as its owner could, then verifies on the store (a
+/// server may not start on a log with a gap: it cannot replay it).
+async fn tampered(sql: &str) -> Value {
+    let (app, dir) = app_with_events(5).await;
+    app.stop().await;
+    let pool = database(dir.path()).await;
+    sqlx::raw_sql("DROP TRIGGER events_are_never_updated; DROP TRIGGER events_are_never_deleted;")
+        .execute(&pool)
+        .await
+        .expect("drop the triggers");
+    sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
+    pool.close().await;
+    let store = ripcord_server::open_store(dir.path()).await.expect("store");
+    let report = ripcord_server::verify_logs(&store, None)
+        .await
+        .expect("verify");
+    serde_json::to_value(report).expect("JSON")
+}
+
+fn broken_at(report: &Value) -> u64 {
+    report["switch_log"]["broken"]["at"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("not broken: {report}"))
+}
+
+#[tokio::test]
+async fn an_edited_row_is_found() {
+    let report = tampered("UPDATE events SET reason = 'nothing happened' WHERE revision = 3").await;
+    assert_eq!(broken_at(&report), 3, "{report}");
+    assert_eq!(report["switch_log"]["entries"], 2);
+}
+
+#[tokio::test]
+async fn a_deleted_row_is_found() {
+    let report = tampered("DELETE FROM events WHERE revision = 3").await;
+    assert_eq!(broken_at(&report), 4, "{report}");
+    let reason = report["switch_log"]["broken"]["reason"]
+        .as_str()
+        .expect("reason");
+    assert!(reason.contains("entry 3 is missing"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_reordering_is_found() {
+    // Swap the contents of revisions 2 and 3, keeping their numbers.
+    let report = tampered(
+        "UPDATE events SET revision = -2 WHERE revision = 2;
+         UPDATE events SET revision = 2 WHERE revision = 3;
+         UPDATE events SET revision = 3 WHERE revision = -2;",
+    )
+    .await;
+    assert_eq!(broken_at(&report), 2, "{report}");
+}
+
+#[tokio::test]
+async fn an_inserted_row_is_found() {
+    // Shift 3.. up by one and insert a forged revision 3 with a plausible hash.
+    let report = tampered(
+        "UPDATE events SET revision = revision + 100 WHERE revision >= 3;
+         UPDATE events SET revision = revision - 99 WHERE revision >= 103;
+         INSERT INTO events (revision, scope, action, actor, reason, at, hash)
+             SELECT 3, scope, action, 'forger', 'forged', at, hash FROM events WHERE revision = 2;",
+    )
+    .await;
+    assert_eq!(broken_at(&report), 3, "{report}");
+}
+
+#[tokio::test]
+async fn a_log_recorded_before_the_chain_is_chained_when_the_server_starts() {
+    let (app, dir) = app_with_events(3).await;
+    app.stop().await;
+    // As the previous release left it: no hashes.
+    let pool = database(dir.path()).await;
+    sqlx::raw_sql(
+        "DROP TRIGGER events_are_never_updated;
+         UPDATE events SET hash = NULL;",
+    )
+    .execute(&pool)
+    .await
+    .expect("unchain");
+    pool.close().await;
+    let restarted = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+    let report = verify(&restarted).await;
+    assert_eq!(report["switch_log"]["entries"], 3, "{report}");
+    assert!(report["switch_log"]["broken"].is_null(), "{report}");
+}
+
+#[tokio::test]
+async fn token_changes_are_in_the_chained_audit_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = ripcord_server::open_store(dir.path()).await.expect("store");
+    let by = ripcord_server::Changer {
+        actor: "root@host",
+        key: Some(b"chain key"),
+    };
+    let (admin, _) =
+        ripcord_server::create_token(&store, "root", ripcord_core::auth::Role::Admin, None, by)
+            .await
+            .expect("token");
+    drop(store);
+    let app = spawn_app_with(dir.path().to_owned(), |config| {
+        config.audit_key = Some(ripcord_core::auth::Secret::new("chain key"));
+    })
+    .await;
+    let created = app
+        .http
+        .post(format!("{}/v1/tokens", app.url))
+        .bearer_auth(admin.expose())
+        .json(&json!({ "name": "ci", "role": "viewer" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(created.status(), 201);
+    let entries: Value = app
+        .http
+        .get(format!("{}/v1/audit", app.url))
+        .bearer_auth(admin.expose())
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    let kinds: Vec<(&str, &str)> = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| {
+            (
+                entry["kind"].as_str().unwrap_or_default(),
+                entry["actor"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("token.created", "root@host"), ("token.created", "root")]
+    );
+    let report: Value = app
+        .http
+        .get(format!("{}/v1/audit/verify", app.url))
+        .bearer_auth(admin.expose())
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(report["keyed"], true);
+    assert_eq!(report["audit_log"]["entries"], 2, "{report}");
+    assert!(report["audit_log"]["broken"].is_null(), "{report}");
+}

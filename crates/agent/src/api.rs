@@ -262,6 +262,7 @@ impl ApiClient {
             log,
             board,
             carried: CarriedHalts::new(),
+            witness: None,
         })
     }
 

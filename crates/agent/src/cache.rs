@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::OFlag;
 use nix::unistd::Uid;
 
+use ripcord_core::api::Witness;
 use ripcord_core::{Board, CarriedHalts, LogView, Position};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct KnownBoard {
     pub board: Board,
     #[serde(default, skip_serializing_if = "CarriedHalts::is_empty")]
     pub carried: CarriedHalts,
+    /// The furthest event of the server's log applied so far (see [`Witness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Witness>,
 }
 
 impl KnownBoard {
@@ -179,6 +183,7 @@ mod tests {
             log: Some("abc".into()),
             board: Board::new(["api".parse().expect("scope")]),
             carried: CarriedHalts::new(),
+            witness: None,
         };
         store(&path, &known).expect("store");
         assert_eq!(load(&path), Some(known));
@@ -195,6 +200,7 @@ mod tests {
             log: Some("abc".into()),
             board: Board::new([]),
             carried: CarriedHalts::new(),
+            witness: None,
         };
         store(&path, &known).expect("store");
         let mode = std::fs::metadata(&path).expect("stat").permissions().mode();

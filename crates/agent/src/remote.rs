@@ -165,6 +165,7 @@ async fn stream_once(
                         log: log_of(&message.id),
                         board,
                         carried: CarriedHalts::new(),
+                        witness: None,
                     };
                     *known = Some(snapshot.clone());
                     RemoteUpdate::Board {
@@ -202,6 +203,7 @@ async fn stream_once(
                     log: log_of(&message.id),
                     board: next,
                     carried: CarriedHalts::new(),
+                    witness: None,
                 };
                 *known = Some(next.clone());
                 RemoteUpdate::Board {

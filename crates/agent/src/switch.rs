@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ripcord_core::api::{AgentId, AgentReport};
+use ripcord_core::api::{AgentId, AgentReport, Witness};
 use ripcord_core::{
     Board, CarriedHalts, Cause, Knowledge, LocalHalts, Printable, Scope, carry, halt_cause,
 };
@@ -355,6 +355,11 @@ impl Decider {
                     known.view(),
                     replaced,
                 );
+                known.witness = Witness::advance(
+                    previous.and_then(|p| p.witness.as_ref()),
+                    known.log.as_deref(),
+                    &known.board,
+                );
                 self.log_carried(previous, &known);
                 let board = &known.board;
                 self.reachable = true;
@@ -452,6 +457,7 @@ impl Decider {
                 .as_ref()
                 .map(|known| known.carried.clone())
                 .unwrap_or_default(),
+            witness: self.known.as_ref().and_then(|known| known.witness.clone()),
             cause: next.cause.clone(),
             applied_at: Timestamp::now(),
             latency_ms,

@@ -32,6 +32,10 @@ pub struct AgentReport {
     /// Halts this client keeps from a log the server no longer has.
     #[serde(default, skip_serializing_if = "CarriedHalts::is_empty")]
     pub carried: CarriedHalts,
+    /// The furthest event of the server's log this client has applied: if the log later
+    /// lacks it, the log was rolled back or rewritten, which no hash chain shows alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Witness>,
     pub cause: Option<Cause>,
     /// When the client applied it.
     pub applied_at: Timestamp,
@@ -53,6 +57,39 @@ pub struct AgentReport {
     pub contact_every_ms: Option<u64>,
 }
 
+/// The furthest event of one log a client applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    pub log: String,
+    pub revision: u64,
+    pub hash: String,
+}
+
+impl Witness {
+    /// The witness after a client that held `previous` takes in a board of `log`: it
+    /// moves forward with the log, never back (a log that went back is what it shows).
+    pub fn advance(
+        previous: Option<&Witness>,
+        log: Option<&str>,
+        board: &Board,
+    ) -> Option<Witness> {
+        let (Some(log), Some(head)) = (log, board.head()) else {
+            return previous.cloned();
+        };
+        match previous {
+            Some(previous) if previous.log == log && previous.revision >= head.revision => {
+                Some(previous.clone())
+            }
+            _ if head.hash.is_empty() => previous.cloned(),
+            _ => Some(Witness {
+                log: log.to_owned(),
+                revision: head.revision,
+                hash: head.hash.clone(),
+            }),
+        }
+    }
+}
+
 /// An agent as the server lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentRecord {
@@ -65,6 +102,10 @@ pub struct AgentRecord {
     /// intervals: its host, network or process is gone, and it may not obey a halt.
     #[serde(default)]
     pub stale: bool,
+    /// Set when the server's log no longer holds the event this agent witnessed: the log
+    /// was rolled back, truncated or rewritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness_problem: Option<String>,
     #[serde(flatten)]
     pub report: AgentReport,
 }
@@ -194,6 +235,39 @@ pub mod stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_witness_moves_forward_with_its_log_and_never_back() {
+        use crate::switch::{Action, ChangeRequest};
+        let mut board = Board::new([]);
+        let step = |board: &mut Board| {
+            let request = ChangeRequest {
+                scope: Scope::global(),
+                action: Action::Halt,
+                actor: "ops".into(),
+                reason: "r".into(),
+            };
+            let mut event = board
+                .decide(request, jiff::Timestamp::UNIX_EPOCH)
+                .expect("valid");
+            event.hash = format!("h{}", event.revision);
+            board.apply(&event).expect("in order");
+        };
+        assert_eq!(Witness::advance(None, Some("a"), &board), None);
+        step(&mut board);
+        step(&mut board);
+        let at_two = Witness::advance(None, Some("a"), &board).expect("witness");
+        assert_eq!((at_two.revision, at_two.hash.as_str()), (2, "h2"));
+        let mut rolled_back = Board::new([]);
+        step(&mut rolled_back);
+        let kept = Witness::advance(Some(&at_two), Some("a"), &rolled_back).expect("kept");
+        assert_eq!(
+            kept, at_two,
+            "a log that went back does not move the witness"
+        );
+        let other_log = Witness::advance(Some(&at_two), Some("b"), &rolled_back).expect("new");
+        assert_eq!((other_log.log.as_str(), other_log.revision), ("b", 1));
+    }
 
     #[test]
     fn agent_ids_take_any_script_and_refuse_control_characters_and_length() {

@@ -354,6 +354,9 @@ fn print_agents(server: &ServerStatus) {
                 shown(&carried.reason)
             );
         }
+        if let Some(problem) = &agent.witness_problem {
+            println!("    WARNING {}", shown(problem));
+        }
         if other_log {
             println!(
                 "    reports revision {} of log {}, not of this server's log {}: its state was replaced",
@@ -361,7 +364,9 @@ fn print_agents(server: &ServerStatus) {
                 shown(report.log.as_deref().unwrap_or("")),
                 shown(server.log.as_deref().unwrap_or(""))
             );
-        } else if let Some(head) = head.filter(|head| report.revision > *head) {
+        } else if let Some(head) =
+            head.filter(|head| report.revision > *head && agent.witness_problem.is_none())
+        {
             println!(
                 "    has applied revision {}, beyond this log's head {head}: the log was rolled back",
                 report.revision

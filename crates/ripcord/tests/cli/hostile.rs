@@ -537,3 +537,51 @@ async fn a_local_halt_under_a_restrictive_umask_reaches_other_users_agents() {
     let (code, stderr) = finish(nobody_agent).await;
     assert_eq!(code, i32::from(HALTED), "{stderr}");
 }
+
+#[tokio::test]
+async fn status_shows_a_log_truncated_behind_an_agents_back() {
+    let host = Host::new();
+    let data = host.path("data");
+    let server = start_server(&data).await;
+    let addr = server.addr();
+    let agent = host.agent(
+        Some(&server.url),
+        &["--scope", "worker", "--name", "witness"],
+        "exec sleep 1000",
+    );
+    server
+        .agent_reported("witness", |a| a["halted"] == false)
+        .await;
+    for (scope, action) in [("api", "halt"), ("api", "resume"), ("cron", "halt")] {
+        server.change(scope, action).await;
+    }
+    server
+        .agent_reported("witness", |a| a["witness"]["revision"] == 3)
+        .await;
+    server.stop().await;
+
+    // The last event deleted as the database's owner could: a shorter, valid chain.
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("ripcord.db").display()))
+            .await
+            .expect("database");
+    sqlx::raw_sql("DROP TRIGGER events_are_never_deleted; DELETE FROM events WHERE revision = 3;")
+        .execute(&pool)
+        .await
+        .expect("truncate");
+    pool.close().await;
+
+    let truncated = start_server_at(&data, addr).await;
+    truncated
+        .agent_reported("witness", |a| a["witness_problem"].is_string())
+        .await;
+    let status = host
+        .ripcord(Some(&truncated.url))
+        .arg("status")
+        .output()
+        .await
+        .expect("status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("rolled back or truncated"), "{text}");
+    crate::helpers::terminate(agent).await;
+}

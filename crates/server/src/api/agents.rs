@@ -51,6 +51,7 @@ pub(crate) async fn list(
     let now = Timestamp::now();
     for agent in &mut page.agents {
         agent.stale = is_stale(&state, agent, now);
+        agent.witness_problem = witness_problem(&state, agent).await?;
     }
     let mut response = Json(page.agents).into_response();
     let headers = response.headers_mut();
@@ -86,6 +87,41 @@ fn is_stale(state: &AppState, agent: &AgentRecord, now: Timestamp) -> bool {
     now.duration_since(agent.last_contact) > allowed
 }
 
+/// Whether this log still holds the event the agent witnessed (its log's only).
+async fn witness_problem(
+    state: &AppState,
+    agent: &AgentRecord,
+) -> Result<Option<String>, ApiError> {
+    let Some(witness) = &agent.report.witness else {
+        return Ok(None);
+    };
+    if witness.log != state.hub.log_id() {
+        return Ok(None);
+    }
+    let head = state.hub.board().revision;
+    if witness.revision > head {
+        return Ok(Some(format!(
+            "this agent applied revision {} of this log, which now ends at revision {head}: \
+             the log was rolled back or truncated",
+            witness.revision
+        )));
+    }
+    let stored = state
+        .hub
+        .storage()
+        .events_after(witness.revision.saturating_sub(1), 1)
+        .await?;
+    let same = stored
+        .first()
+        .is_some_and(|event| event.revision == witness.revision && event.hash == witness.hash);
+    Ok((!same).then(|| {
+        format!(
+            "this log's revision {} is not the event this agent applied: the log was rewritten",
+            witness.revision
+        )
+    }))
+}
+
 pub(crate) async fn report(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
@@ -101,6 +137,7 @@ pub(crate) async fn report(
         last_seen: now,
         last_contact: now,
         stale: false,
+        witness_problem: None,
         report,
     };
     state.hub.storage().upsert_agent(&record).await?;

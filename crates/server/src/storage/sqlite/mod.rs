@@ -234,6 +234,7 @@ fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AgentRecord, StorageE
         last_seen: timestamp("last_seen")?,
         last_contact: timestamp("last_contact")?,
         stale: false,
+        witness_problem: None,
         report: serde_json::from_str(&report).map_err(|e| corrupt(e.to_string()))?,
     })
 }

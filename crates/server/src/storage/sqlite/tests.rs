@@ -73,6 +73,7 @@ async fn prune_forgets_exited_and_silent_agents_after_the_retention_and_old_keys
             last_seen: at(0),
             last_contact: at(0),
             stale: false,
+            witness_problem: None,
             report: report(exit_code),
         };
         storage.upsert_agent(&record).await.expect("upsert");

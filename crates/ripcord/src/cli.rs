@@ -92,6 +92,8 @@ pub enum Command {
     Token(cmd::token::TokenArgs),
     /// Verify the logs' hash chains
     Audit(cmd::audit::AuditArgs),
+    /// Bring the state store's schema up to date (`serve` also does at start)
+    Migrate(cmd::migrate::MigrateArgs),
     /// Check a repository's Terraform, Dockerfiles, Compose files and workflows
     Check(cmd::check::CheckArgs),
     /// Verified off-site PostgreSQL backups
@@ -103,9 +105,8 @@ pub struct ServeArgs {
     /// Address to listen on [config: serve.listen; default 127.0.0.1:7070, or 0.0.0.0:$PORT]
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
-    /// Folder of the SQLite state database [config: serve.data_dir]
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: cmd::StoreArgs,
     /// Answer every request without a token while none exists, from any address. Only on
     /// a network you trust; announced in the log, in /readyz and by `status`
     #[arg(long)]
@@ -189,15 +190,15 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
         }
         Command::Token(args) => runtime()?.block_on(cmd::token::run(config, args)),
         Command::Audit(args) => runtime()?.block_on(cmd::audit::run(config, args)),
+        Command::Migrate(args) => runtime()?.block_on(cmd::migrate::run(config, args)),
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
                 config.serve.listen = listen;
             }
-            if let Some(data_dir) = args.data_dir {
-                config.serve.data_dir = data_dir;
-            }
+            args.store.apply(&mut config.serve)?;
             config.serve.insecure_no_auth |= args.insecure_no_auth;
-            // Cloud Run names its service in K_SERVICE: there, never serve without tokens.
+            // Cloud Run names its service in K_SERVICE: there, never serve without tokens
+            // or with the state on the instance's disk.
             config.serve.cloud_run = std::env::var_os("K_SERVICE").is_some();
             runtime()?.block_on(cmd::serve::run(config))
         }

@@ -42,8 +42,14 @@ pub struct Overrides {
     pub token: Option<String>,
 }
 
-/// `RIPCORD_TOKEN`: a documented alias of `client.token` (`RIPCORD_CLIENT__TOKEN`).
-const TOKEN_VARIABLE: &str = "RIPCORD_TOKEN";
+/// Short variables for the settings people set most, each a documented alias of a
+/// setting: `RIPCORD_TOKEN` of `client.token`, `RIPCORD_DATABASE_URL` of
+/// `serve.database_url`. Setting both an alias and its setting (in the file or as
+/// `RIPCORD_<SECTION>__<KEY>`) is an error: which one wins would be a guess.
+const ALIASES: &[(&str, &str)] = &[
+    ("RIPCORD_TOKEN", "client.token"),
+    ("RIPCORD_DATABASE_URL", "serve.database_url"),
+];
 
 impl Config {
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Loaded> {
@@ -66,12 +72,17 @@ impl Config {
             None => {}
         }
         explicit = explicit.merge(environment);
-        if let Ok(token) = std::env::var(TOKEN_VARIABLE) {
-            anyhow::ensure!(
-                std::env::var_os("RIPCORD_CLIENT__TOKEN").is_none(),
-                "both {TOKEN_VARIABLE} and RIPCORD_CLIENT__TOKEN are set; set one"
-            );
-            explicit = explicit.merge(Serialized::default("client.token", token));
+        for (variable, key) in ALIASES {
+            let Ok(value) = std::env::var(variable) else {
+                continue;
+            };
+            if explicit.find_value(key).is_ok() {
+                let long = format!("RIPCORD_{}", key.to_ascii_uppercase().replace('.', "__"));
+                anyhow::bail!(
+                    "both {variable} and {key} (in the configuration file or {long}) are set; set one"
+                );
+            }
+            explicit = explicit.merge(Serialized::default(key, value));
         }
         let mut figment = defaults;
         // Cloud Run tells a container its port in PORT; a listen address set in the file
@@ -113,7 +124,8 @@ fn environment(defaults: &Figment) -> (Env, Vec<String>) {
         let Some(key) = name.strip_prefix("RIPCORD_") else {
             continue;
         };
-        let alias = name == "RIPCORD_CONFIG" || name == TOKEN_VARIABLE;
+        let alias =
+            name == "RIPCORD_CONFIG" || ALIASES.iter().any(|(variable, _)| *variable == name);
         if !alias && !names_a_setting(defaults, &setting_key(key)) {
             warnings.push(format!(
                 "ignoring the environment variable {name}: it names no setting (settings are RIPCORD_<SECTION>__<KEY>, e.g. RIPCORD_SERVE__LISTEN)"
@@ -123,7 +135,7 @@ fn environment(defaults: &Figment) -> (Env, Vec<String>) {
     warnings.sort();
     let defaults = defaults.clone();
     let environment = Env::prefixed("RIPCORD_")
-        .ignore(&["config", "token"])
+        .ignore(&["config", "token", "database_url"])
         .split("__")
         .filter(move |key| names_a_setting(&defaults, key.as_str()));
     (environment, warnings)

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::fanout::{Delivery, Fanout, InProcessFanout};
 use crate::hub::Hub;
 use crate::lock::DataDir;
-use crate::storage::{SqliteStorage, Storage, StorageError};
+use crate::storage::{PostgresStorage, SqliteStorage, Storage, StorageError};
 
 /// File descriptors kept free of streams for everything else: halts, the database, logs.
 const FD_RESERVE: usize = 64;
@@ -47,13 +47,21 @@ pub enum ServerError {
     #[error(
         "refusing to serve {listen} without a token: anyone who reaches it could halt or \
          release production. Create one on this host first, `ripcord token create --role admin \
-         --name NAME --data-dir {data_dir}`, or listen on loopback, or (for a network you \
-         trust) start with --insecure-no-auth"
+         --name NAME {store}`, or listen on loopback, or (for a network you trust) start with \
+         --insecure-no-auth"
     )]
     NoTokens {
         listen: SocketAddr,
-        data_dir: String,
+        /// The flag that points `token create` at this server's store.
+        store: String,
     },
+    #[error(
+        "refusing to serve on Cloud Run (K_SERVICE is set) with its state in SQLite at {data_dir}: \
+         Cloud Run replaces instances at will, and the audit log, the tokens and every halt on \
+         the instance's disk would vanish with it. Set serve.database_url (or \
+         RIPCORD_DATABASE_URL) to a PostgreSQL database"
+    )]
+    EphemeralState { data_dir: String },
     #[error(
         "refusing to serve on Cloud Run without a token (K_SERVICE is set): the service would \
          be a public kill switch. Create one on the store first with `ripcord token create`"
@@ -90,18 +98,25 @@ pub struct Application {
 }
 
 impl Application {
-    /// The embedded default: SQLite in `data_dir` (0700, locked against a second server),
+    /// PostgreSQL at `database_url` when it is set (several servers may share it), else
+    /// the embedded default, SQLite in `data_dir` (0700, locked against a second server);
     /// in-process fan-out.
     pub async fn build(config: ServerConfig) -> Result<Self, ServerError> {
-        let data_dir = DataDir::lock(&config.data_dir)?;
-        let storage = SqliteStorage::open(&data_dir.database()).await?;
-        Self::assemble(
-            config,
-            Arc::new(storage),
-            Arc::new(InProcessFanout::default()),
-            Some(data_dir),
-        )
-        .await
+        let fanout = Arc::new(InProcessFanout::default());
+        match &config.database_url {
+            Some(url) => {
+                let storage = PostgresStorage::connect(url.expose()).await?;
+                Self::assemble(config, Arc::new(storage), fanout, None).await
+            }
+            None if config.cloud_run => Err(ServerError::EphemeralState {
+                data_dir: config.data_dir.display().to_string(),
+            }),
+            None => {
+                let data_dir = DataDir::lock(&config.data_dir)?;
+                let storage = SqliteStorage::open(&data_dir.database()).await?;
+                Self::assemble(config, Arc::new(storage), fanout, Some(data_dir)).await
+            }
+        }
     }
 
     /// A server over storage and fan-out the caller provides.
@@ -129,9 +144,13 @@ impl Application {
                 return Err(ServerError::NoTokensOnCloudRun);
             }
             if !config.listen.ip().is_loopback() && !config.insecure_no_auth {
+                let store = match &config.database_url {
+                    Some(_) => "with the same RIPCORD_DATABASE_URL".to_owned(),
+                    None => format!("--data-dir {}", config.data_dir.display()),
+                };
                 return Err(ServerError::NoTokens {
                     listen: config.listen,
-                    data_dir: config.data_dir.display().to_string(),
+                    store,
                 });
             }
             if config.insecure_no_auth {

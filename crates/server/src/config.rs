@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
 pub struct ServerConfig {
     /// Address to listen on. Cloud Run sets `PORT`; `ripcord serve` honours it.
     pub listen: SocketAddr,
-    /// Folder for the embedded SQLite state database.
+    /// Folder for the embedded SQLite state database, used when `database_url` is not set.
     pub data_dir: PathBuf,
+    /// A PostgreSQL URL for the state (`RIPCORD_DATABASE_URL`), so it outlives the host:
+    /// needed on Cloud Run, whose instances and their disks come and go. TLS as its
+    /// `sslmode` and `sslrootcert` say (`require` for a remote host that names none).
+    pub database_url: Option<Secret>,
     /// Scopes besides `global` that can be halted on their own.
     pub scopes: Vec<Scope>,
     /// Largest request body accepted, in bytes.
@@ -60,6 +64,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 7070)),
             data_dir: default_data_dir(),
+            database_url: None,
             scopes: ["api", "worker", "cron"]
                 .into_iter()
                 .filter_map(|name| name.parse().ok())

@@ -2,7 +2,7 @@
 //! audit log, and agent reports.
 //!
 //! Storage and fan-out are traits ([`Storage`], [`Fanout`]) with embedded defaults (SQLite,
-//! in-process) so other backends can be added beside them.
+//! in-process); PostgreSQL stores the state of servers that must outlive their host.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -17,6 +17,7 @@ mod fanout;
 mod http;
 mod hub;
 mod lock;
+mod state;
 mod storage;
 mod stream;
 
@@ -26,7 +27,8 @@ pub use auth::{Changer, RateLimits, TokenError, create_token, new_token, revoke_
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
-pub use lock::open_store;
+pub use state::{Migration, describe as describe_store, migrate_store, open_store};
 pub use storage::{
-    AgentsPage, AuditEntry, SecurityEvent, SqliteStorage, Storage, StorageError, TokenRecord,
+    AgentsPage, AuditEntry, PostgresStorage, SecurityEvent, SqliteStorage, Storage, StorageError,
+    TokenRecord,
 };

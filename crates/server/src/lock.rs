@@ -16,7 +16,6 @@ use jiff::Timestamp;
 use nix::fcntl::{Flock, FlockArg, OFlag};
 
 use crate::app::ServerError;
-use crate::storage::SqliteStorage;
 
 /// Says who holds the folder's lock, for the error a second server prints.
 const HOLDER_FILE: &str = "serve.lock";
@@ -60,11 +59,9 @@ pub(crate) fn prepare(path: &Path) -> Result<File, ServerError> {
     Ok(folder)
 }
 
-/// The state database in a data folder, opened without the server's lock: for tools that
-/// work on the store beside (or before) a server, such as `ripcord token create`.
-pub async fn open_store(data_dir: &Path) -> Result<SqliteStorage, ServerError> {
-    prepare(data_dir)?;
-    Ok(SqliteStorage::open(&data_dir.join(DATABASE_FILE)).await?)
+/// The state database's file in a data folder.
+pub(crate) fn database_file(data_dir: &Path) -> PathBuf {
+    data_dir.join(DATABASE_FILE)
 }
 
 /// The locked data folder; dropping it releases the lock.
@@ -129,7 +126,7 @@ impl DataDir {
     }
 
     pub(crate) fn database(&self) -> PathBuf {
-        self.path.join(DATABASE_FILE)
+        database_file(&self.path)
     }
 }
 

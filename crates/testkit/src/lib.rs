@@ -44,6 +44,8 @@ pub enum TestkitError {
     NotInstalled { what: String, hint: String },
     #[error("{what} did not become ready: {log}")]
     NotReady { what: String, log: String },
+    #[error("{0}")]
+    Invalid(String),
     #[error("HTTP {method} {url} answered {status}: {body}")]
     Http {
         method: String,
@@ -59,6 +61,22 @@ impl TestkitError {
             what: what.into(),
             source,
         }
+    }
+}
+
+/// Names the state backend the control plane's suites run on: `sqlite` (the default)
+/// or `postgres`. `scripts/test` runs those suites once on each.
+pub const BACKEND_VARIABLE: &str = "RIPCORD_TEST_BACKEND";
+
+/// A fresh database of the shared cluster when the suites run on PostgreSQL
+/// ([`BACKEND_VARIABLE`]), `None` on SQLite.
+pub fn state_database_url() -> Result<Option<String>, TestkitError> {
+    match std::env::var(BACKEND_VARIABLE).as_deref() {
+        Err(_) | Ok("" | "sqlite") => Ok(None),
+        Ok("postgres") => Postgres::shared()?.fresh_database().map(Some),
+        Ok(other) => Err(TestkitError::Invalid(format!(
+            "{BACKEND_VARIABLE}={other:?}: expected `sqlite` or `postgres`"
+        ))),
     }
 }
 

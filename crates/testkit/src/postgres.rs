@@ -1,12 +1,19 @@
 //! A private PostgreSQL cluster: `initdb` in a temporary folder, `pg_ctl start -w` on a free
 //! port of 127.0.0.1 with the socket in that folder, `pg_ctl stop` on drop.
 //!
+//! Suites with many tests share one cluster per test process ([`Postgres::shared`]) and
+//! give each test a database of its own ([`Postgres::fresh_database`]): starting a
+//! cluster takes a second or two, creating a database a small fraction of that.
+//!
 //! `initdb` and `postgres` refuse to run as root: when the caller is root, every server-side
 //! command runs as the `postgres` system user (`runuser -u postgres --`), which owns the folder.
 
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::TestkitError;
 use crate::process::run;
@@ -115,6 +122,67 @@ impl Postgres {
             },
             other => other,
         })
+    }
+
+    /// One cluster for every test of this process, started on first use. It outlives the
+    /// tests, since statics are never dropped: a watchdog process stops it and removes its
+    /// folder when this process exits, however it exits, because the watchdog waits on a
+    /// pipe whose writing end only this process holds.
+    pub fn shared() -> Result<&'static Postgres, TestkitError> {
+        static SHARED: OnceLock<Result<(Postgres, ChildStdin), String>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| {
+                let cluster =
+                    Self::start_with(&["max_connections=300"]).map_err(|e| e.to_string())?;
+                let watchdog = cluster.watchdog().map_err(|e| e.to_string())?;
+                Ok((cluster, watchdog))
+            })
+            .as_ref()
+            .map(|(cluster, _)| cluster)
+            .map_err(|error| TestkitError::NotReady {
+                what: "the shared PostgreSQL cluster".into(),
+                log: error.clone(),
+            })
+    }
+
+    /// Starts the process that stops this cluster and removes its folder once the pipe
+    /// it reads from closes, and returns that pipe's writing end.
+    fn watchdog(&self) -> Result<ChildStdin, TestkitError> {
+        let mut stop = command_as(self.run_as.as_deref(), &self.bin.join("pg_ctl"));
+        stop.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"]);
+        let mut watchdog = Command::new("sh");
+        watchdog
+            .arg("-c")
+            .arg(r#"read _; "$@" >/dev/null 2>&1; rm -rf "$RIPCORD_TESTKIT_CLUSTER""#)
+            .arg("ripcord-testkit-watchdog")
+            .arg(stop.get_program())
+            .args(stop.get_args())
+            .env("RIPCORD_TESTKIT_CLUSTER", self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Out of the terminal's process group: a Ctrl-C that kills the tests must
+            // not kill the watchdog before it has cleaned up.
+            .process_group(0);
+        let mut child = watchdog
+            .spawn()
+            .map_err(|e| TestkitError::io("starting the cluster's watchdog", e))?;
+        child.stdin.take().ok_or_else(|| {
+            TestkitError::io("the watchdog's pipe", std::io::Error::other("missing"))
+        })
+    }
+
+    /// Creates a database with a name of its own in this cluster and returns its URL.
+    pub fn fresh_database(&self) -> Result<String, TestkitError> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        self.create_database(&name)
     }
 
     pub fn port(&self) -> u16 {

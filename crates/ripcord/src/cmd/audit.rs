@@ -1,13 +1,11 @@
 //! `ripcord audit verify`: both logs' hash chains, checked from the start, through the
-//! server (any token) or, with `--data-dir`, on the store (with `serve.audit_key`).
-
-use std::path::PathBuf;
+//! server (any token) or on a state store (with `serve.audit_key`).
 
 use clap::{Args, Subcommand};
 use ripcord_core::{Printable, exit};
 use ripcord_server::{ChainReport, Verification};
 
-use super::OutputFormat;
+use super::{OutputFormat, StoreArgs};
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -20,20 +18,23 @@ pub struct AuditArgs {
 pub enum AuditCommand {
     /// Check the switch log's and the audit log's hash chains; name the first broken link
     Verify {
-        /// Check the state store in this folder instead of asking the server
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
+        /// Check a state store (given here or configured) instead of asking the server
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
         format: OutputFormat,
     },
 }
 
 pub async fn run(config: Config, args: AuditArgs) -> anyhow::Result<u8> {
-    let AuditCommand::Verify { data_dir, format } = args.command;
-    let verification = match &data_dir {
-        Some(dir) => {
-            let store = ripcord_server::open_store(dir).await?;
-            ripcord_server::verify_logs(&store, config.serve.audit_key()).await?
+    let AuditCommand::Verify { store, format } = args.command;
+    let verification = match store.chosen(&config.serve)? {
+        Some(serve) => {
+            let store = ripcord_server::open_store(&serve).await?;
+            let verified =
+                ripcord_server::verify_logs(store.as_ref(), config.serve.audit_key()).await;
+            store.close().await;
+            verified?
         }
         None => super::token::api(&config)?.verify_logs().await?,
     };

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod demo;
+pub mod migrate;
 pub mod serve;
 pub mod switch;
 pub mod token;
@@ -52,6 +53,51 @@ impl OutputFormat {
             "json" => OutputFormat::Json,
             _ => OutputFormat::Human,
         })
+    }
+}
+
+/// Which state store a command works on directly, instead of through the server: the
+/// SQLite store in a folder, or PostgreSQL.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArgs {
+    /// The SQLite state store in this folder [config: serve.data_dir]
+    #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// The PostgreSQL state store at this URL [env: RIPCORD_DATABASE_URL; config:
+    /// serve.database_url]. A flag is visible to every local user in `ps`: prefer the
+    /// variable
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// The server configuration with these flags applied over the file and environment.
+    /// A folder and a database URL together are refused: which one holds the state
+    /// would be a guess.
+    pub fn apply(&self, serve: &mut ripcord_server::ServerConfig) -> anyhow::Result<()> {
+        if let Some(url) = &self.database_url {
+            serve.database_url = Some(ripcord_core::auth::Secret::new(url.clone()));
+        }
+        if let Some(dir) = &self.data_dir {
+            anyhow::ensure!(
+                serve.database_url.is_none(),
+                "--data-dir names a SQLite store, but a PostgreSQL one is configured \
+                 (RIPCORD_DATABASE_URL or serve.database_url); use one"
+            );
+            serve.data_dir = dir.clone();
+        }
+        Ok(())
+    }
+
+    /// The store a command that can also go through the server works on, or `None` to
+    /// go through the server: a folder or a database URL, given or configured.
+    pub fn chosen(
+        &self,
+        serve: &ripcord_server::ServerConfig,
+    ) -> anyhow::Result<Option<ripcord_server::ServerConfig>> {
+        let mut serve = serve.clone();
+        self.apply(&mut serve)?;
+        Ok((self.data_dir.is_some() || serve.database_url.is_some()).then_some(serve))
     }
 }
 

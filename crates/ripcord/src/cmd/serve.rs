@@ -9,9 +9,9 @@ use crate::config::Config;
 /// Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<u8> {
     raise_open_file_limit();
-    let data_dir = config.serve.data_dir.clone();
+    let store = ripcord_server::describe_store(&config.serve);
     let app = Application::build(config.serve.clone()).await?;
-    tracing::info!(addr = %app.local_addr(), data_dir = %data_dir.display(), "ripcord serve listening");
+    tracing::info!(addr = %app.local_addr(), %store, "ripcord serve listening");
 
     let (stopping, stop) = watch::channel(false);
     tokio::spawn(async move {

@@ -1,7 +1,7 @@
-//! `ripcord token create|list|revoke`: through the server with an admin token, or, with
-//! `--data-dir`, directly on the state store (the bootstrap: the first admin token).
+//! `ripcord token create|list|revoke`: through the server with an admin token, or
+//! directly on a state store, `--data-dir`, `--database-url` or `RIPCORD_DATABASE_URL`
+//! (the bootstrap: the first admin token).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
@@ -9,9 +9,8 @@ use jiff::Timestamp;
 use ripcord_agent::ApiClient;
 use ripcord_core::auth::{Role, TokenInfo};
 use ripcord_core::{Printable, exit};
-use ripcord_server::Storage;
 
-use super::OutputFormat;
+use super::{OutputFormat, StoreArgs};
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -20,13 +19,13 @@ pub struct TokenArgs {
     pub command: TokenCommand,
 }
 
-/// Where the tokens are: a server (the default), or a state store on this host.
+/// Where the tokens are: a server (the default), or a state store, given by flag or
+/// configured (`RIPCORD_DATABASE_URL`): to create the first admin token, or with the
+/// server down.
 #[derive(Debug, Clone, Args)]
 pub struct Target {
-    /// Work on the state store in this folder instead of through the server: to create
-    /// the first admin token, or with the server down
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
     #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
     pub format: OutputFormat,
 }
@@ -67,6 +66,8 @@ fn parse_role(text: &str) -> Result<Role, String> {
 }
 
 pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
+    let actor = super::default_actor();
+    let by = changer(&config, &actor);
     match args.command {
         TokenCommand::Create {
             role,
@@ -74,18 +75,14 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
             expires,
             target,
         } => {
-            let (secret, info) = match &target.data_dir {
-                Some(dir) => {
-                    let store = ripcord_server::open_store(dir).await?;
-                    let actor = super::default_actor();
-                    ripcord_server::create_token(
-                        &store,
-                        &name,
-                        role,
-                        expires,
-                        changer(&config, &actor),
-                    )
-                    .await?
+            let (secret, info) = match target.store.chosen(&config.serve)? {
+                Some(serve) => {
+                    let store = ripcord_server::open_store(&serve).await?;
+                    let created =
+                        ripcord_server::create_token(store.as_ref(), &name, role, expires, by)
+                            .await;
+                    store.close().await;
+                    created?
                 }
                 None => {
                     let created = api(&config)?.create_token(&name, role, expires).await?;
@@ -110,14 +107,13 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
             }
         }
         TokenCommand::List { target } => {
-            let tokens = match &target.data_dir {
-                Some(dir) => ripcord_server::open_store(dir)
-                    .await?
-                    .tokens()
-                    .await?
-                    .into_iter()
-                    .map(|token| token.info)
-                    .collect(),
+            let tokens = match target.store.chosen(&config.serve)? {
+                Some(serve) => {
+                    let store = ripcord_server::open_store(&serve).await?;
+                    let tokens = store.tokens().await;
+                    store.close().await;
+                    tokens?.into_iter().map(|token| token.info).collect()
+                }
                 None => api(&config)?.tokens().await?,
             };
             match target.format {
@@ -129,14 +125,15 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
             prefix_or_name: token,
             target,
         } => {
-            let revoked = match &target.data_dir {
-                Some(dir) => ripcord_server::open_store(dir)
-                    .await?
-                    .revoke_token(&token, Timestamp::now())
-                    .await?
-                    .ok_or_else(|| {
+            let revoked = match target.store.chosen(&config.serve)? {
+                Some(serve) => {
+                    let store = ripcord_server::open_store(&serve).await?;
+                    let revoked = ripcord_server::revoke_token(store.as_ref(), &token, by).await;
+                    store.close().await;
+                    revoked?.ok_or_else(|| {
                         anyhow::anyhow!("no live token has the prefix or name `{token}`")
-                    })?,
+                    })?
+                }
                 None => api(&config)?.revoke_token(&token).await?,
             };
             match target.format {

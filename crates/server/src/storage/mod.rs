@@ -1,6 +1,8 @@
-//! Where the audit log and agent reports live. SQLite is the embedded default; a Postgres
-//! implementation can sit beside it behind the same trait.
+//! Where the logs, tokens and agent reports live: SQLite, the embedded default, or
+//! PostgreSQL, behind one trait whose errors name no backend.
 
+mod postgres;
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -11,14 +13,23 @@ use ripcord_core::auth::TokenInfo;
 pub use ripcord_core::chain::AuditEntry;
 use serde::{Deserialize, Serialize};
 
+pub use postgres::PostgresStorage;
+pub(crate) use postgres::redact;
 pub use sqlite::SqliteStorage;
 
+/// A failure of whichever storage backs the server.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("cannot open the state database at {path}: {source}")]
-    Open { path: String, source: sqlx::Error },
+    Open {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("state database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("{0}")]
+    Config(String),
     /// Another writer appended this revision first; the caller reloads and retries.
     #[error("revision {0} was already written by another writer")]
     RevisionTaken(u64),
@@ -66,6 +77,30 @@ pub struct SecurityEvent {
     pub count: u64,
     /// What the last of them asked for, and why it was refused.
     pub detail: String,
+}
+
+/// The versions (from 1) of the `known` migrations that are not among `applied`. A
+/// database with a version this build does not know was written by a newer ripcord:
+/// running on it could misread what that version changed, so it is refused.
+fn pending_migrations(known: usize, applied: &[i64]) -> Result<Vec<u32>, StorageError> {
+    let known = u32::try_from(known).unwrap_or(u32::MAX);
+    if let Some(newest) = applied.iter().copied().max()
+        && newest > i64::from(known)
+    {
+        return Err(StorageError::Config(format!(
+            "the state database is at schema version {newest}, written by a newer ripcord; \
+             this one knows versions up to {known}: upgrade ripcord"
+        )));
+    }
+    Ok((1..=known)
+        .filter(|version| !applied.contains(&i64::from(*version)))
+        .collect())
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(error: sqlx::Error) -> Self {
+        StorageError::Database(Box::new(error))
+    }
 }
 
 #[async_trait]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{State, spawn_app, spawn_app_on, spawn_app_with};
 
 fn report(applied_at: Timestamp, latency: Value) -> Value {
     json!({
@@ -104,8 +104,8 @@ async fn the_agent_list_pages_by_id() {
 
 #[tokio::test]
 async fn an_unreadable_agent_row_is_skipped_and_counted() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+    let state = State::new();
+    let app = spawn_app_on(&state).await;
     for id in ["good", "broken"] {
         app.post(
             &format!("/v1/agents/{id}/report"),
@@ -113,16 +113,9 @@ async fn an_unreadable_agent_row_is_skipped_and_counted() {
         )
         .await;
     }
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("ripcord.db").display()
-    ))
-    .await
-    .expect("database");
-    sqlx::query("UPDATE agents SET report = '{not a report' WHERE id = 'broken'")
-        .execute(&pool)
-        .await
-        .expect("damage a row");
+    state
+        .sql_as_owner("UPDATE agents SET report = '{not a report' WHERE id = 'broken'")
+        .await;
     let response = app.get("/v1/agents").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-ripcord-skipped"], "1");
@@ -133,8 +126,8 @@ async fn an_unreadable_agent_row_is_skipped_and_counted() {
 
 #[tokio::test]
 async fn an_agent_is_stale_after_three_intervals_without_contact_unless_its_stream_is_open() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_with(dir.path().to_owned(), |config| {
+    let state = State::new();
+    let app = spawn_app_with(&state, |config| {
         config.keep_alive = Duration::from_millis(100);
     })
     .await;

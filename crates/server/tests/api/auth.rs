@@ -5,7 +5,7 @@ use std::time::Duration;
 use ripcord_core::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{State, TestApp, spawn_app, spawn_app_on, spawn_app_with};
 
 /// Tokens made on the store, as an operator at the host would.
 const BY: ripcord_server::Changer<'static> = ripcord_server::Changer {
@@ -17,19 +17,19 @@ const BY: ripcord_server::Changer<'static> = ripcord_server::Changer {
 async fn app_with_tokens(
     tokens: &[(&str, Role)],
     adjust: impl FnOnce(&mut ripcord_server::ServerConfig),
-) -> (TestApp, Vec<String>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = ripcord_server::open_store(dir.path()).await.expect("store");
+) -> (TestApp, Vec<String>, State) {
+    let state = State::new();
+    let store = state.store().await;
     let mut secrets = Vec::new();
     for (name, role) in tokens {
-        let (secret, _) = ripcord_server::create_token(&store, name, *role, None, BY)
+        let (secret, _) = ripcord_server::create_token(store.as_ref(), name, *role, None, BY)
             .await
             .expect("token");
         secrets.push(secret.expose().to_owned());
     }
-    drop(store);
-    let app = spawn_app_with(dir.path().to_owned(), adjust).await;
-    (app, secrets, dir)
+    store.close().await;
+    let app = spawn_app_with(&state, adjust).await;
+    (app, secrets, state)
 }
 
 async fn halt_with(app: &TestApp, token: Option<&str>, body: Value) -> reqwest::Response {
@@ -57,26 +57,31 @@ async fn code_of(response: reqwest::Response) -> (u16, String) {
 
 #[tokio::test]
 async fn a_missing_wrong_expired_or_revoked_token_is_a_401() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = ripcord_server::open_store(dir.path()).await.expect("store");
-    let (live, _) = ripcord_server::create_token(&store, "live", Role::Operator, None, BY)
+    let state = State::new();
+    let store = state.store().await;
+    let (live, _) = ripcord_server::create_token(store.as_ref(), "live", Role::Operator, None, BY)
         .await
         .expect("token");
-    let (revoked, info) = ripcord_server::create_token(&store, "gone", Role::Operator, None, BY)
-        .await
-        .expect("token");
-    use ripcord_server::Storage;
+    let (revoked, info) =
+        ripcord_server::create_token(store.as_ref(), "gone", Role::Operator, None, BY)
+            .await
+            .expect("token");
     store
         .revoke_token(&info.prefix, jiff::Timestamp::now())
         .await
         .expect("revoke");
     // Expired the moment it was made.
-    let (expired, _) =
-        ripcord_server::create_token(&store, "old", Role::Operator, Some(Duration::ZERO), BY)
-            .await
-            .expect("token");
-    drop(store);
-    let app = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+    let (expired, _) = ripcord_server::create_token(
+        store.as_ref(),
+        "old",
+        Role::Operator,
+        Some(Duration::ZERO),
+        BY,
+    )
+    .await
+    .expect("token");
+    store.close().await;
+    let app = spawn_app_on(&state).await;
     let body = json!({ "reason": "test" });
     let forged = format!("rpc_{}", "0".repeat(64));
     for token in [

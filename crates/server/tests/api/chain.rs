@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{State, TestApp, spawn_app_on, spawn_app_with};
 
 async fn verify(app: &TestApp) -> Value {
     app.get("/v1/audit/verify")
@@ -14,16 +14,9 @@ async fn verify(app: &TestApp) -> Value {
         .expect("JSON")
 }
 
-/// The SQLite file of a server's data folder, for tampering as its owner could.
-async fn database(dir: &std::path::Path) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("ripcord.db").display()))
-        .await
-        .expect("database")
-}
-
-async fn app_with_events(count: usize) -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+async fn app_with_events(count: usize) -> (TestApp, State) {
+    let state = State::new();
+    let app = spawn_app_on(&state).await;
     for index in 0..count {
         let action = if index % 2 == 0 { "halt" } else { "resume" };
         let response = app
@@ -34,7 +27,7 @@ async fn app_with_events(count: usize) -> (TestApp, tempfile::TempDir) {
             .await;
         assert_eq!(response.status(), 200);
     }
-    (app, dir)
+    (app, state)
 }
 
 #[tokio::test]
@@ -57,17 +50,11 @@ async fn every_event_is_linked_and_an_intact_log_verifies() {
 /// Tampers with the events table as its owner could, then verifies on the store (a
 /// server may not start on a log with a gap: it cannot replay it).
 async fn tampered(sql: &str) -> Value {
-    let (app, dir) = app_with_events(5).await;
+    let (app, state) = app_with_events(5).await;
     app.stop().await;
-    let pool = database(dir.path()).await;
-    sqlx::raw_sql("DROP TRIGGER events_are_never_updated; DROP TRIGGER events_are_never_deleted;")
-        .execute(&pool)
-        .await
-        .expect("drop the triggers");
-    sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
-    pool.close().await;
-    let store = ripcord_server::open_store(dir.path()).await.expect("store");
-    let report = ripcord_server::verify_logs(&store, None)
+    state.sql_as_owner(sql).await;
+    let store = state.store().await;
+    let report = ripcord_server::verify_logs(store.as_ref(), None)
         .await
         .expect("verify");
     serde_json::to_value(report).expect("JSON")
@@ -123,19 +110,11 @@ async fn an_inserted_row_is_found() {
 
 #[tokio::test]
 async fn a_log_recorded_before_the_chain_is_chained_when_the_server_starts() {
-    let (app, dir) = app_with_events(3).await;
+    let (app, state) = app_with_events(3).await;
     app.stop().await;
     // As the previous release left it: no hashes.
-    let pool = database(dir.path()).await;
-    sqlx::raw_sql(
-        "DROP TRIGGER events_are_never_updated;
-         UPDATE events SET hash = NULL;",
-    )
-    .execute(&pool)
-    .await
-    .expect("unchain");
-    pool.close().await;
-    let restarted = spawn_app_with(dir.path().to_owned(), |_| {}).await;
+    state.sql_as_owner("UPDATE events SET hash = NULL").await;
+    let restarted = spawn_app_on(&state).await;
     let report = verify(&restarted).await;
     assert_eq!(report["switch_log"]["entries"], 3, "{report}");
     assert!(report["switch_log"]["broken"].is_null(), "{report}");
@@ -143,18 +122,23 @@ async fn a_log_recorded_before_the_chain_is_chained_when_the_server_starts() {
 
 #[tokio::test]
 async fn token_changes_are_in_the_chained_audit_log() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = ripcord_server::open_store(dir.path()).await.expect("store");
+    let state = State::new();
+    let store = state.store().await;
     let by = ripcord_server::Changer {
         actor: "root@host",
         key: Some(b"chain key"),
     };
-    let (admin, _) =
-        ripcord_server::create_token(&store, "root", ripcord_core::auth::Role::Admin, None, by)
-            .await
-            .expect("token");
-    drop(store);
-    let app = spawn_app_with(dir.path().to_owned(), |config| {
+    let (admin, _) = ripcord_server::create_token(
+        store.as_ref(),
+        "root",
+        ripcord_core::auth::Role::Admin,
+        None,
+        by,
+    )
+    .await
+    .expect("token");
+    store.close().await;
+    let app = spawn_app_with(&state, |config| {
         config.audit_key = Some(ripcord_core::auth::Secret::new("chain key"));
     })
     .await;

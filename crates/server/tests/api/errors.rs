@@ -210,8 +210,8 @@ async fn a_limit_outside_1_to_1000_names_the_field() {
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_headers_is_closed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = crate::helpers::spawn_app_with(dir.path().to_owned(), |config| {
+    let state = crate::helpers::State::new();
+    let app = crate::helpers::spawn_app_with(&state, |config| {
         config.header_timeout = std::time::Duration::from_millis(200);
     })
     .await;
@@ -237,8 +237,8 @@ async fn a_connection_that_never_finishes_its_headers_is_closed() {
 #[tokio::test]
 async fn a_body_that_never_finishes_gets_a_408_and_the_connection_closes() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = crate::helpers::spawn_app_with(dir.path().to_owned(), |config| {
+    let state = crate::helpers::State::new();
+    let app = crate::helpers::spawn_app_with(&state, |config| {
         config.header_timeout = std::time::Duration::from_millis(200);
     })
     .await;

@@ -1,35 +1,147 @@
-use std::path::PathBuf;
-
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ripcord_server::{RunningServer, ServerConfig};
+use ripcord_core::auth::Secret;
+use ripcord_server::{RunningServer, ServerConfig, Storage};
 use serde_json::{Value, json};
 
-/// A running server on a free port with a state folder of its own.
+/// Where a test server keeps its state: a folder of its own, and, when the suites run on
+/// PostgreSQL (`RIPCORD_TEST_BACKEND=postgres`), a fresh database of the shared
+/// cluster. Servers started on one `State` one after another are restarts.
+pub struct State {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+}
+
+impl State {
+    /// On the backend the suites run on.
+    pub fn new() -> Self {
+        Self::with(ripcord_testkit::state_database_url().expect("a state database"))
+    }
+
+    pub fn sqlite() -> Self {
+        Self::with(None)
+    }
+
+    /// A fresh database of the shared cluster, whatever the suites run on.
+    pub fn postgres() -> Self {
+        let cluster = ripcord_testkit::Postgres::shared().expect("the shared cluster");
+        Self::with(Some(cluster.fresh_database().expect("a database")))
+    }
+
+    fn with(database_url: Option<String>) -> Self {
+        State {
+            dir: tempfile::tempdir().expect("temp dir"),
+            database_url,
+        }
+    }
+
+    /// Points a server's configuration at this state.
+    pub fn configure(&self, config: &mut ServerConfig) {
+        config.data_dir = self.dir.path().to_owned();
+        config.database_url = self.database_url.clone().map(Secret::new);
+    }
+
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
+    }
+
+    /// A server configuration on this state.
+    pub fn config(&self) -> ServerConfig {
+        let mut config = ServerConfig::default();
+        self.configure(&mut config);
+        config
+    }
+
+    /// Runs SQL on the state, the tables unqualified, with everything the database itself
+    /// enforces in force; the database's error when it refuses.
+    pub async fn sql(&self, sql: &str) -> Result<(), String> {
+        match &self.database_url {
+            Some(url) => {
+                ripcord_testkit::postgres::psql(url, &format!("SET search_path = ripcord; {sql}"))
+                    .map(drop)
+                    .map_err(|error| error.to_string())
+            }
+            None => {
+                let pool = self.sqlite_pool().await;
+                let done = sqlx::raw_sql(sql).execute(&pool).await;
+                pool.close().await;
+                done.map(drop).map_err(|error| error.to_string())
+            }
+        }
+    }
+
+    async fn sqlite_pool(&self) -> sqlx::SqlitePool {
+        let file = self.dir.path().join("ripcord.db");
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .expect("database")
+    }
+
+    /// Runs SQL on the state as the database's owner could, with the append-only
+    /// triggers out of the way (dropped in SQLite, disabled for the session in
+    /// PostgreSQL), the tables unqualified.
+    pub async fn sql_as_owner(&self, sql: &str) {
+        match &self.database_url {
+            Some(url) => {
+                let sql = format!(
+                    "SET search_path = ripcord; SET session_replication_role = replica; {sql}"
+                );
+                ripcord_testkit::postgres::psql(url, &sql).expect("SQL as the owner");
+            }
+            None => {
+                let pool = self.sqlite_pool().await;
+                let triggers = [
+                    "events_are_never_updated",
+                    "events_are_never_deleted",
+                    "audit_is_never_updated",
+                    "audit_is_never_deleted",
+                ]
+                .map(|name| format!("DROP TRIGGER IF EXISTS {name};"))
+                .concat();
+                sqlx::raw_sql(&format!("{triggers} {sql}"))
+                    .execute(&pool)
+                    .await
+                    .expect("SQL as the owner");
+                pool.close().await;
+            }
+        }
+    }
+
+    /// The store, opened beside any server, as `ripcord token create` opens it.
+    pub async fn store(&self) -> Arc<dyn Storage> {
+        ripcord_server::open_store(&self.config())
+            .await
+            .expect("store")
+    }
+}
+
+/// A running server on a free port with a state of its own.
 pub struct TestApp {
     pub url: String,
     pub http: reqwest::Client,
     server: RunningServer,
-    _dir: Option<tempfile::TempDir>,
+    _state: Option<State>,
 }
 
 pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut app = spawn_app_in(dir.path().to_owned()).await;
-    app._dir = Some(dir);
+    let state = State::new();
+    let mut app = spawn_app_on(&state).await;
+    app._state = Some(state);
     app
 }
 
-/// A server on an existing state folder: what a restart looks like.
-pub async fn spawn_app_in(data_dir: PathBuf) -> TestApp {
-    spawn_app_with(data_dir, |_| {}).await
+/// A server on an existing state: what a restart looks like.
+pub async fn spawn_app_on(state: &State) -> TestApp {
+    spawn_app_with(state, |_| {}).await
 }
 
-/// A server on `data_dir` with its configuration adjusted by `adjust`.
-pub async fn spawn_app_with(data_dir: PathBuf, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let server = ripcord_server::spawn_local(data_dir, |config| {
+/// A server on `state` with its configuration adjusted by `adjust`.
+pub async fn spawn_app_with(state: &State, adjust: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    let server = ripcord_server::spawn_local(state.dir.path(), |config| {
         config.keep_alive = Duration::from_secs(60);
+        state.configure(config);
         adjust(config);
     })
     .await
@@ -38,7 +150,7 @@ pub async fn spawn_app_with(data_dir: PathBuf, adjust: impl FnOnce(&mut ServerCo
         url: server.url(),
         http: reqwest::Client::new(),
         server,
-        _dir: None,
+        _state: None,
     }
 }
 

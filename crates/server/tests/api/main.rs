@@ -5,5 +5,6 @@ mod auth;
 mod chain;
 mod errors;
 mod helpers;
+mod storage;
 mod stream;
 mod switches;

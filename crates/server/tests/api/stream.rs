@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, spawn_app_in};
+use crate::helpers::{State, spawn_app, spawn_app_on};
 
 #[tokio::test]
 async fn a_fresh_stream_starts_with_a_snapshot_then_sends_changes() {
@@ -32,8 +32,8 @@ async fn last_event_id_replays_what_was_missed_then_goes_live() {
 
 #[tokio::test]
 async fn a_client_resumes_across_a_server_restart_without_losing_events() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_in(dir.path().to_owned()).await;
+    let state = State::new();
+    let app = spawn_app_on(&state).await;
     let mut stream = app.stream(None).await;
     assert_eq!(stream.next().await.name, "snapshot");
     app.halt("global", "first").await;
@@ -45,7 +45,7 @@ async fn a_client_resumes_across_a_server_restart_without_losing_events() {
     );
 
     // Events written while this client is away: another server on the same state.
-    let restarted = spawn_app_in(dir.path().to_owned()).await;
+    let restarted = spawn_app_on(&state).await;
     restarted.resume("global").await;
     restarted.halt("cron", "while away").await;
     // Resumes with the id exactly as the stream gave it: LOG.REVISION.

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, spawn_app_in};
+use crate::helpers::{State, spawn_app, spawn_app_on};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -73,14 +73,14 @@ async fn halt_and_resume_record_events_with_actor_reason_and_revision() {
 
 #[tokio::test]
 async fn a_restarted_server_keeps_every_event() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_in(dir.path().to_owned()).await;
+    let state = State::new();
+    let app = spawn_app_on(&state).await;
     app.halt("global", "incident").await;
     app.resume("global").await;
     app.halt("cron", "bad deploy").await;
     app.stop().await;
 
-    let restarted = spawn_app_in(dir.path().to_owned()).await;
+    let restarted = spawn_app_on(&state).await;
     let board: Value = restarted
         .get("/v1/switches")
         .await

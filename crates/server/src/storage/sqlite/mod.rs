@@ -1,12 +1,11 @@
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use ripcord_core::Event;
 use ripcord_core::api::AgentRecord;
-use ripcord_core::{Action, Event, Scope};
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -14,7 +13,7 @@ use sqlx::sqlite::{
 
 use ripcord_core::auth::TokenInfo;
 
-use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord};
+use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord, rows};
 
 /// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
 /// The triggers make the audit log append-only in the database itself, not just by
@@ -111,10 +110,24 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// Opens (creating it 0600 when missing) and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Self, StorageError> {
-        let open_error = |source| StorageError::Open {
+        let storage = Self::open_unmigrated(path).await?;
+        storage.migrate(false).await.map_err(|error| match error {
+            StorageError::Database(source) => StorageError::Open {
+                path: path.display().to_string(),
+                source,
+            },
+            other => other,
+        })?;
+        Ok(storage)
+    }
+
+    /// Opens without migrating: for `ripcord migrate --dry-run`.
+    pub async fn open_unmigrated(path: &Path) -> Result<Self, StorageError> {
+        let open_error = |source: sqlx::Error| StorageError::Open {
             path: path.display().to_string(),
-            source,
+            source: Box::new(source),
         };
         private_file(path).map_err(|error| open_error(sqlx::Error::Io(error)))?;
         let options = SqliteConnectOptions::new()
@@ -128,8 +141,51 @@ impl SqliteStorage {
             .connect_with(options)
             .await
             .map_err(open_error)?;
-        migrate(&pool).await.map_err(open_error)?;
         Ok(SqliteStorage { pool })
+    }
+
+    /// Applies (or, with `dry_run`, only lists) the migrations this database lacks, in
+    /// order; returns their versions. A database written by a newer ripcord is refused.
+    pub async fn migrate(&self, dry_run: bool) -> Result<Vec<u32>, StorageError> {
+        let mut connection = self.pool.acquire().await?;
+        let current: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *connection)
+            .await?;
+        let applied: Vec<i64> = (1..=current).collect();
+        let pending = super::pending_migrations(MIGRATIONS.len(), &applied)?;
+        if dry_run {
+            return Ok(pending);
+        }
+        for &version in &pending {
+            // BEGIN IMMEDIATE: a second process opening the same file waits instead of racing.
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut *connection)
+                .await?;
+            let applied = async {
+                let now: i64 = sqlx::query_scalar("PRAGMA user_version")
+                    .fetch_one(&mut *connection)
+                    .await?;
+                if now < i64::from(version) {
+                    sqlx::raw_sql(MIGRATIONS[version as usize - 1])
+                        .execute(&mut *connection)
+                        .await?;
+                    sqlx::raw_sql(&format!("PRAGMA user_version = {version}"))
+                        .execute(&mut *connection)
+                        .await?;
+                }
+                Ok::<_, sqlx::Error>(())
+            }
+            .await;
+            let end = if applied.is_ok() {
+                "COMMIT"
+            } else {
+                "ROLLBACK"
+            };
+            sqlx::raw_sql(end).execute(&mut *connection).await?;
+            applied?;
+            tracing::info!(version, "state database migrated");
+        }
+        Ok(pending)
     }
 }
 
@@ -150,123 +206,6 @@ fn private_file(path: &Path) -> std::io::Result<()> {
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
-}
-
-async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    let mut connection = pool.acquire().await?;
-    let current: i64 = sqlx::query_scalar("PRAGMA user_version")
-        .fetch_one(&mut *connection)
-        .await?;
-    for (index, step) in MIGRATIONS.iter().enumerate() {
-        let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
-        if version <= current {
-            continue;
-        }
-        // BEGIN IMMEDIATE: a second process opening the same file waits instead of racing.
-        sqlx::raw_sql("BEGIN IMMEDIATE")
-            .execute(&mut *connection)
-            .await?;
-        let applied = async {
-            let now: i64 = sqlx::query_scalar("PRAGMA user_version")
-                .fetch_one(&mut *connection)
-                .await?;
-            if now < version {
-                sqlx::raw_sql(step).execute(&mut *connection).await?;
-                sqlx::raw_sql(&format!("PRAGMA user_version = {version}"))
-                    .execute(&mut *connection)
-                    .await?;
-            }
-            Ok::<_, sqlx::Error>(())
-        }
-        .await;
-        let end = if applied.is_ok() {
-            "COMMIT"
-        } else {
-            "ROLLBACK"
-        };
-        sqlx::raw_sql(end).execute(&mut *connection).await?;
-        applied?;
-        tracing::info!(version, "state database migrated");
-    }
-    Ok(())
-}
-
-fn corrupt(what: &'static str) -> impl Fn(String) -> StorageError {
-    move |detail| StorageError::Corrupt { what, detail }
-}
-
-fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Event, StorageError> {
-    let corrupt = corrupt("event");
-    let revision: i64 = row.try_get("revision")?;
-    let scope: String = row.try_get("scope")?;
-    let action: String = row.try_get("action")?;
-    let at: String = row.try_get("at")?;
-    Ok(Event {
-        revision: u64::try_from(revision).map_err(|e| corrupt(e.to_string()))?,
-        scope: Scope::from_str(&scope).map_err(|e| corrupt(e.to_string()))?,
-        action: match action.as_str() {
-            "halt" => Action::Halt,
-            "resume" => Action::Resume,
-            other => return Err(corrupt(format!("unknown action `{other}`"))),
-        },
-        actor: row.try_get("actor")?,
-        reason: row.try_get("reason")?,
-        at: at
-            .parse()
-            .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
-        hash: row
-            .try_get::<Option<String>, _>("hash")?
-            .unwrap_or_default(),
-    })
-}
-
-fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AgentRecord, StorageError> {
-    let corrupt = corrupt("agent");
-    let timestamp = |column: &str| -> Result<Timestamp, StorageError> {
-        let text: Option<String> = row.try_get(column)?;
-        text.unwrap_or_default()
-            .parse::<Timestamp>()
-            .map_err(|e| corrupt(format!("{column}: {e}")))
-    };
-    let report: String = row.try_get("report")?;
-    Ok(AgentRecord {
-        id: row.try_get("id")?,
-        last_seen: timestamp("last_seen")?,
-        last_contact: timestamp("last_contact")?,
-        stale: false,
-        witness_problem: None,
-        report: serde_json::from_str(&report).map_err(|e| corrupt(e.to_string()))?,
-    })
-}
-
-fn token_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<TokenRecord, StorageError> {
-    let corrupt = corrupt("token");
-    let time = |column: &str| -> Result<Option<Timestamp>, StorageError> {
-        let text: Option<String> = row.try_get(column)?;
-        text.map(|text| {
-            text.parse::<Timestamp>()
-                .map_err(|e| corrupt(format!("{column}: {e}")))
-        })
-        .transpose()
-    };
-    let role: String = row.try_get("role")?;
-    Ok(TokenRecord {
-        hash: row.try_get("hash")?,
-        info: TokenInfo {
-            prefix: row.try_get("prefix")?,
-            name: row.try_get("name")?,
-            role: role.parse().map_err(&corrupt)?,
-            created: time("created")?.ok_or_else(|| corrupt("created is empty".into()))?,
-            expires: time("expires")?,
-            last_used: time("last_used")?,
-            revoked: time("revoked")?,
-        },
-    })
-}
-
-/// SQLite integers are signed; revisions never come near `i64::MAX`.
-fn sql_revision(revision: u64) -> i64 {
-    i64::try_from(revision).unwrap_or(i64::MAX)
 }
 
 #[async_trait]
@@ -296,7 +235,7 @@ impl Storage for SqliteStorage {
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
              WHERE (SELECT COALESCE(MAX(revision), 0) FROM events) = ?1 - 1",
         )
-        .bind(sql_revision(event.revision))
+        .bind(rows::signed(event.revision))
         .bind(event.scope.as_str())
         .bind(event.action.to_string())
         .bind(&event.actor)
@@ -318,7 +257,7 @@ impl Storage for SqliteStorage {
                 "INSERT INTO idempotency_keys (key, revision, created) VALUES (?1, ?2, ?3)",
             )
             .bind(key)
-            .bind(sql_revision(event.revision))
+            .bind(rows::signed(event.revision))
             .bind(Timestamp::now().to_string())
             .execute(&mut *transaction)
             .await?;
@@ -336,7 +275,7 @@ impl Storage for SqliteStorage {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(event_from_row).transpose()
+        row.as_ref().map(rows::event).transpose()
     }
 
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
@@ -344,11 +283,11 @@ impl Storage for SqliteStorage {
             "SELECT revision, scope, action, actor, reason, at, hash FROM events
              WHERE revision > ?1 ORDER BY revision LIMIT ?2",
         )
-        .bind(sql_revision(revision))
+        .bind(rows::signed(revision))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(event_from_row).collect()
+        rows.iter().map(rows::event).collect()
     }
 
     async fn upsert_agent(&self, record: &AgentRecord) -> Result<(), StorageError> {
@@ -400,7 +339,7 @@ impl Storage for SqliteStorage {
         .await?;
         let mut page = AgentsPage::default();
         for row in &rows {
-            match agent_from_row(row) {
+            match rows::agent(row) {
                 Ok(record) => page.agents.push(record),
                 Err(error) => {
                     let id: String = row.try_get("id").unwrap_or_default();
@@ -460,7 +399,7 @@ impl Storage for SqliteStorage {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(token_from_row).collect()
+        rows.iter().map(rows::token).collect()
     }
 
     async fn revoke_token(
@@ -478,7 +417,7 @@ impl Storage for SqliteStorage {
         .await?;
         Ok(row
             .as_ref()
-            .map(token_from_row)
+            .map(rows::token)
             .transpose()?
             .map(|token| token.info))
     }
@@ -536,31 +475,14 @@ impl Storage for SqliteStorage {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let corrupt = corrupt("security event");
-                let minute: String = row.try_get("minute")?;
-                let count: i64 = row.try_get("count")?;
-                Ok(SecurityEvent {
-                    id: row.try_get("id")?,
-                    minute: minute
-                        .parse()
-                        .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
-                    kind: row.try_get("kind")?,
-                    token: row.try_get("token")?,
-                    peer: row.try_get("peer")?,
-                    count: u64::try_from(count).map_err(|e| corrupt(e.to_string()))?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::security_event).collect()
     }
 
     async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError> {
         let mut transaction = self.pool.begin().await?;
         for (revision, hash) in hashes {
             sqlx::query("UPDATE events SET hash = ?2 WHERE revision = ?1 AND hash IS NULL")
-                .bind(sql_revision(*revision))
+                .bind(rows::signed(*revision))
                 .bind(hash)
                 .execute(&mut *transaction)
                 .await?;
@@ -575,7 +497,7 @@ impl Storage for SqliteStorage {
              SELECT ?1, ?2, ?3, ?4, ?5, ?6
              WHERE (SELECT COALESCE(MAX(seq), 0) FROM audit) = ?1 - 1",
         )
-        .bind(sql_revision(entry.seq))
+        .bind(rows::signed(entry.seq))
         .bind(entry.at.to_string())
         .bind(&entry.kind)
         .bind(&entry.actor)
@@ -597,39 +519,18 @@ impl Storage for SqliteStorage {
         let row = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            let seq: i64 = row.try_get("seq")?;
-            let seq = u64::try_from(seq).map_err(|e| corrupt("audit entry")(e.to_string()))?;
-            Ok((seq, row.try_get("hash")?))
-        })
-        .transpose()
+        row.as_ref().map(rows::audit_tail).transpose()
     }
 
     async fn audit_after(&self, seq: u64, limit: u32) -> Result<Vec<AuditEntry>, StorageError> {
         let rows = sqlx::query(
             "SELECT seq, at, kind, actor, detail, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )
-        .bind(sql_revision(seq))
+        .bind(rows::signed(seq))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let corrupt = corrupt("audit entry");
-                let seq: i64 = row.try_get("seq")?;
-                let at: String = row.try_get("at")?;
-                Ok(AuditEntry {
-                    seq: u64::try_from(seq).map_err(|e| corrupt(e.to_string()))?,
-                    at: at
-                        .parse()
-                        .map_err(|e: jiff::Error| corrupt(e.to_string()))?,
-                    kind: row.try_get("kind")?,
-                    actor: row.try_get("actor")?,
-                    detail: row.try_get("detail")?,
-                    hash: row.try_get("hash")?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::audit_entry).collect()
     }
 
     async fn close(&self) {

@@ -1,0 +1,66 @@
+//! Where the control plane's state lives: PostgreSQL when `serve.database_url` is set,
+//! else SQLite in the data folder. Tools that work on the state beside (or before) a
+//! server, such as `ripcord token create` and `ripcord migrate`, open it here.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::app::ServerError;
+use crate::config::ServerConfig;
+use crate::lock;
+use crate::storage::{PostgresStorage, SqliteStorage, Storage, redact};
+
+/// The state store `config` names, migrated, without the server's lock on a data folder.
+pub async fn open_store(config: &ServerConfig) -> Result<Arc<dyn Storage>, ServerError> {
+    Ok(match &config.database_url {
+        Some(url) => Arc::new(PostgresStorage::connect(url.expose()).await?),
+        None => {
+            lock::prepare(&config.data_dir)?;
+            Arc::new(SqliteStorage::open(&lock::database_file(&config.data_dir)).await?)
+        }
+    })
+}
+
+/// What `ripcord migrate` did, or with `dry_run` would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Migration {
+    /// The store, its password hidden.
+    pub store: String,
+    /// The versions applied, or pending on a dry run; empty when it was up to date.
+    pub versions: Vec<u32>,
+    pub dry_run: bool,
+}
+
+/// Applies the state store's pending migrations, or lists them with `dry_run`.
+pub async fn migrate_store(config: &ServerConfig, dry_run: bool) -> Result<Migration, ServerError> {
+    let versions = match &config.database_url {
+        Some(url) => {
+            let storage = PostgresStorage::connect_only(url.expose()).await?;
+            let versions = storage.migrate(dry_run).await;
+            storage.close().await;
+            versions?
+        }
+        None => {
+            lock::prepare(&config.data_dir)?;
+            let storage =
+                SqliteStorage::open_unmigrated(&lock::database_file(&config.data_dir)).await?;
+            let versions = storage.migrate(dry_run).await;
+            storage.close().await;
+            versions?
+        }
+    };
+    Ok(Migration {
+        store: describe(config),
+        versions,
+        dry_run,
+    })
+}
+
+/// The state store for people: the backend and where, never a password.
+pub fn describe(config: &ServerConfig) -> String {
+    match &config.database_url {
+        Some(url) => format!("PostgreSQL {}", redact(url.expose())),
+        None => format!("SQLite {}", lock::database_file(&config.data_dir).display()),
+    }
+}

@@ -1,0 +1,599 @@
+//! PostgreSQL: the control plane's state in the team's database, so it survives the
+//! instance (Cloud Run replaces instances at will, and their disks with them). Everything
+//! lives in a schema of its own, `ripcord`. The switch log and the audit log are
+//! append-only in the database itself: UPDATE, DELETE and TRUNCATE are refused by
+//! triggers (an owner can drop them; the hash chain is what shows that). Migrations are
+//! versioned and run under an advisory lock, so replicas starting together do not race.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use ripcord_core::Event;
+use ripcord_core::api::AgentRecord;
+use ripcord_core::auth::TokenInfo;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::{ConnectOptions, Connection};
+
+use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord, rows};
+
+/// Connections per replica: Supabase's free plan allows few clients.
+const POOL_SIZE: u32 = 3;
+/// The advisory lock migrations run under ("rpcd" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7270_6364;
+
+/// The schema, one step per version, recorded in `ripcord.schema_migrations`.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE ripcord.meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE ripcord.events (
+    revision BIGINT PRIMARY KEY,
+    scope    TEXT NOT NULL,
+    action   TEXT NOT NULL CHECK (action IN ('halt', 'resume')),
+    actor    TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    hash     TEXT
+);
+CREATE FUNCTION ripcord.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only';
+END
+$$;
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON ripcord.events FOR EACH ROW
+WHEN (OLD.hash IS NOT NULL
+      OR NEW.revision IS DISTINCT FROM OLD.revision OR NEW.scope IS DISTINCT FROM OLD.scope
+      OR NEW.action IS DISTINCT FROM OLD.action OR NEW.actor IS DISTINCT FROM OLD.actor
+      OR NEW.reason IS DISTINCT FROM OLD.reason OR NEW.at IS DISTINCT FROM OLD.at)
+EXECUTE FUNCTION ripcord.refuse_change();
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON ripcord.events
+FOR EACH ROW EXECUTE FUNCTION ripcord.refuse_change();
+CREATE TRIGGER events_are_never_truncated BEFORE TRUNCATE ON ripcord.events
+FOR EACH STATEMENT EXECUTE FUNCTION ripcord.refuse_change();
+CREATE TABLE ripcord.agents (
+    id           TEXT PRIMARY KEY,
+    last_seen    TEXT NOT NULL,
+    last_contact TEXT,
+    exited       BOOLEAN NOT NULL DEFAULT FALSE,
+    report       TEXT NOT NULL
+);
+CREATE INDEX agents_exited ON ripcord.agents (exited, last_seen);
+CREATE TABLE ripcord.idempotency_keys (
+    key      TEXT PRIMARY KEY,
+    revision BIGINT NOT NULL,
+    created  TEXT NOT NULL
+);
+CREATE TABLE ripcord.tokens (
+    hash      TEXT PRIMARY KEY,
+    prefix    TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('viewer', 'agent', 'operator', 'admin')),
+    created   TEXT NOT NULL,
+    expires   TEXT,
+    last_used TEXT,
+    revoked   TEXT
+);
+CREATE UNIQUE INDEX tokens_live_name ON ripcord.tokens (name) WHERE revoked IS NULL;
+CREATE TABLE ripcord.security_events (
+    id     BIGSERIAL PRIMARY KEY,
+    minute TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    token  TEXT NOT NULL,
+    peer   TEXT NOT NULL,
+    count  BIGINT NOT NULL,
+    detail TEXT NOT NULL,
+    UNIQUE (minute, kind, token, peer)
+);
+CREATE TABLE ripcord.audit (
+    seq    BIGINT PRIMARY KEY,
+    at     TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    actor  TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    hash   TEXT NOT NULL
+);
+CREATE TRIGGER audit_is_never_updated BEFORE UPDATE ON ripcord.audit
+FOR EACH ROW EXECUTE FUNCTION ripcord.refuse_change();
+CREATE TRIGGER audit_is_never_deleted BEFORE DELETE ON ripcord.audit
+FOR EACH ROW EXECUTE FUNCTION ripcord.refuse_change();
+CREATE TRIGGER audit_is_never_truncated BEFORE TRUNCATE ON ripcord.audit
+FOR EACH STATEMENT EXECUTE FUNCTION ripcord.refuse_change();
+"#];
+
+/// The control plane's state in PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresStorage {
+    pool: PgPool,
+}
+
+/// Supabase's transaction pooler (port 6543) hands each statement to any server
+/// connection: session state such as advisory locks and prepared statements does not
+/// survive, so migrations and appends cannot rely on it.
+fn refuse_transaction_pooler(url: &url::Url) -> Result<(), StorageError> {
+    if url.port() == Some(6543) {
+        return Err(StorageError::Config(
+            "port 6543 is Supabase's transaction pooler, which keeps no session state (advisory \
+             locks, prepared statements) between statements; use the session pooler on port \
+             5432 (from Cloud Run and other IPv4 hosts: the direct host is IPv6-only)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the server is on this machine: a Unix socket or a loopback address, where
+/// nobody can read or alter the traffic in between.
+fn is_local(url: &url::Url) -> bool {
+    let socket = url
+        .query_pairs()
+        .any(|(key, value)| key == "host" && value.starts_with('/'));
+    socket
+        || match url.host() {
+            None => true,
+            // `postgres:` is not a scheme the URL standard knows, so its hosts stay text.
+            Some(url::Host::Domain(name)) => {
+                name == "localhost"
+                    || name
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|address| address.is_loopback())
+            }
+            Some(url::Host::Ipv4(address)) => address.is_loopback(),
+            Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        }
+}
+
+impl PostgresStorage {
+    /// Connects and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let storage = Self::connect_only(url).await?;
+        storage.migrate(false).await?;
+        Ok(storage)
+    }
+
+    /// Connects without migrating: for `ripcord migrate --dry-run`. TLS is as the URL's
+    /// `sslmode` and `sslrootcert` say; a remote server with no `sslmode` gets `require`
+    /// rather than libpq's `prefer`, which falls back to plain text when the path between
+    /// strips TLS.
+    pub async fn connect_only(url: &str) -> Result<Self, StorageError> {
+        let invalid = |detail: String| {
+            StorageError::Config(format!("invalid database URL {}: {detail}", redact(url)))
+        };
+        let parsed = url::Url::parse(url).map_err(|error| invalid(error.to_string()))?;
+        if !matches!(parsed.scheme(), "postgres" | "postgresql") {
+            return Err(invalid(
+                "it must start with postgres:// or postgresql://".into(),
+            ));
+        }
+        refuse_transaction_pooler(&parsed)?;
+        let mut options: PgConnectOptions = url
+            .parse::<PgConnectOptions>()
+            .map_err(|error| invalid(error.to_string()))?
+            .application_name("ripcord")
+            .disable_statement_logging();
+        let names_ssl_mode = parsed.query_pairs().any(|(key, _)| key == "sslmode");
+        if !names_ssl_mode && !is_local(&parsed) {
+            options = options.ssl_mode(PgSslMode::Require);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StorageError::Open {
+                path: redact(url),
+                source: Box::new(e),
+            })?;
+        Ok(PostgresStorage { pool })
+    }
+
+    /// Applies (or, with `dry_run`, only lists) the migrations not yet applied, each in
+    /// a transaction of its own, under an advisory lock: replicas that start together
+    /// wait for the first instead of racing it. Returns their versions.
+    pub async fn migrate(&self, dry_run: bool) -> Result<Vec<u32>, StorageError> {
+        let mut connection = self.pool.acquire().await?;
+        // The lock first: even `CREATE … IF NOT EXISTS` fails when two sessions race it.
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *connection)
+            .await?;
+        let outcome = async {
+            sqlx::raw_sql(
+                "CREATE SCHEMA IF NOT EXISTS ripcord;
+                 CREATE TABLE IF NOT EXISTS ripcord.schema_migrations (
+                     version BIGINT PRIMARY KEY, applied TEXT NOT NULL)",
+            )
+            .execute(&mut *connection)
+            .await?;
+            let applied: Vec<i64> =
+                sqlx::query_scalar("SELECT version FROM ripcord.schema_migrations")
+                    .fetch_all(&mut *connection)
+                    .await?;
+            let pending = super::pending_migrations(MIGRATIONS.len(), &applied)?;
+            if dry_run {
+                return Ok(pending);
+            }
+            for &version in &pending {
+                let mut transaction = connection.begin().await?;
+                sqlx::raw_sql(MIGRATIONS[version as usize - 1])
+                    .execute(&mut *transaction)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO ripcord.schema_migrations (version, applied) VALUES ($1, $2)",
+                )
+                .bind(i64::from(version))
+                .bind(Timestamp::now().to_string())
+                .execute(&mut *transaction)
+                .await?;
+                transaction.commit().await?;
+                tracing::info!(version, "state database migrated");
+            }
+            Ok::<_, StorageError>(pending)
+        }
+        .await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *connection)
+            .await?;
+        outcome
+    }
+}
+
+/// A database URL without its password, for errors and logs.
+pub(crate) fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(an unparsable database URL)".into(),
+    }
+}
+
+fn unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    async fn log_id(&self) -> Result<String, StorageError> {
+        let fresh = format!("{:016x}", fastrand::u64(..));
+        sqlx::query(
+            "INSERT INTO ripcord.meta (key, value) VALUES ('log_id', $1) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM ripcord.meta WHERE key = 'log_id'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn load_events(&self) -> Result<Vec<Event>, StorageError> {
+        self.events_after(0, u32::MAX).await
+    }
+
+    async fn append(&self, event: &Event, key: Option<&str>) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO ripcord.events (revision, scope, action, actor, reason, at, hash)
+             SELECT $1, $2, $3, $4, $5, $6, $7
+             WHERE (SELECT COALESCE(MAX(revision), 0) FROM ripcord.events) = $1 - 1",
+        )
+        .bind(rows::signed(event.revision))
+        .bind(event.scope.as_str())
+        .bind(event.action.to_string())
+        .bind(&event.actor)
+        .bind(&event.reason)
+        .bind(event.at.to_string())
+        .bind(&event.hash)
+        .execute(&mut *transaction)
+        .await;
+        match inserted {
+            Ok(result) if result.rows_affected() == 1 => {}
+            Ok(_) => return Err(StorageError::RevisionTaken(event.revision)),
+            Err(error) if unique_violation(&error) => {
+                return Err(StorageError::RevisionTaken(event.revision));
+            }
+            Err(error) => return Err(error.into()),
+        }
+        if let Some(key) = key {
+            sqlx::query(
+                "INSERT INTO ripcord.idempotency_keys (key, revision, created) VALUES ($1, $2, $3)",
+            )
+            .bind(key)
+            .bind(rows::signed(event.revision))
+            .bind(Timestamp::now().to_string())
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError> {
+        let row = sqlx::query(
+            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash
+             FROM ripcord.idempotency_keys k JOIN ripcord.events e ON e.revision = k.revision
+             WHERE k.key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(rows::event).transpose()
+    }
+
+    async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT revision, scope, action, actor, reason, at, hash FROM ripcord.events
+             WHERE revision > $1 ORDER BY revision LIMIT $2",
+        )
+        .bind(rows::signed(revision))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::event).collect()
+    }
+
+    async fn upsert_agent(&self, record: &AgentRecord) -> Result<(), StorageError> {
+        let report = serde_json::to_string(&record.report).map_err(|e| StorageError::Corrupt {
+            what: "agent report",
+            detail: e.to_string(),
+        })?;
+        sqlx::query(
+            "INSERT INTO ripcord.agents (id, last_seen, last_contact, report, exited)
+             VALUES ($1, $2, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,
+                 last_contact = excluded.last_contact, report = excluded.report,
+                 exited = excluded.exited",
+        )
+        .bind(&record.id)
+        .bind(record.last_seen.to_string())
+        .bind(report)
+        .bind(record.report.exit_code.is_some())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn touch_agents(&self, ids: &[String], at: Timestamp) -> Result<(), StorageError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("UPDATE ripcord.agents SET last_contact = $1 WHERE id = ANY($2)")
+            .bind(at.to_string())
+            .bind(ids)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn agents(&self, after: Option<&str>, limit: u32) -> Result<AgentsPage, StorageError> {
+        // Byte order, as SQLite sorts: paging must not depend on the database's collation.
+        let rows = sqlx::query(
+            "SELECT id, last_seen, last_contact, report FROM ripcord.agents
+             WHERE $1::text IS NULL OR id COLLATE \"C\" > $1 COLLATE \"C\"
+             ORDER BY id COLLATE \"C\" LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut page = AgentsPage::default();
+        for row in &rows {
+            match rows::agent(row) {
+                Ok(record) => page.agents.push(record),
+                Err(error) => {
+                    let id: String = sqlx::Row::try_get(row, "id").unwrap_or_default();
+                    page.skipped.push((id, error.to_string()));
+                }
+            }
+        }
+        if rows.len() == usize::try_from(limit).unwrap_or(usize::MAX) {
+            page.next_after = rows
+                .last()
+                .and_then(|row| sqlx::Row::try_get(row, "id").ok());
+        }
+        Ok(page)
+    }
+
+    async fn prune(
+        &self,
+        exited_before: Timestamp,
+        keys_before: Timestamp,
+    ) -> Result<u64, StorageError> {
+        let agents = sqlx::query(
+            "DELETE FROM ripcord.agents
+             WHERE (exited AND last_seen < $1) OR COALESCE(last_contact, last_seen) < $1",
+        )
+        .bind(exited_before.to_string())
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM ripcord.idempotency_keys WHERE created < $1")
+            .bind(keys_before.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(agents.rows_affected())
+    }
+
+    async fn create_token(&self, token: &TokenRecord) -> Result<(), StorageError> {
+        let info = &token.info;
+        let inserted = sqlx::query(
+            "INSERT INTO ripcord.tokens (hash, prefix, name, role, created, expires)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&token.hash)
+        .bind(&info.prefix)
+        .bind(&info.name)
+        .bind(info.role.as_str())
+        .bind(info.created.to_string())
+        .bind(info.expires.map(|at| at.to_string()))
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(error) if unique_violation(&error) => {
+                Err(StorageError::NameTaken(info.name.clone()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT hash, prefix, name, role, created, expires, last_used, revoked
+             FROM ripcord.tokens ORDER BY created, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::token).collect()
+    }
+
+    async fn revoke_token(
+        &self,
+        prefix_or_name: &str,
+        at: Timestamp,
+    ) -> Result<Option<TokenInfo>, StorageError> {
+        let row = sqlx::query(
+            "UPDATE ripcord.tokens SET revoked = $2
+             WHERE revoked IS NULL AND (prefix = $1 OR name = $1)
+             RETURNING hash, prefix, name, role, created, expires, last_used, revoked",
+        )
+        .bind(prefix_or_name)
+        .bind(at.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(rows::token)
+            .transpose()?
+            .map(|token| token.info))
+    }
+
+    async fn touch_tokens(&self, hashes: &[String], at: Timestamp) -> Result<(), StorageError> {
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("UPDATE ripcord.tokens SET last_used = $1 WHERE hash = ANY($2)")
+            .bind(at.to_string())
+            .bind(hashes)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_security_events(&self, events: &[SecurityEvent]) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        for event in events {
+            sqlx::query(
+                "INSERT INTO ripcord.security_events (minute, kind, token, peer, count, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (minute, kind, token, peer)
+                 DO UPDATE SET count = ripcord.security_events.count + excluded.count,
+                     detail = excluded.detail",
+            )
+            .bind(event.minute.to_string())
+            .bind(&event.kind)
+            .bind(&event.token)
+            .bind(&event.peer)
+            .bind(rows::signed(event.count))
+            .bind(&event.detail)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn security_events(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, minute, kind, token, peer, count, detail FROM ripcord.security_events
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::security_event).collect()
+    }
+
+    async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        for (revision, hash) in hashes {
+            sqlx::query("UPDATE ripcord.events SET hash = $2 WHERE revision = $1 AND hash IS NULL")
+                .bind(rows::signed(*revision))
+                .bind(hash)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StorageError> {
+        let inserted = sqlx::query(
+            "INSERT INTO ripcord.audit (seq, at, kind, actor, detail, hash)
+             SELECT $1, $2, $3, $4, $5, $6
+             WHERE (SELECT COALESCE(MAX(seq), 0) FROM ripcord.audit) = $1 - 1",
+        )
+        .bind(rows::signed(entry.seq))
+        .bind(entry.at.to_string())
+        .bind(&entry.kind)
+        .bind(&entry.actor)
+        .bind(&entry.detail)
+        .bind(&entry.hash)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(result) if result.rows_affected() == 1 => Ok(()),
+            Ok(_) => Err(StorageError::RevisionTaken(entry.seq)),
+            Err(error) if unique_violation(&error) => Err(StorageError::RevisionTaken(entry.seq)),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn audit_tail(&self) -> Result<Option<(u64, String)>, StorageError> {
+        let row = sqlx::query("SELECT seq, hash FROM ripcord.audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::audit_tail).transpose()
+    }
+
+    async fn audit_after(&self, seq: u64, limit: u32) -> Result<Vec<AuditEntry>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, kind, actor, detail, hash FROM ripcord.audit
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(rows::signed(seq))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::audit_entry).collect()
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn probe_write(&self) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO ripcord.meta (key, value) VALUES ('write_probe', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(Timestamp::now().to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

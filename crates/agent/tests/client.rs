@@ -1,7 +1,7 @@
 //! The client library against a real server: the switch, the 503 layer, reconnection.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::Router;
@@ -10,8 +10,9 @@ use axum::routing::get;
 use http::{Request, StatusCode};
 use jiff::Timestamp;
 use ripcord_agent::{ClientConfig, HaltLayer, Identity, Switch, SwitchOptions, Transport};
+use ripcord_core::auth::Secret;
 use ripcord_core::{Action, Board, ChangeRequest, Source, UnreachablePolicy};
-use ripcord_server::{RunningServer, ServerConfig, SqliteStorage, Storage};
+use ripcord_server::{RunningServer, ServerConfig};
 use tower::ServiceExt;
 
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -20,10 +21,32 @@ struct Server {
     running: RunningServer,
 }
 
-async fn start_server(data_dir: &Path, listen: SocketAddr) -> Server {
-    let running = ripcord_server::spawn_local(data_dir, |config| config.listen = listen)
-        .await
-        .expect("server builds");
+/// A server's state: a folder, and, when the suites run on PostgreSQL
+/// (`RIPCORD_TEST_BACKEND=postgres`), a fresh database of the shared cluster.
+struct State {
+    config: ServerConfig,
+}
+
+impl State {
+    fn new(data_dir: PathBuf) -> Self {
+        let database_url = ripcord_testkit::state_database_url().expect("a state database");
+        State {
+            config: ServerConfig {
+                data_dir,
+                database_url: database_url.map(Secret::new),
+                ..ServerConfig::default()
+            },
+        }
+    }
+}
+
+async fn start_server(state: &State, listen: SocketAddr) -> Server {
+    let running = ripcord_server::spawn_local(&state.config.data_dir, |config| {
+        config.listen = listen;
+        config.database_url = state.config.database_url.clone();
+    })
+    .await
+    .expect("server builds");
     Server { running }
 }
 
@@ -90,7 +113,8 @@ async fn get_status(app: &Router) -> (StatusCode, Option<String>) {
 async fn the_switch_and_the_503_layer_follow_halts_and_resumes() {
     for transport in [Transport::Stream, Transport::Poll] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = start_server(&dir.path().join("data"), ([127, 0, 0, 1], 0).into()).await;
+        let data = State::new(dir.path().join("data"));
+        let server = start_server(&data, ([127, 0, 0, 1], 0).into()).await;
         let switch = start_switch(Some(server.url()), "api", client(dir.path(), transport));
         let app = Router::new()
             .route("/", get(|| async { "hello" }))
@@ -124,7 +148,7 @@ async fn the_switch_and_the_503_layer_follow_halts_and_resumes() {
 #[tokio::test]
 async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revision() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
+    let data = State::new(dir.path().join("data"));
     let server = start_server(&data, ([127, 0, 0, 1], 0).into()).await;
     let addr = server.running.addr();
     let switch = start_switch(
@@ -157,8 +181,8 @@ async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revisio
     restarted.stop().await;
 }
 
-async fn write_event_while_down(data: &Path, scope: &str, action: Action) {
-    let storage = SqliteStorage::open(&data.join("ripcord.db"))
+async fn write_event_while_down(state: &State, scope: &str, action: Action) {
+    let storage = ripcord_server::open_store(&state.config)
         .await
         .expect("open storage");
     let events = storage.load_events().await.expect("events");
@@ -171,6 +195,7 @@ async fn write_event_while_down(data: &Path, scope: &str, action: Action) {
     };
     let event = board.decide(request, Timestamp::now()).expect("valid");
     storage.append(&event, None).await.expect("append");
+    storage.close().await;
 }
 
 #[tokio::test]
@@ -207,7 +232,11 @@ async fn a_local_marker_halts_a_client_without_a_server() {
 async fn a_server_with_replaced_state_gets_a_snapshot_and_keeps_the_halt_until_resumed() {
     for transport in [Transport::Stream, Transport::Poll] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first = start_server(&dir.path().join("first"), ([127, 0, 0, 1], 0).into()).await;
+        let first = start_server(
+            &State::new(dir.path().join("first")),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .await;
         let addr = first.running.addr();
         let switch = start_switch(Some(first.url()), "worker", client(dir.path(), transport));
         switch.settled(DEADLINE).await;
@@ -221,8 +250,7 @@ async fn a_server_with_replaced_state_gets_a_snapshot_and_keeps_the_halt_until_r
         // `worker` in this log, yet the halt it held is kept, carried from the lost log,
         // until this log resumes `worker`: a lost database releases nothing.
         // Written before it serves, so the client's first answer from it is at revision 2.
-        let second = dir.path().join("second");
-        std::fs::create_dir_all(&second).expect("state folder");
+        let second = State::new(dir.path().join("second"));
         write_event_while_down(&second, "cron", Action::Halt).await;
         write_event_while_down(&second, "api", Action::Halt).await;
         let replaced = start_server(&second, addr).await;

@@ -64,10 +64,11 @@ impl Host {
 
     pub async fn serve_after(&self, shell: &str, args: &[&str], env: &[(&str, &str)]) -> Serve {
         use tokio::io::AsyncBufReadExt;
-        // Through a shell so a test can set limits first; `exec` keeps the PID.
-        let mut script = format!("{shell}; exec \"$0\" serve --data-dir \"$1\"");
+        // Through a shell so a test can set limits first; `exec` keeps the PID. The data
+        // folder by variable, not flag, so a test can name a database instead.
+        let mut script = format!("{shell}; exec \"$0\" serve");
         for index in 0..args.len() {
-            script.push_str(&format!(" \"${}\"", index + 2));
+            script.push_str(&format!(" \"${}\"", index + 1));
         }
         let mut shell_command = Command::new("sh");
         self.isolate(&mut shell_command);
@@ -75,9 +76,9 @@ impl Host {
             .arg("-c")
             .arg(script)
             .arg(env!("CARGO_BIN_EXE_ripcord"))
-            .arg(self.path("data"))
             .args(args);
         shell_command
+            .env("RIPCORD_SERVE__DATA_DIR", self.path("data"))
             .env("RIPCORD_LOG__FORMAT", "json")
             .envs(env.iter().copied())
             .stderr(Stdio::piped());
@@ -108,6 +109,22 @@ impl Host {
             }
         });
         Serve { child, addr, log }
+    }
+
+    /// `ripcord ARGS` with extra environment; exit code, stdout, stderr.
+    pub async fn run_with(&self, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+        let output = self
+            .ripcord(None)
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .await
+            .expect("ripcord runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     }
 
     /// Starts `ripcord agent [flags] -- sh -c script` with stdout and stderr captured.

@@ -7,5 +7,6 @@ mod check;
 mod cli;
 mod helpers;
 mod hostile;
+mod postgres;
 mod serve;
 mod tokens;

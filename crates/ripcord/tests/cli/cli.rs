@@ -2,18 +2,13 @@ use serde_json::Value;
 
 use crate::helpers::{Host, start_server};
 
+/// `ripcord ARGS` against `server`; exit code, stdout, stderr.
 pub async fn run(host: &Host, server: Option<&str>, args: &[&str]) -> (i32, String, String) {
-    let output = host
-        .ripcord(server)
-        .args(args)
-        .output()
-        .await
-        .expect("ripcord runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let env: Vec<(&str, &str)> = server
+        .map(|url| ("RIPCORD_SERVER", url))
+        .into_iter()
+        .collect();
+    host.run_with(&env, args).await
 }
 
 #[tokio::test]

@@ -45,6 +45,21 @@ impl Postgres {
 
     /// Starts a cluster with extra `-c name=value` server settings.
     pub fn start_with(settings: &[&str]) -> Result<Self, TestkitError> {
+        Self::start_inner(settings, false)
+    }
+
+    /// Starts a cluster that also speaks TLS, with a certificate for `localhost` (not
+    /// for `127.0.0.1`, so a test can see a name checked) signed by a throwaway authority: [`Postgres::ca_file`] names it.
+    pub fn start_with_tls() -> Result<Self, TestkitError> {
+        Self::start_inner(&[], true)
+    }
+
+    /// The certificate authority a TLS cluster's certificate is signed by.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls").join("ca.crt")
+    }
+
+    fn start_inner(settings: &[&str], tls: bool) -> Result<Self, TestkitError> {
         let bin = server_bin_dir()?;
         let run_as = running_as_root().then(|| "postgres".to_owned());
         let dir = tempfile::Builder::new()
@@ -69,6 +84,17 @@ impl Postgres {
             ])
             .arg("--no-sync");
         run(initdb)?;
+        let mut settings: Vec<String> = settings.iter().map(|s| (*s).to_owned()).collect();
+        if tls {
+            let tls = certificates(dir.path(), run_as.as_deref())?;
+            settings.push("ssl=on".into());
+            settings.push(format!(
+                "ssl_cert_file={}",
+                tls.join("server.crt").display()
+            ));
+            settings.push(format!("ssl_key_file={}", tls.join("server.key").display()));
+        }
+        let settings: Vec<&str> = settings.iter().map(String::as_str).collect();
         let mut cluster = Self {
             dir,
             bin,
@@ -80,7 +106,7 @@ impl Postgres {
         let mut last = None;
         for _ in 0..5 {
             cluster.port = crate::free_port()?;
-            match cluster.pg_ctl_start(settings) {
+            match cluster.pg_ctl_start(&settings) {
                 Ok(()) => {
                     cluster.stopped = false;
                     return Ok(cluster);
@@ -235,6 +261,82 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         let _ = self.stop_inner();
     }
+}
+
+/// Makes a throwaway certificate authority and a server certificate for `localhost` in `<dir>/tls`, readable by the server's user; returns the folder.
+fn certificates(dir: &Path, run_as: Option<&str>) -> Result<PathBuf, TestkitError> {
+    let tls = dir.join("tls");
+    std::fs::create_dir(&tls).map_err(|e| TestkitError::io("creating the TLS folder", e))?;
+    std::fs::write(tls.join("server.ext"), "subjectAltName=DNS:localhost\n")
+        .map_err(|e| TestkitError::io("writing the certificate extensions", e))?;
+    let key = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let steps: [&[&str]; 3] = [
+        &[
+            "req",
+            "-x509",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ripcord test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ],
+        &[
+            "req",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "server.crt",
+        ],
+    ];
+    for (index, step) in steps.iter().enumerate() {
+        let mut openssl = Command::new("openssl");
+        openssl.current_dir(&tls).args(*step);
+        if index < 2 {
+            openssl.args(key);
+        }
+        run(openssl)?;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        tls.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .map_err(|e| TestkitError::io("making the server key private", e))?;
+    if let Some(user) = run_as {
+        for file in ["server.crt", "server.key", "ca.crt"] {
+            chown_to(&tls.join(file), user)?;
+        }
+        chown_to(&tls, user)?;
+    }
+    Ok(tls)
 }
 
 /// Runs SQL through `psql` against a URL (see [`Postgres::psql`]).

@@ -597,3 +597,39 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_counts_as_local() {
+        for local in [
+            "postgres://u@localhost/db",
+            "postgres://u@127.0.0.1:5432/db",
+            "postgres://u@127.8.0.1/db",
+            "postgres://u@[::1]:5432/db",
+            "postgres:///db?host=/var/run/postgresql",
+        ] {
+            assert!(is_local(&url::Url::parse(local).expect(local)), "{local}");
+        }
+        for remote in [
+            "postgres://u@db.example.com/db",
+            "postgres://u@10.0.0.5/db",
+            "postgres://u@[2001:db8::1]/db",
+            "postgres://u@localhost.example.com/db",
+        ] {
+            assert!(!is_local(&url::Url::parse(remote).expect(remote)), "{remote}");
+        }
+    }
+
+    #[test]
+    fn a_redacted_url_keeps_everything_but_the_password() {
+        assert_eq!(
+            redact("postgres://app:hunter2@db.example:5432/app?sslmode=require"),
+            "postgres://app:***@db.example:5432/app?sslmode=require"
+        );
+        assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
+        assert_eq!(redact("not a url"), "(an unparsable database URL)");
+    }
+}

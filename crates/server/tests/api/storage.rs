@@ -490,3 +490,44 @@ async fn postgres_a_database_of_a_newer_ripcord_is_refused() {
         .to_string();
     assert!(error.contains("newer ripcord"), "{error}");
 }
+
+#[tokio::test]
+async fn postgres_tls_verifies_the_server_against_sslrootcert() {
+    let cluster = ripcord_testkit::Postgres::start_with_tls().expect("a TLS cluster");
+    let ca = cluster.ca_file();
+    let base = format!("postgres://postgres@localhost:{}/postgres", cluster.port());
+    let connects = |query: String| {
+        let url = format!("{base}?{query}");
+        async move {
+            match ripcord_server::PostgresStorage::connect(&url).await {
+                Ok(storage) => {
+                    storage.close().await;
+                    Ok(())
+                }
+                Err(error) => Err(error.to_string()),
+            }
+        }
+    };
+    connects(format!("sslmode=verify-full&sslrootcert={}", ca.display()))
+        .await
+        .expect("verified against the given authority");
+    connects("sslmode=require".into())
+        .await
+        .expect("encrypted without verification");
+    // The throwaway authority is in no trust store: verification fails without it.
+    let unverified = connects("sslmode=verify-full".into())
+        .await
+        .expect_err("an unknown authority");
+    assert!(unverified.contains("certificate"), "{unverified}");
+    // A certificate for `localhost` does not pass for another name of the same server,
+    // though it is signed by the right authority.
+    let by_address = format!(
+        "postgres://postgres@127.0.0.1:{}/postgres?sslrootcert={}&sslmode=verify-full",
+        cluster.port(),
+        ca.display()
+    );
+    let mismatch = ripcord_server::PostgresStorage::connect(&by_address)
+        .await
+        .expect_err("another name");
+    assert!(mismatch.to_string().contains("certificate"), "{mismatch}");
+}

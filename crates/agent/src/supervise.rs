@@ -211,6 +211,10 @@ fn spawn(command: &[OsString], command_line: &str) -> Result<Child, AgentError> 
     let (program, arguments) = command.split_first().ok_or(AgentError::NoCommand)?;
     Command::new(program)
         .args(arguments)
+        // The agent's token is the agent's: the command (a third-party job, say) does not
+        // get to halt, report or read with it.
+        .env_remove("RIPCORD_TOKEN")
+        .env_remove("RIPCORD_CLIENT__TOKEN")
         // A group of its own: one signal reaches every process that stays in it.
         .process_group(0)
         .kill_on_drop(false)

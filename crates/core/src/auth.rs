@@ -131,6 +131,16 @@ pub fn token_from(random: &[u8; TOKEN_BYTES]) -> Secret {
     Secret(format!("{TOKEN_PREFIX}{}", hex::encode(random)))
 }
 
+/// What `token revoke` is given, as it may be stored and shown: a whole token (someone
+/// revoking a leaked secret) becomes its shown prefix, so the secret is neither looked up
+/// nor echoed; a prefix or a name stays as it is.
+pub fn token_reference(prefix_or_name_or_token: &str) -> std::borrow::Cow<'_, str> {
+    match digest(prefix_or_name_or_token) {
+        Ok(digest) => std::borrow::Cow::Owned(digest.shown),
+        Err(_) => std::borrow::Cow::Borrowed(prefix_or_name_or_token),
+    }
+}
+
 /// The digest of a presented token, or why it cannot be one.
 pub fn digest(token: &str) -> Result<TokenDigest, TokenFormatError> {
     let body = token.strip_prefix(TOKEN_PREFIX).ok_or(TokenFormatError)?;
@@ -146,6 +156,12 @@ pub fn digest(token: &str) -> Result<TokenDigest, TokenFormatError> {
 
 /// A token's name: who it is in the audit log, and the agent ids it may report for.
 pub fn check_token_name(name: &str) -> Result<(), String> {
+    // A name shaped like a token's prefix would make `token revoke rpc_…` ambiguous.
+    if name.starts_with(TOKEN_PREFIX) {
+        return Err(format!(
+            "invalid token name `{name}`: names may not start with `{TOKEN_PREFIX}`, as tokens do"
+        ));
+    }
     let valid = (1..=64).contains(&name.len())
         && name
             .chars()
@@ -240,6 +256,15 @@ mod tests {
 
     #[test]
     fn a_secret_never_prints() {
+        let token = token_from(&[7; TOKEN_BYTES]);
+        let shown = digest(token.expose()).expect("a token").shown;
+        assert_eq!(token_reference(token.expose()), shown);
+        assert_eq!(token_reference(&shown), shown);
+        assert_eq!(token_reference("ci-bot"), "ci-bot");
+        assert!(
+            check_token_name(&shown).is_err(),
+            "a name shaped like a prefix"
+        );
         let secret = Secret::new("rpc_secret");
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(secret.expose(), "rpc_secret");

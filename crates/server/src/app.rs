@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use jiff::Timestamp;
-use ripcord_core::{Board, ChangeRequest, Event};
+use ripcord_core::{Board, ChangeRequest, Event, Printable};
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Semaphore, watch};
 
@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::fanout::{Delivery, Fanout, InProcessFanout};
 use crate::hub::Hub;
 use crate::lock::DataDir;
-use crate::storage::{PostgresStorage, SqliteStorage, Storage, StorageError};
+use crate::storage::{PostgresStorage, PruneBefore, SqliteStorage, Storage, StorageError};
 
 /// File descriptors kept free of streams for everything else: halts, the database, logs.
 const FD_RESERVE: usize = 64;
@@ -26,6 +26,10 @@ const FD_RESERVE: usize = 64;
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// How long an idempotency key answers a retry with the change it recorded.
 const KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// How long refused requests stay listed (their counts are in the audit log for good).
+const SECURITY_EVENT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Refusal rows logged one by one per keep-alive; the rest are summed in one line.
+const REFUSALS_LOGGED: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -345,9 +349,7 @@ async fn maintain(state: Arc<AppState>) {
                     tracing::warn!(%error, agents = ids.len(), "cannot record agents' contact");
                 }
                 let (refused, used) = state.auth.take_pending();
-                for event in &refused {
-                    tracing::warn!(kind = %event.kind, token = %event.token, peer = %event.peer, count = event.count, detail = %event.detail, "refused requests");
-                }
+                log_refusals(&refused);
                 if !refused.is_empty() {
                     let detail = serde_json::to_value(&refused).unwrap_or_default();
                     if let Err(error) = state.audit("requests.refused", "ripcord", detail).await {
@@ -367,17 +369,45 @@ async fn maintain(state: Arc<AppState>) {
             }
             _ = prune.tick() => {
                 let now = Timestamp::now();
-                let retention = jiff::SignedDuration::try_from(state.config.agent_retention)
-                    .unwrap_or(jiff::SignedDuration::MAX);
-                let exited_before = now.checked_sub(retention).unwrap_or(Timestamp::MIN);
-                let keys_before = now.checked_sub(jiff::SignedDuration::try_from(KEY_LIFETIME).unwrap_or_default()).unwrap_or(Timestamp::MIN);
-                match state.hub.storage().prune(exited_before, keys_before).await {
+                let before = PruneBefore {
+                    agents: ago(now, state.config.agent_retention),
+                    keys: ago(now, KEY_LIFETIME),
+                    security_events: ago(now, SECURITY_EVENT_RETENTION),
+                };
+                match state.hub.storage().prune(before).await {
                     Ok(0) => {}
                     Ok(forgotten) => tracing::info!(forgotten, retention = ?state.config.agent_retention, "forgot agents that exited before the retention period"),
                     Err(error) => tracing::warn!(%error, "cannot prune exited agents"),
                 }
             }
         }
+    }
+}
+
+/// `now` minus `duration`, or the beginning of time.
+fn ago(now: Timestamp, duration: Duration) -> Timestamp {
+    jiff::SignedDuration::try_from(duration)
+        .ok()
+        .and_then(|duration| now.checked_sub(duration).ok())
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// Logs a batch of refusals: a few rows, then one line for the rest, so a flood cannot
+/// flood the log. Details hold what clients sent, so control characters are escaped.
+fn log_refusals(refused: &[crate::storage::SecurityEvent]) {
+    for event in refused.iter().take(REFUSALS_LOGGED) {
+        tracing::warn!(kind = %event.kind, token = %event.token, peer = %event.peer, count = event.count, detail = %Printable(&event.detail), "refused requests");
+    }
+    if let Some(rest) = refused
+        .get(REFUSALS_LOGGED..)
+        .filter(|rest| !rest.is_empty())
+    {
+        let count: u64 = rest.iter().map(|event| event.count).sum();
+        tracing::warn!(
+            rows = rest.len(),
+            count,
+            "more refused requests (GET /v1/security-events lists them)"
+        );
     }
 }
 

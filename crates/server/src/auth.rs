@@ -68,9 +68,20 @@ pub(crate) enum Caller {
 }
 
 impl Caller {
-    /// Refuses (403, counted) what this caller's role does not allow.
+    /// Refuses (403, counted) what this caller's role does not allow. A caller without a
+    /// token may do everything but manage tokens: the first token is made on the store by
+    /// the server's user, or any local user (or, with `--insecure-no-auth`, anyone) could
+    /// make themselves admin and lock everyone else out.
     pub(crate) fn require(&self, auth: &Auth, permission: Permission<'_>) -> Result<(), ApiError> {
         match self {
+            Caller::Local if matches!(permission, Permission::Administer) => {
+                Err(ApiError::Forbidden(
+                    "while no token exists, tokens are made on the store, on the server's host \
+                     as the user that runs it: `ripcord token create --role admin --name NAME \
+                     --data-dir DIR` (or with RIPCORD_DATABASE_URL)"
+                        .into(),
+                ))
+            }
             Caller::Local => Ok(()),
             Caller::Token {
                 name,
@@ -86,6 +97,15 @@ impl Caller {
                 auth.refused(Refusal::Forbidden, shown, *peer, &why);
                 Err(ApiError::Forbidden(why))
             }
+        }
+    }
+
+    /// Whether this caller may do this, without counting a refusal: for what is only
+    /// ignored when it may not (naming an agent on a stream).
+    pub(crate) fn may(&self, permission: Permission<'_>) -> bool {
+        match self {
+            Caller::Local => !matches!(permission, Permission::Administer),
+            Caller::Token { name, role, .. } => permission.allowed(*role, name),
         }
     }
 
@@ -133,6 +153,13 @@ impl Refusal {
 }
 
 type RefusalKey = (Timestamp, Refusal, String, String);
+
+/// Refusal rows kept between two writes. A flood from many peers (or with many made-up
+/// tokens) folds into one row per minute and kind beyond it, so memory, the log and the
+/// write that holds the database stay bounded however hard the server is hit.
+const MAX_PENDING_REFUSALS: usize = 256;
+/// The peer of the row that counts refusals beyond [`MAX_PENDING_REFUSALS`].
+const MANY_PEERS: &str = "(many peers)";
 
 /// The token cache, the refusals waiting to be written, and the rate limiters.
 pub(crate) struct Auth {
@@ -205,8 +232,11 @@ impl Auth {
                     .mode(jiff::RoundMode::Trunc),
             )
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        let key = (minute, refusal, token.to_owned(), peer.ip().to_string());
+        let mut key = (minute, refusal, token.to_owned(), peer.ip().to_string());
         let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        if refused.len() >= MAX_PENDING_REFUSALS && !refused.contains_key(&key) {
+            key = (minute, refusal, String::new(), MANY_PEERS.to_owned());
+        }
         let entry = refused.entry(key).or_insert((0, String::new()));
         entry.0 += 1;
         entry.1 = detail.chars().take(300).collect();
@@ -245,8 +275,7 @@ impl Auth {
             value
                 .to_str()
                 .ok()
-                .and_then(|value| value.strip_prefix("Bearer "))
-                .map(str::trim)
+                .and_then(bearer_credentials)
                 .unwrap_or("")
         });
         if self.without_tokens() {
@@ -287,8 +316,10 @@ impl Auth {
                 return Err(ApiError::Unauthenticated(why.into()));
             }
             None => {
+                // Not counted under its prefix: whoever sends made-up tokens chooses it,
+                // and would get a row for each.
                 let why = "unknown token";
-                self.refused(Refusal::Unauthenticated, &digest.shown, peer, why);
+                self.refused(Refusal::Unauthenticated, "", peer, why);
                 return Err(ApiError::Unauthenticated(why.into()));
             }
         };
@@ -317,25 +348,55 @@ impl Auth {
     }
 }
 
+/// The credentials of an `Authorization: Bearer …` value; the scheme is
+/// case-insensitive and followed by spaces or tabs (RFC 9110, 11.1).
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.split_once([' ', '\t'])?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim_matches([' ', '\t']))
+}
+
+/// Headers that proxies add: any of them means the request was passed on, whatever its
+/// peer. A proxy that adds none (nginx's `proxy_pass` by default) cannot be told from a
+/// local client: create a token before putting one in front.
+const PROXY_HEADERS: &[&str] = &[
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+    "via",
+];
+
 /// A loopback peer, asking for a loopback host, with no sign of a proxy.
 fn plainly_local(headers: &HeaderMap, peer: SocketAddr) -> bool {
-    let forwarded = headers.contains_key("forwarded") || headers.contains_key("x-forwarded-for");
+    let forwarded = PROXY_HEADERS.iter().any(|name| headers.contains_key(*name))
+        || headers.get_all(header::HOST).iter().count() > 1;
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
+    let port_or_nothing =
+        |rest: &str| rest.is_empty() || rest.strip_prefix(':').is_some_and(all_digits);
     let host_name = match host.strip_prefix('[') {
-        Some(v6) => v6.split_once(']').map_or("", |(name, _)| name),
-        None => host.rsplit_once(':').map_or(host, |(name, port)| {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                name
-            } else {
-                host
-            }
-        }),
+        Some(v6) => match v6.split_once(']') {
+            Some((name, rest)) if port_or_nothing(rest) => name,
+            _ => "",
+        },
+        None => host.rsplit_once(':').map_or(
+            host,
+            |(name, port)| {
+                if all_digits(port) { name } else { host }
+            },
+        ),
     };
     let local_host = matches!(host_name, "localhost" | "127.0.0.1" | "::1");
     peer.ip().is_loopback() && local_host && !forwarded
+}
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The middleware: identifies the caller, or answers 401/429.
@@ -426,17 +487,15 @@ pub async fn create_token(
     Ok((secret, record.info))
 }
 
-/// Revokes a token and records it in the audit log; `None` when no live token has this
-/// prefix or name.
+/// Revokes a token, given by its prefix, its name or itself, and records it in the audit
+/// log; `None` when no live token matches.
 pub async fn revoke_token(
     storage: &dyn Storage,
     prefix_or_name: &str,
     by: Changer<'_>,
 ) -> Result<Option<TokenInfo>, TokenError> {
-    let Some(revoked) = storage
-        .revoke_token(prefix_or_name, Timestamp::now())
-        .await?
-    else {
+    let reference = ripcord_core::auth::token_reference(prefix_or_name);
+    let Some(revoked) = storage.revoke_token(&reference, Timestamp::now()).await? else {
         return Ok(None);
     };
     let log = storage.log_id().await?;
@@ -492,6 +551,89 @@ mod tests {
         }
         assert!(!plainly_local(&headers("localhost", true), loopback));
         assert!(!plainly_local(&headers("localhost", false), remote));
+        for host in ["[::1]evil.com", "[::1]@evil.com", "[::1]:", "localhost:"] {
+            assert!(!plainly_local(&headers(host, false), loopback), "{host}");
+        }
+        // Any header a proxy adds, or a second Host, is a sign of a proxy.
+        for proxy in PROXY_HEADERS {
+            let mut passed_on = headers("localhost", false);
+            passed_on.insert(*proxy, "x".parse().expect("header"));
+            assert!(!plainly_local(&passed_on, loopback), "{proxy}");
+        }
+        let mut two_hosts = headers("localhost", false);
+        two_hosts.append(header::HOST, "evil.example".parse().expect("header"));
+        assert!(!plainly_local(&two_hosts, loopback));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for value in [
+            "Bearer rpc_x",
+            "bearer rpc_x",
+            "BEARER  rpc_x",
+            "Bearer\trpc_x ",
+        ] {
+            assert_eq!(bearer_credentials(value), Some("rpc_x"), "{value:?}");
+        }
+        for value in ["Basic rpc_x", "Bearerrpc_x", "rpc_x"] {
+            assert_eq!(bearer_credentials(value), None, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn made_up_tokens_and_many_peers_cost_a_bounded_number_of_rows() {
+        let auth = Auth::new(RateLimits::default(), false);
+        auth.any_token.store(true, Ordering::Release);
+        let peer: SocketAddr = ([203, 0, 113, 7], 5000).into();
+        for _ in 0..1000 {
+            let made_up: String = std::iter::repeat_with(|| fastrand::digit(16))
+                .take(64)
+                .collect();
+            let made_up = format!("rpc_{made_up}");
+            let mut headers = headers("ripcord.example", false);
+            let value = format!("Bearer {made_up}");
+            headers.insert(header::AUTHORIZATION, value.parse().expect("header"));
+            assert!(auth.identify(&headers, &Method::GET, peer).is_err());
+        }
+        let (rows, _) = auth.take_pending();
+        assert_eq!(
+            rows.len(),
+            1,
+            "one row for one peer, whatever tokens it made up"
+        );
+        assert_eq!((rows[0].count, rows[0].token.as_str()), (1000, ""));
+
+        for index in 0..10_000u32 {
+            let peer: SocketAddr = (std::net::Ipv4Addr::from(0x0a00_0000 + index), 5000).into();
+            auth.refused(Refusal::Unauthenticated, "", peer, "no token");
+        }
+        let (rows, _) = auth.take_pending();
+        assert_eq!(rows.len(), MAX_PENDING_REFUSALS + 1);
+        assert_eq!(rows.iter().map(|row| row.count).sum::<u64>(), 10_000);
+        assert!(rows.iter().any(|row| row.peer == MANY_PEERS));
+    }
+
+    #[test]
+    fn without_a_token_anything_may_be_done_but_managing_tokens() {
+        let auth = Auth::new(RateLimits::default(), true);
+        let local = Caller::Local;
+        assert!(local.require(&auth, Permission::Change).is_ok());
+        assert!(local.may(Permission::Report { agent: "any/agent" }));
+        let refused = local
+            .require(&auth, Permission::Administer)
+            .expect_err("no token may make a token");
+        assert!(refused.to_string().contains("on the store"), "{refused}");
+        let viewer = Caller::Token {
+            name: "dash".into(),
+            role: Role::Viewer,
+            shown: "rpc_0".into(),
+            hash: "h".into(),
+            peer: ([127, 0, 0, 1], 1).into(),
+        };
+        assert!(!viewer.may(Permission::Report {
+            agent: "victim/job"
+        }));
+        assert!(auth.take_pending().0.is_empty(), "`may` counts no refusal");
     }
 
     #[test]

@@ -29,6 +29,6 @@ pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
 pub use state::{Migration, describe as describe_store, migrate_store, open_store};
 pub use storage::{
-    AgentsPage, AuditEntry, PostgresStorage, SecurityEvent, SqliteStorage, Storage, StorageError,
-    TokenRecord,
+    AgentsPage, AuditEntry, PostgresStorage, PruneBefore, SecurityEvent, SqliteStorage, Storage,
+    StorageError, TokenRecord,
 };

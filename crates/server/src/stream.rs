@@ -33,19 +33,24 @@ const BACKLOG_PAGE: u32 = 256;
 pub(crate) struct StreamGuards {
     pub(crate) _permit: OwnedSemaphorePermit,
     pub(crate) _contact: Option<StreamContact>,
-    pub(crate) lease: Option<TokenLease>,
+    pub(crate) lease: TokenLease,
 }
 
 /// The token a stream was opened with, checked at each keep-alive: a revoked token's
-/// stream ends within one interval.
+/// stream ends within one interval, and so does a stream opened without a token once
+/// a token exists (it was let in only because none did).
 pub(crate) struct TokenLease {
     pub(crate) state: Arc<AppState>,
-    pub(crate) hash: String,
+    /// `None` for a stream opened without a token.
+    pub(crate) hash: Option<String>,
 }
 
 impl TokenLease {
     fn valid(&self) -> bool {
-        self.state.auth.still_valid(&self.hash)
+        match &self.hash {
+            Some(hash) => self.state.auth.still_valid(hash),
+            None => self.state.auth.without_tokens(),
+        }
     }
 }
 
@@ -202,7 +207,7 @@ impl Subscriber {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 () = &mut self.keep_alive => {
-                    if self.guards.lease.as_ref().is_some_and(|lease| !lease.valid()) {
+                    if !self.guards.lease.valid() {
                         return None;
                     }
                     let next = Instant::now() + self.keep_alive_every;

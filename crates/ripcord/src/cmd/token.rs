@@ -52,7 +52,7 @@ pub enum TokenCommand {
         #[command(flatten)]
         target: Target,
     },
-    /// Revoke a token by its prefix (as `list` shows it) or its name
+    /// Revoke a token by its prefix (as `list` shows it), its name, or the token itself
     Revoke {
         #[arg(value_name = "PREFIX_OR_NAME")]
         prefix_or_name: String,
@@ -131,10 +131,19 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
                     let revoked = ripcord_server::revoke_token(store.as_ref(), &token, by).await;
                     store.close().await;
                     revoked?.ok_or_else(|| {
-                        anyhow::anyhow!("no live token has the prefix or name `{token}`")
+                        let reference = ripcord_core::auth::token_reference(&token);
+                        anyhow::anyhow!(
+                            "no live token has the prefix or name `{}`",
+                            shown(&reference)
+                        )
                     })?
                 }
-                None => api(&config)?.revoke_token(&token).await?,
+                // A leaked token is sent as its prefix: the secret stays off the wire.
+                None => {
+                    api(&config)?
+                        .revoke_token(&ripcord_core::auth::token_reference(&token))
+                        .await?
+                }
             };
             match target.format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&revoked)?),

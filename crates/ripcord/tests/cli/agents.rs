@@ -409,3 +409,23 @@ async fn every_refused_cron_run_reports_its_exit_code() {
         assert_eq!(agent["exit_code"], HALTED, "{id}: {agent}");
     }
 }
+
+#[tokio::test]
+async fn the_wrapped_command_does_not_get_the_agents_token() {
+    let host = Host::new();
+    let token = format!("rpc_{}", "ab".repeat(32));
+    for variable in ["RIPCORD_TOKEN", "RIPCORD_CLIENT__TOKEN"] {
+        let (code, out, err) = host
+            .run_with(
+                &[(variable, &token)],
+                &["agent", "--no-server", "--", "sh", "-c", "env; echo done"],
+            )
+            .await;
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("done"), "{out}");
+        assert!(
+            !out.contains(&token),
+            "{variable} reached the command: {out}"
+        );
+    }
+}

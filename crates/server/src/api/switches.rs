@@ -70,9 +70,13 @@ fn following_agent(agent: Option<String>) -> Result<Option<AgentId>, ApiError> {
 /// for as long as a request is open, so polling at an interval is cheaper there).
 pub(crate) async fn wait_for_change(
     State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
     Params(params): Params<WaitParams>,
 ) -> Result<Response, ApiError> {
-    if let Some(id) = following_agent(params.agent)? {
+    // Naming an agent speaks for it: only a caller that may report for it keeps it alive.
+    if let Some(id) = following_agent(params.agent)?
+        && caller.may(Permission::Report { agent: id.as_str() })
+    {
         state.contacts.seen(id.into());
     }
     if params
@@ -243,6 +247,7 @@ pub(crate) async fn event_stream(
         (None, None) => None,
     };
     let agent = following_agent(params.agent)?;
+    let agent = agent.filter(|id| caller.may(Permission::Report { agent: id.as_str() }));
     let permit = state
         .streams
         .clone()
@@ -250,10 +255,10 @@ pub(crate) async fn event_stream(
         .map_err(|_| ApiError::TooManyStreams)?;
     let contact = agent.map(|id| state.contacts.stream(id.into()));
     // A stream of a token that is revoked ends at its next keep-alive.
-    let lease = caller.token_hash().map(|hash| TokenLease {
+    let lease = TokenLease {
         state: state.clone(),
-        hash: hash.to_owned(),
-    });
+        hash: caller.token_hash().map(str::to_owned),
+    };
     let frames = stream::subscribe(
         state.hub.clone(),
         after,

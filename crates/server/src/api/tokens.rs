@@ -84,7 +84,9 @@ pub(crate) async fn revoke(
     let revoked = revoke_token(storage.as_ref(), &token, by)
         .await
         .map_err(api_error)?
-        .ok_or(ApiError::NoSuchToken(token))?;
+        .ok_or_else(|| {
+            ApiError::NoSuchToken(ripcord_core::auth::token_reference(&token).into_owned())
+        })?;
     state.auth.reload(storage.as_ref()).await?;
     tracing::info!(token = %revoked.prefix, name = %Printable(&revoked.name), by = caller.name().unwrap_or("local"), "token revoked");
     Ok(Json(revoked))

@@ -59,6 +59,17 @@ pub struct TokenRecord {
     pub info: TokenInfo,
 }
 
+/// What [`Storage::prune`] forgets: whatever is older than these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PruneBefore {
+    /// Agents that exited, or were last heard from, before it.
+    pub agents: Timestamp,
+    /// Idempotency keys created before it.
+    pub keys: Timestamp,
+    /// Security events of minutes before it.
+    pub security_events: Timestamp,
+}
+
 /// Refused requests, counted per minute, kind, token and peer, so a flood of them costs
 /// one row a minute, not one a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,14 +145,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Agents with an id after `after`, at most `limit` of them.
     async fn agents(&self, after: Option<&str>, limit: u32) -> Result<AgentsPage, StorageError>;
 
-    /// Forgets agents that reported an exit before `exited_before` or have not been heard
-    /// from since then (a host that died without a last report), and idempotency keys
-    /// older than `keys_before`; returns how many agents went.
-    async fn prune(
-        &self,
-        exited_before: Timestamp,
-        keys_before: Timestamp,
-    ) -> Result<u64, StorageError>;
+    /// Forgets agents that reported an exit before `before.agents` or have not been heard
+    /// from since then (a host that died without a last report), idempotency keys and
+    /// security events older than theirs; returns how many agents went.
+    async fn prune(&self, before: PruneBefore) -> Result<u64, StorageError>;
 
     /// Stores a new token. Fails with [`StorageError::NameTaken`] while a token of that
     /// name is not revoked.

@@ -15,7 +15,9 @@ use ripcord_core::auth::TokenInfo;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::{ConnectOptions, Connection};
 
-use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord, rows};
+use super::{
+    AgentsPage, AuditEntry, PruneBefore, SecurityEvent, Storage, StorageError, TokenRecord, rows,
+};
 
 /// Connections per replica: Supabase's free plan allows few clients.
 const POOL_SIZE: u32 = 3;
@@ -404,20 +406,20 @@ impl Storage for PostgresStorage {
         Ok(page)
     }
 
-    async fn prune(
-        &self,
-        exited_before: Timestamp,
-        keys_before: Timestamp,
-    ) -> Result<u64, StorageError> {
+    async fn prune(&self, before: PruneBefore) -> Result<u64, StorageError> {
         let agents = sqlx::query(
             "DELETE FROM ripcord.agents
              WHERE (exited AND last_seen < $1) OR COALESCE(last_contact, last_seen) < $1",
         )
-        .bind(exited_before.to_string())
+        .bind(before.agents.to_string())
         .execute(&self.pool)
         .await?;
         sqlx::query("DELETE FROM ripcord.idempotency_keys WHERE created < $1")
-            .bind(keys_before.to_string())
+            .bind(before.keys.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM ripcord.security_events WHERE minute < $1")
+            .bind(before.security_events.to_string())
             .execute(&self.pool)
             .await?;
         Ok(agents.rows_affected())
@@ -619,7 +621,10 @@ mod tests {
             "postgres://u@[2001:db8::1]/db",
             "postgres://u@localhost.example.com/db",
         ] {
-            assert!(!is_local(&url::Url::parse(remote).expect(remote)), "{remote}");
+            assert!(
+                !is_local(&url::Url::parse(remote).expect(remote)),
+                "{remote}"
+            );
         }
     }
 

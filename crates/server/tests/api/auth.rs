@@ -361,3 +361,49 @@ async fn without_tokens_only_plainly_local_requests_get_in() {
         .expect("sent");
     assert_eq!(health.status(), 200);
 }
+
+#[tokio::test]
+async fn without_tokens_no_request_can_make_one_and_local_streams_end_once_one_exists() {
+    let state = State::new();
+    let app = spawn_app_with(&state, |config| {
+        config.keep_alive = Duration::from_millis(100);
+        config.insecure_no_auth = true;
+    })
+    .await;
+    // Any local user (or, insecure, anyone) would otherwise make themselves admin.
+    let minted = app
+        .post("/v1/tokens", json!({ "name": "mallory", "role": "admin" }))
+        .await;
+    let status = minted.status();
+    let body: Value = minted.json().await.expect("JSON");
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("on the store")),
+        "{body}"
+    );
+
+    let mut stream = app
+        .http
+        .get(format!("{}/v1/stream", app.url))
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(stream.status(), 200);
+    // The operator makes the first token on the store; the stream, let in only because
+    // no token existed, ends.
+    let store = state.store().await;
+    ripcord_server::create_token(store.as_ref(), "root", Role::Admin, None, BY)
+        .await
+        .expect("token");
+    store.close().await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "a token-less stream outlived the first token"
+    );
+}

@@ -10,7 +10,7 @@ use ripcord_core::api::{AgentRecord, AgentReport};
 use ripcord_core::auth::Role;
 use ripcord_core::chain::AuditEntry;
 use ripcord_core::{Action, Event, Scope};
-use ripcord_server::{SecurityEvent, Storage, StorageError};
+use ripcord_server::{PruneBefore, SecurityEvent, Storage, StorageError};
 
 use crate::helpers::State;
 
@@ -35,7 +35,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     appends_only_the_next_revision,
     an_idempotency_key_finds_its_event_and_a_taken_revision_stores_no_key,
-    prune_forgets_exited_and_silent_agents_and_old_keys,
+    prune_forgets_exited_and_silent_agents_old_keys_and_old_refusals,
     the_logs_refuse_updates_deletions_and_truncation,
     the_log_id_is_stable_across_reopens_and_differs_between_stores,
     a_stored_event_hashes_to_the_golden_value,
@@ -112,7 +112,7 @@ async fn an_idempotency_key_finds_its_event_and_a_taken_revision_stores_no_key(s
     assert_eq!(storage.event_for_key("k2").await.expect("read"), None);
 }
 
-async fn prune_forgets_exited_and_silent_agents_and_old_keys(state: State) {
+async fn prune_forgets_exited_and_silent_agents_old_keys_and_old_refusals(state: State) {
     let storage = state.store().await;
     let at = |day: i64| Timestamp::from_second(1_767_225_600 + day * 86_400).expect("time");
     for (id, exit_code) in [("exited", Some(75)), ("running", None), ("silent", None)] {
@@ -129,8 +129,31 @@ async fn prune_forgets_exited_and_silent_agents_and_old_keys(state: State) {
         .append(&event(1), Some("old-key"))
         .await
         .expect("append");
-    let forgotten = storage.prune(at(7), Timestamp::now()).await.expect("prune");
+    let refusal = |minute: Timestamp| SecurityEvent {
+        id: 0,
+        minute,
+        kind: "unauthenticated".into(),
+        token: String::new(),
+        peer: "10.0.0.1".into(),
+        count: 1,
+        detail: String::new(),
+    };
+    storage
+        .record_security_events(&[refusal(at(0)), refusal(at(8))])
+        .await
+        .expect("record");
+    let before = PruneBefore {
+        agents: at(7),
+        keys: Timestamp::now(),
+        security_events: at(7),
+    };
+    let forgotten = storage.prune(before).await.expect("prune");
     assert_eq!(forgotten, 2);
+    let refusals = storage.security_events(0, 10).await.expect("refusals");
+    assert_eq!(
+        refusals.iter().map(|e| e.minute).collect::<Vec<_>>(),
+        [at(8)]
+    );
     let page = storage.agents(None, 10).await.expect("agents");
     let left: Vec<&str> = page.agents.iter().map(|agent| agent.id.as_str()).collect();
     assert_eq!(left, ["running"]);

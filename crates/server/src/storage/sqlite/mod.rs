@@ -13,7 +13,9 @@ use sqlx::sqlite::{
 
 use ripcord_core::auth::TokenInfo;
 
-use super::{AgentsPage, AuditEntry, SecurityEvent, Storage, StorageError, TokenRecord, rows};
+use super::{
+    AgentsPage, AuditEntry, PruneBefore, SecurityEvent, Storage, StorageError, TokenRecord, rows,
+};
 
 /// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
 /// The triggers make the audit log append-only in the database itself, not just by
@@ -353,19 +355,19 @@ impl Storage for SqliteStorage {
         Ok(page)
     }
 
-    async fn prune(
-        &self,
-        exited_before: Timestamp,
-        keys_before: Timestamp,
-    ) -> Result<u64, StorageError> {
+    async fn prune(&self, before: PruneBefore) -> Result<u64, StorageError> {
         let agents = sqlx::query(
             "DELETE FROM agents WHERE (exited = 1 AND last_seen < ?1) OR last_contact < ?1",
         )
-        .bind(exited_before.to_string())
+        .bind(before.agents.to_string())
         .execute(&self.pool)
         .await?;
         sqlx::query("DELETE FROM idempotency_keys WHERE created < ?1")
-            .bind(keys_before.to_string())
+            .bind(before.keys.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM security_events WHERE minute < ?1")
+            .bind(before.security_events.to_string())
             .execute(&self.pool)
             .await?;
         Ok(agents.rows_affected())

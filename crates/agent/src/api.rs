@@ -134,26 +134,21 @@ impl ApiClient {
     /// Asks for a halt or resume. A request that may have been sent but got no answer is
     /// sent once more with the same idempotency key, so the server records it at most
     /// once; when that fails too, the outcome is unknown and the error says so.
-    /// `actor` names who asks when the client has no token; with one, the server records
-    /// the token's name and refuses an actor in the body.
+    /// `body.actor` names who asks when the client has no token; with one, the server
+    /// records the token's name and refuses an actor in the body.
     pub async fn change(
         &self,
         scope: &Scope,
         action: Action,
-        reason: &str,
-        actor: Option<&str>,
+        body: &ChangeBody,
     ) -> Result<Event, ApiClientError> {
-        let body = ChangeBody {
-            reason: reason.to_owned(),
-            actor: actor.map(str::to_owned),
-        };
         let key = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let attempt = || async {
             let sent = self
                 .http
                 .post(self.url(&format!("v1/switches/{scope}/{action}")))
                 .header(IDEMPOTENCY_HEADER, &key)
-                .json(&body)
+                .json(body)
                 .timeout(self.request_timeout)
                 .send()
                 .await;

@@ -192,6 +192,8 @@ async fn write_event_while_down(state: &State, scope: &str, action: Action) {
         action,
         actor: "offline tool".into(),
         reason: "written while the server was down".into(),
+        drill: false,
+        source: None,
     };
     let event = board.decide(request, Timestamp::now()).expect("valid");
     storage.append(&event, None).await.expect("append");

@@ -15,6 +15,12 @@ pub struct ChangeBody {
     /// Who is asking; defaults to the server's name for anonymous callers.
     #[serde(default)]
     pub actor: Option<String>,
+    /// A rehearsal, not an incident: recorded and obeyed like any change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drill: bool,
+    /// The tool that asks, when not a person (`drill`, `cost-alarm`, `gate`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// What a client reports after applying a revision (`POST /v1/agents/{id}/report`).
@@ -246,6 +252,8 @@ mod tests {
                 action: Action::Halt,
                 actor: "ops".into(),
                 reason: "r".into(),
+                drill: false,
+                source: None,
             };
             let mut event = board
                 .decide(request, jiff::Timestamp::UNIX_EPOCH)

@@ -122,6 +122,8 @@ mod tests {
             action,
             actor: "ops".into(),
             reason: format!("{action} {name}"),
+            drill: false,
+            source: None,
         };
         let event = board.decide(request, Timestamp::UNIX_EPOCH).expect("valid");
         board.apply(&event).expect("in order");

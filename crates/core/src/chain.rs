@@ -9,6 +9,8 @@
 //!
 //! Encoding: each field as its length in 8 bytes (big-endian) followed by its bytes, in a
 //! fixed order; times in RFC 3339 UTC with microseconds (`2026-11-30T23:00:00.123456Z`).
+//! An event marked as a drill or with a source has two more fields after the previous
+//! hash ([`Event::marks`]); one with neither hashes as events did before they existed.
 
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
@@ -59,19 +61,18 @@ pub fn event_hash(key: Option<&[u8]>, log: &str, previous: &str, event: &Event) 
     let revision = event.revision.to_be_bytes();
     let action = event.action.to_string();
     let at = canonical_time(event.at);
-    link(
-        key,
-        &[
-            log.as_bytes(),
-            &revision,
-            event.scope.as_str().as_bytes(),
-            action.as_bytes(),
-            event.actor.as_bytes(),
-            event.reason.as_bytes(),
-            at.as_bytes(),
-            previous.as_bytes(),
-        ],
-    )
+    let mut fields: Vec<&[u8]> = vec![
+        log.as_bytes(),
+        &revision,
+        event.scope.as_str().as_bytes(),
+        action.as_bytes(),
+        event.actor.as_bytes(),
+        event.reason.as_bytes(),
+        at.as_bytes(),
+        previous.as_bytes(),
+    ];
+    fields.extend(event.marks());
+    link(key, &fields)
 }
 
 /// Where a chain breaks first.
@@ -220,6 +221,8 @@ mod tests {
                     reason: format!("step {revision}"),
                     at: Timestamp::from_second(1_767_225_600 + revision as i64).expect("time"),
                     hash: String::new(),
+                    drill: false,
+                    source: None,
                 };
                 event.hash = event_hash(key, "log1", &previous, &event);
                 previous = event.hash.clone();
@@ -238,6 +241,22 @@ mod tests {
             events[0].hash,
             "c0d5cda57a1f230617129cd578db20e999f3e2be2ea13e4aa40fb80fedbbb30b"
         );
+    }
+
+    #[test]
+    fn the_drill_flag_and_the_source_are_hashed_when_set() {
+        let events = chain(2, None);
+        let mut marked = events[1].clone();
+        marked.drill = true;
+        let drill = event_hash(None, "log1", &events[0].hash, &marked);
+        assert_ne!(drill, events[1].hash, "a drill hashes differently");
+        marked.source = Some("gate".into());
+        let sourced = event_hash(None, "log1", &events[0].hash, &marked);
+        assert_ne!(sourced, drill, "so does its source");
+        // Marking a real halt as a drill afterwards breaks the chain.
+        let mut relabelled = events.clone();
+        relabelled[1].drill = true;
+        assert_eq!(verify(None, "log1", &relabelled).map_err(|b| b.at), Err(2));
     }
 
     #[test]

@@ -123,6 +123,8 @@ mod tests {
             action: Action::Halt,
             actor: "ops".into(),
             reason: "drill".into(),
+            drill: false,
+            source: None,
         };
         let event = board.decide(request, Timestamp::UNIX_EPOCH).expect("valid");
         board.apply(&event).expect("in order");

@@ -103,6 +103,33 @@ pub struct ChangeRequest {
     pub action: Action,
     pub actor: String,
     pub reason: String,
+    /// Part of a drill: a rehearsal, not an incident.
+    #[serde(default)]
+    pub drill: bool,
+    /// What asked, when not a person: `drill`, `cost-alarm`, `gate`… (see [`check_source`]).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The longest `source` accepted, in bytes.
+pub const MAX_SOURCE_LEN: usize = 64;
+
+/// A source names a tool, not a person: 1 to [`MAX_SOURCE_LEN`] of `a-z`, `0-9`, `-`,
+/// `_`, `.`.
+pub fn check_source(source: &str) -> Result<(), ModelError> {
+    let valid = (1..=MAX_SOURCE_LEN).contains(&source.len())
+        && source.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidSource(source.to_owned()))
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// One entry of the audit log. Revisions start at 1 and have no gaps.
@@ -114,6 +141,12 @@ pub struct Event {
     pub actor: String,
     pub reason: String,
     pub at: Timestamp,
+    /// Part of a drill: clients obey it like any halt; people and reports can tell.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub drill: bool,
+    /// What recorded it, when not a person (`drill`, `cost-alarm`, `gate`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The link of this event in the log's hash chain ([`crate::chain`]); empty until the
     /// server records it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -121,6 +154,17 @@ pub struct Event {
 }
 
 impl Event {
+    /// The drill flag and the source, as hashed: two more fields (`1` or `0`, and the
+    /// source or nothing) when either is set, none otherwise, so the events of logs
+    /// written before they existed keep their hashes.
+    pub fn marks(&self) -> Vec<&[u8]> {
+        if !self.drill && self.source.is_none() {
+            return Vec::new();
+        }
+        let drill: &[u8] = if self.drill { b"1" } else { b"0" };
+        vec![drill, self.source.as_deref().unwrap_or("").as_bytes()]
+    }
+
     /// A digest of every field, so two events with one revision can be told apart: a log
     /// restored from an older copy reuses revisions for other events. SHA-256 over each
     /// field's length (8 bytes, big-endian) and bytes, in a fixed order; the first 16
@@ -130,14 +174,16 @@ impl Event {
         let mut hasher = Sha256::new();
         let at = self.at.to_string();
         let action = self.action.to_string();
-        let fields: [&[u8]; 6] = [
-            &self.revision.to_be_bytes(),
+        let revision = self.revision.to_be_bytes();
+        let mut fields: Vec<&[u8]> = vec![
+            &revision,
             self.scope.as_str().as_bytes(),
             action.as_bytes(),
             self.actor.as_bytes(),
             self.reason.as_bytes(),
             at.as_bytes(),
         ];
+        fields.extend(self.marks());
         for field in fields {
             hasher.update((field.len() as u64).to_be_bytes());
             hasher.update(field);
@@ -187,6 +233,10 @@ pub enum ModelError {
     ReasonTooLong(usize),
     #[error("field `actor` must be 1 to {MAX_ACTOR_LEN} bytes long")]
     InvalidActor,
+    #[error(
+        "invalid source `{0}`: 1 to {MAX_SOURCE_LEN} of a-z, 0-9, `-`, `_`, `.`, naming a tool"
+    )]
+    InvalidSource(String),
     #[error("event revision {got} does not follow board revision {expected_after}")]
     OutOfOrder { expected_after: u64, got: u64 },
 }
@@ -198,6 +248,7 @@ impl ModelError {
             ModelError::InvalidScopeName(_) | ModelError::UnknownScope { .. } => Some("scope"),
             ModelError::MissingReason | ModelError::ReasonTooLong(_) => Some("reason"),
             ModelError::InvalidActor => Some("actor"),
+            ModelError::InvalidSource(_) => Some("source"),
             ModelError::OutOfOrder { .. } => None,
         }
     }
@@ -251,6 +302,9 @@ impl Board {
         if actor.is_empty() || actor.len() > MAX_ACTOR_LEN {
             return Err(ModelError::InvalidActor);
         }
+        if let Some(source) = &request.source {
+            check_source(source)?;
+        }
         Ok(Event {
             revision: self.revision + 1,
             scope: request.scope,
@@ -259,6 +313,8 @@ impl Board {
             reason: reason.to_owned(),
             // What the chain and every storage keep.
             at: crate::chain::to_micros(now),
+            drill: request.drill,
+            source: request.source,
             hash: String::new(),
         })
     }
@@ -364,6 +420,8 @@ mod tests {
             action,
             actor: "alice".into(),
             reason: "incident 42".into(),
+            drill: false,
+            source: None,
         }
     }
 
@@ -377,6 +435,33 @@ mod tests {
             .expect("valid request");
         board.apply(&event).expect("in order");
         event
+    }
+
+    #[test]
+    fn a_drill_and_its_source_are_carried_and_a_source_must_name_a_tool() {
+        let board = board();
+        let drill = ChangeRequest {
+            drill: true,
+            source: Some("drill".into()),
+            ..request("api", Action::Halt)
+        };
+        let event = board.decide(drill.clone(), at(0)).expect("valid");
+        assert!(event.drill);
+        assert_eq!(event.source.as_deref(), Some("drill"));
+        for bad in [
+            "",
+            "Gate",
+            "cost alarm",
+            "x\u{202e}",
+            &"a".repeat(MAX_SOURCE_LEN + 1),
+        ] {
+            let request = ChangeRequest {
+                source: Some(bad.to_owned()),
+                ..drill.clone()
+            };
+            let refused = board.decide(request, at(0)).expect_err(bad);
+            assert_eq!(refused.field(), Some("source"), "{bad:?}");
+        }
     }
 
     #[test]

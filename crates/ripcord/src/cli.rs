@@ -125,6 +125,10 @@ pub struct ChangeArgs {
     /// network, and every agent on the host obeys it at once
     #[arg(long)]
     pub local: bool,
+    /// Mark it as a drill: obeyed like any change, labelled as a rehearsal in the log and
+    /// in `status`
+    #[arg(long, conflicts_with = "local")]
+    pub drill: bool,
     #[arg(long, value_parser = OutputFormat::people_or_machines(), default_value = "human")]
     pub format: OutputFormat,
 }

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use axum::Router;
 use axum::routing::get;
 use ripcord_agent::{ApiClient, ClientConfig, HaltLayer, Identity, Switch, SwitchOptions};
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, ChangeBody};
 use ripcord_core::{Action, Scope, Source, exit};
 use tokio::process::{Child, Command};
 
@@ -76,12 +76,17 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
     );
 
     let actor = super::default_actor();
+    let as_actor = |reason: &str| ChangeBody {
+        reason: reason.into(),
+        actor: Some(actor.clone()),
+        drill: false,
+        source: None,
+    };
     let halt = api
         .change(
             &Scope::global(),
             Action::Halt,
-            "demo: stop everything",
-            Some(&actor),
+            &as_actor("demo: stop everything"),
         )
         .await?;
     let halted = wait_for(&api, &names, |r| {
@@ -99,8 +104,7 @@ pub async fn run(_config: Config, args: DemoArgs) -> anyhow::Result<u8> {
         .change(
             &Scope::global(),
             Action::Resume,
-            "demo: all clear",
-            Some(&actor),
+            &as_actor("demo: all clear"),
         )
         .await?;
     let resumed = wait_for(&api, &names, |r| {

@@ -4,7 +4,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use ripcord_agent::local::Markers;
 use ripcord_agent::{AgentList, ApiClient, ApiClientError};
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, ChangeBody};
 use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
 
@@ -27,8 +27,13 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
     let token = config.client.resolve_token()?;
     let api = ApiClient::new(&server, token.as_ref())?.with_timeout(config.client.request_timeout);
     // With a token the server names it in the audit log; without one, this user and host.
-    let actor = token.is_none().then_some(actor.as_str());
-    let event = api.change(&args.scope, action, &args.reason, actor).await.map_err(|error| match error {
+    let body = ChangeBody {
+        reason: args.reason.clone(),
+        actor: token.is_none().then_some(actor),
+        drill: args.drill,
+        source: None,
+    };
+    let event = api.change(&args.scope, action, &body).await.map_err(|error| match error {
         ApiClientError::Unreachable { .. } => anyhow::Error::new(error).context(format!(
             "no {action} was recorded; with no network, `ripcord {action} --local` acts on the agents of this host"
         )),
@@ -45,10 +50,23 @@ pub async fn change(config: Config, args: ChangeArgs, action: Action) -> anyhow:
             event.scope,
             event.revision,
             server,
-            shown(&event.reason)
+            described_reason(&event)
         ),
     }
     Ok(exit::SUCCESS)
+}
+
+/// The reason, labelled when the change was a drill or came from a tool.
+fn described_reason(event: &ripcord_core::Event) -> String {
+    let mut labels = Vec::new();
+    if event.drill {
+        labels.push("[drill]".to_owned());
+    }
+    if let Some(source) = &event.source {
+        labels.push(format!("[{}]", shown(source)));
+    }
+    labels.push(shown(&event.reason));
+    labels.join(" ")
 }
 
 fn past_tense(action: Action) -> &'static str {
@@ -262,7 +280,7 @@ fn print_switches(status: &Status) {
                     if state.halted { "HALTED" } else { "running" },
                     last.map(|e| ago(e.at)).unwrap_or_else(|| "-".into()),
                     last.map(|e| shown(&e.actor)).unwrap_or_else(|| "-".into()),
-                    last.map(|e| shown(&e.reason)).unwrap_or_default(),
+                    last.map(described_reason).unwrap_or_default(),
                 );
             }
         }

@@ -234,6 +234,8 @@ async fn slow_readers_of_a_long_log_do_not_hold_it_in_memory() {
             },
             actor: "load".into(),
             reason: reason.into(),
+            drill: false,
+            source: None,
         };
         let event = board
             .decide(request, jiff::Timestamp::now())

@@ -173,6 +173,8 @@ async fn change(
         action,
         actor,
         reason: body.reason,
+        drill: body.drill,
+        source: body.source,
     };
     // A task of its own: if the client hangs up mid-write, the handler is dropped but the
     // event that reached storage is still applied and announced.

@@ -25,7 +25,8 @@ const POOL_SIZE: u32 = 3;
 const MIGRATION_LOCK: i64 = 0x7270_6364;
 
 /// The schema, one step per version, recorded in `ripcord.schema_migrations`.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE ripcord.meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -102,7 +103,20 @@ CREATE TRIGGER audit_is_never_deleted BEFORE DELETE ON ripcord.audit
 FOR EACH ROW EXECUTE FUNCTION ripcord.refuse_change();
 CREATE TRIGGER audit_is_never_truncated BEFORE TRUNCATE ON ripcord.audit
 FOR EACH STATEMENT EXECUTE FUNCTION ripcord.refuse_change();
-"#];
+"#,
+    r#"
+ALTER TABLE ripcord.events ADD COLUMN drill BOOLEAN NOT NULL DEFAULT FALSE,
+                           ADD COLUMN source TEXT;
+DROP TRIGGER events_are_never_updated ON ripcord.events;
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON ripcord.events FOR EACH ROW
+WHEN (OLD.hash IS NOT NULL
+      OR NEW.revision IS DISTINCT FROM OLD.revision OR NEW.scope IS DISTINCT FROM OLD.scope
+      OR NEW.action IS DISTINCT FROM OLD.action OR NEW.actor IS DISTINCT FROM OLD.actor
+      OR NEW.reason IS DISTINCT FROM OLD.reason OR NEW.at IS DISTINCT FROM OLD.at
+      OR NEW.drill IS DISTINCT FROM OLD.drill OR NEW.source IS DISTINCT FROM OLD.source)
+EXECUTE FUNCTION ripcord.refuse_change();
+"#,
+];
 
 /// The control plane's state in PostgreSQL.
 #[derive(Debug, Clone)]
@@ -285,8 +299,9 @@ impl Storage for PostgresStorage {
     async fn append(&self, event: &Event, key: Option<&str>) -> Result<(), StorageError> {
         let mut transaction = self.pool.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO ripcord.events (revision, scope, action, actor, reason, at, hash)
-             SELECT $1, $2, $3, $4, $5, $6, $7
+            "INSERT INTO ripcord.events
+                 (revision, scope, action, actor, reason, at, hash, drill, source)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
              WHERE (SELECT COALESCE(MAX(revision), 0) FROM ripcord.events) = $1 - 1",
         )
         .bind(rows::signed(event.revision))
@@ -296,6 +311,8 @@ impl Storage for PostgresStorage {
         .bind(&event.reason)
         .bind(event.at.to_string())
         .bind(&event.hash)
+        .bind(event.drill)
+        .bind(&event.source)
         .execute(&mut *transaction)
         .await;
         match inserted {
@@ -322,7 +339,7 @@ impl Storage for PostgresStorage {
 
     async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError> {
         let row = sqlx::query(
-            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash
+            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash, e.drill, e.source
              FROM ripcord.idempotency_keys k JOIN ripcord.events e ON e.revision = k.revision
              WHERE k.key = $1",
         )
@@ -334,7 +351,7 @@ impl Storage for PostgresStorage {
 
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
         let rows = sqlx::query(
-            "SELECT revision, scope, action, actor, reason, at, hash FROM ripcord.events
+            "SELECT revision, scope, action, actor, reason, at, hash, drill, source FROM ripcord.events
              WHERE revision > $1 ORDER BY revision LIMIT $2",
         )
         .bind(rows::signed(revision))

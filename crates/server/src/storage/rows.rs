@@ -1,5 +1,5 @@
-//! Reading rows back into the model, the same for every backend: each stores text and
-//! integers in the same columns, so only how a column is fetched differs.
+//! Reading rows back into the model, the same for every backend: each stores text,
+//! integers and flags in the same columns, so only how a column is fetched differs.
 
 use std::str::FromStr;
 
@@ -16,6 +16,7 @@ use super::{SecurityEvent, StorageError, TokenRecord};
 pub(super) trait Columns {
     fn text(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
     fn int(&self, column: &str) -> Result<Option<i64>, sqlx::Error>;
+    fn flag(&self, column: &str) -> Result<bool, sqlx::Error>;
 }
 
 macro_rules! columns_for {
@@ -26,6 +27,10 @@ macro_rules! columns_for {
             }
 
             fn int(&self, column: &str) -> Result<Option<i64>, sqlx::Error> {
+                self.try_get(column)
+            }
+
+            fn flag(&self, column: &str) -> Result<bool, sqlx::Error> {
                 self.try_get(column)
             }
         }
@@ -99,6 +104,8 @@ pub(super) fn event(row: &impl Columns) -> Result<Event, StorageError> {
         reason: read.text("reason")?,
         at: read.required_time("at")?,
         hash: read.optional("hash")?.unwrap_or_default(),
+        drill: row.flag("drill")?,
+        source: read.optional("source")?,
     })
 }
 

@@ -38,7 +38,7 @@ on_both_backends!(
     prune_forgets_exited_and_silent_agents_old_keys_and_old_refusals,
     the_logs_refuse_updates_deletions_and_truncation,
     the_log_id_is_stable_across_reopens_and_differs_between_stores,
-    a_stored_event_hashes_to_the_golden_value,
+    stored_events_hash_to_the_golden_values,
     a_live_token_name_is_unique_and_revocation_frees_it,
     audit_entries_are_appended_in_order_without_gaps,
     refusals_of_one_minute_kind_token_and_peer_share_a_row,
@@ -55,6 +55,8 @@ fn event(revision: u64) -> Event {
         reason: "why".into(),
         at: Timestamp::UNIX_EPOCH,
         hash: format!("hash-{revision}"),
+        drill: false,
+        source: None,
     }
 }
 
@@ -204,32 +206,57 @@ async fn the_log_id_is_stable_across_reopens_and_differs_between_stores(state: S
     assert_ne!(other.log_id().await.expect("other"), id);
 }
 
-/// The hash of one event, pinned: computed independently (Python's `hmac` over the
-/// documented encoding) for log `golden-log`, key `chain key`, no previous entry.
-const GOLDEN_HASH: &str = "d435753bde0c1b93eb033cada7a4e2750045cc7876495e8f076ee8c859cd06f6";
+/// The hashes of two events, pinned: computed independently (Python's `hmac` over the
+/// documented encoding) for log `golden-log`, key `chain key`. The second is a drill
+/// with a source, which add two fields after the previous hash.
+const GOLDEN_HASHES: [&str; 2] = [
+    "d435753bde0c1b93eb033cada7a4e2750045cc7876495e8f076ee8c859cd06f6",
+    "c7b50ae9c11856aa39aeda476488079c20a1ce86e0cb560ba7ad745bc7d1773e",
+];
 
-async fn a_stored_event_hashes_to_the_golden_value(state: State) {
-    let mut event = Event {
-        revision: 1,
-        scope: "api".parse().expect("scope"),
-        action: Action::Halt,
-        actor: "ops@host".into(),
-        reason: "déploiement raté — rollback".into(),
-        at: "2026-11-30T23:00:00.123456Z".parse().expect("time"),
-        hash: String::new(),
-    };
+async fn stored_events_hash_to_the_golden_values(state: State) {
     let key = Some(&b"chain key"[..]);
-    event.hash = ripcord_core::chain::event_hash(key, "golden-log", "", &event);
-    assert_eq!(event.hash, GOLDEN_HASH);
+    let mut events = [
+        Event {
+            revision: 1,
+            scope: "api".parse().expect("scope"),
+            action: Action::Halt,
+            actor: "ops@host".into(),
+            reason: "déploiement raté — rollback".into(),
+            at: "2026-11-30T23:00:00.123456Z".parse().expect("time"),
+            drill: false,
+            source: None,
+            hash: String::new(),
+        },
+        Event {
+            revision: 2,
+            scope: "api".parse().expect("scope"),
+            action: Action::Resume,
+            actor: "ops@host".into(),
+            reason: "drill over".into(),
+            at: "2026-11-30T23:05:00.000001Z".parse().expect("time"),
+            drill: true,
+            source: Some("drill".into()),
+            hash: String::new(),
+        },
+    ];
+    let mut previous = String::new();
+    for (event, golden) in events.iter_mut().zip(GOLDEN_HASHES) {
+        event.hash = ripcord_core::chain::event_hash(key, "golden-log", &previous, event);
+        assert_eq!(event.hash, golden);
+        previous = event.hash.clone();
+    }
     let storage = state.store().await;
-    storage.append(&event, None).await.expect("append");
+    for event in &events {
+        storage.append(event, None).await.expect("append");
+    }
     storage.close().await;
     // Read back by a new connection: every hashed field survives the round trip.
     let stored = state.store().await.load_events().await.expect("load");
-    assert_eq!(stored, [event.clone()]);
+    assert_eq!(stored, events);
     assert_eq!(
-        ripcord_core::chain::event_hash(key, "golden-log", "", &stored[0]),
-        GOLDEN_HASH
+        ripcord_core::chain::verify(key, "golden-log", &stored),
+        Ok(2)
     );
 }
 

@@ -149,3 +149,37 @@ async fn agents_report_and_are_listed() {
     assert_eq!(agents[0]["latency_ms"], 4.5);
     assert_eq!(agents[0]["halted"], true);
 }
+
+#[tokio::test]
+async fn a_drill_and_its_source_are_recorded_and_a_bad_source_names_the_field() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/v1/switches/api/halt",
+            json!({ "reason": "quarterly drill", "drill": true, "source": "drill" }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let event: Value = response.json().await.expect("event");
+    assert_eq!(
+        (event["drill"].clone(), event["source"].clone()),
+        (json!(true), json!("drill"))
+    );
+    let logged: Value = app.get("/v1/events").await.json().await.expect("events");
+    assert_eq!(logged[0]["drill"], true, "{logged}");
+    // A plain change carries neither field.
+    let plain = app.resume("api").await;
+    assert!(
+        plain.get("drill").is_none() && plain.get("source").is_none(),
+        "{plain}"
+    );
+    let bad = app
+        .post(
+            "/v1/switches/api/halt",
+            json!({ "reason": "x", "source": "Not A Tool" }),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.expect("JSON");
+    assert_eq!(body["error"]["field"], "source", "{body}");
+}

@@ -101,6 +101,18 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_is_never_deleted BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
+    r#"
+ALTER TABLE events ADD COLUMN drill INTEGER NOT NULL DEFAULT 0 CHECK (drill IN (0, 1));
+ALTER TABLE events ADD COLUMN source TEXT;
+DROP TRIGGER events_are_never_updated;
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+WHEN OLD.hash IS NOT NULL
+  OR NEW.revision IS NOT OLD.revision OR NEW.scope IS NOT OLD.scope
+  OR NEW.action IS NOT OLD.action OR NEW.actor IS NOT OLD.actor
+  OR NEW.reason IS NOT OLD.reason OR NEW.at IS NOT OLD.at
+  OR NEW.drill IS NOT OLD.drill OR NEW.source IS NOT OLD.source
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
 ];
 
 /// The embedded default: one SQLite file in the data folder, in WAL mode with full
@@ -233,8 +245,8 @@ impl Storage for SqliteStorage {
         let mut transaction = self.pool.begin().await?;
         // One statement: the insert happens only if it extends the log by exactly one.
         let inserted = sqlx::query(
-            "INSERT INTO events (revision, scope, action, actor, reason, at, hash)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+            "INSERT INTO events (revision, scope, action, actor, reason, at, hash, drill, source)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
              WHERE (SELECT COALESCE(MAX(revision), 0) FROM events) = ?1 - 1",
         )
         .bind(rows::signed(event.revision))
@@ -244,6 +256,8 @@ impl Storage for SqliteStorage {
         .bind(&event.reason)
         .bind(event.at.to_string())
         .bind(&event.hash)
+        .bind(event.drill)
+        .bind(&event.source)
         .execute(&mut *transaction)
         .await;
         match inserted {
@@ -270,7 +284,7 @@ impl Storage for SqliteStorage {
 
     async fn event_for_key(&self, key: &str) -> Result<Option<Event>, StorageError> {
         let row = sqlx::query(
-            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash
+            "SELECT e.revision, e.scope, e.action, e.actor, e.reason, e.at, e.hash, e.drill, e.source
              FROM idempotency_keys k JOIN events e ON e.revision = k.revision
              WHERE k.key = ?1",
         )
@@ -282,7 +296,7 @@ impl Storage for SqliteStorage {
 
     async fn events_after(&self, revision: u64, limit: u32) -> Result<Vec<Event>, StorageError> {
         let rows = sqlx::query(
-            "SELECT revision, scope, action, actor, reason, at, hash FROM events
+            "SELECT revision, scope, action, actor, reason, at, hash, drill, source FROM events
              WHERE revision > ?1 ORDER BY revision LIMIT ?2",
         )
         .bind(rows::signed(revision))

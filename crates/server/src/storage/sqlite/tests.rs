@@ -12,6 +12,8 @@ fn event(revision: u64) -> Event {
         reason: "why".into(),
         at: Timestamp::UNIX_EPOCH,
         hash: format!("hash-{revision}"),
+        drill: false,
+        source: None,
     }
 }
 

@@ -532,9 +532,13 @@ async fn send_reports(
                     delivered.send_replace(number);
                     break;
                 }
+                // A report the server will never take is dropped; one refused for the
+                // token's rate (429: a host of many agents on one token) is retried.
                 Err(ApiClientError::Refused {
                     status, message, ..
-                }) if status.is_client_error() => {
+                }) if status.is_client_error()
+                    && status != reqwest::StatusCode::TOO_MANY_REQUESTS =>
+                {
                     if message != last_refusal {
                         tracing::warn!(%status, %message, "the server refused this agent's report; not retrying it");
                         last_refusal = message;

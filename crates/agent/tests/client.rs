@@ -182,9 +182,10 @@ async fn a_client_reconnects_after_a_server_restart_and_resumes_from_its_revisio
 }
 
 async fn write_event_while_down(state: &State, scope: &str, action: Action) {
-    let storage = ripcord_server::open_store(&state.config)
-        .await
-        .expect("open storage");
+    let storage =
+        ripcord_server::open_store(&state.config, ripcord_server::Opening::CreateIfMissing)
+            .await
+            .expect("open storage");
     let events = storage.load_events().await.expect("events");
     let board = Board::replay(ServerConfig::default().scopes, &events).expect("replay");
     let request = ChangeRequest {

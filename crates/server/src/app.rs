@@ -71,6 +71,11 @@ pub enum ServerError {
          be a public kill switch. Create one on the store first with `ripcord token create`"
     )]
     NoTokensOnCloudRun,
+    #[error(
+        "no ripcord state at {store}: check the folder or the database URL (`ripcord token \
+         create` or `ripcord serve` makes a new one)"
+    )]
+    NoStore { store: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("the audit log in storage does not replay: {0}")]

@@ -440,12 +440,17 @@ pub fn new_token(
     getrandom::fill(&mut random).map_err(|error| TokenError::Random(error.to_string()))?;
     let secret = token_from(&random);
     let digest = digest(secret.expose()).map_err(|error| TokenError::Invalid(error.to_string()))?;
+    if expires_in.is_some_and(|duration| duration.is_zero()) {
+        return Err(TokenError::InvalidExpiry(
+            "an expiry of 0 makes a token that is expired when it is made".into(),
+        ));
+    }
     let expires = expires_in
         .map(|duration| {
             jiff::SignedDuration::try_from(duration)
                 .ok()
                 .and_then(|duration| now.checked_add(duration).ok())
-                .ok_or_else(|| TokenError::Invalid("the expiry is too far away".into()))
+                .ok_or_else(|| TokenError::InvalidExpiry("the expiry is too far away".into()))
         })
         .transpose()?;
     let record = TokenRecord {
@@ -509,6 +514,8 @@ pub async fn revoke_token(
 pub enum TokenError {
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    InvalidExpiry(String),
     #[error("cannot draw random bytes from the operating system: {0}")]
     Random(String),
     #[error(transparent)]

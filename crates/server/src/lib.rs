@@ -27,7 +27,7 @@ pub use auth::{Changer, RateLimits, TokenError, create_token, new_token, revoke_
 pub use config::ServerConfig;
 pub use error::ApiError;
 pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
-pub use state::{Migration, describe as describe_store, migrate_store, open_store};
+pub use state::{Migration, Opening, describe as describe_store, migrate_store, open_store};
 pub use storage::{
     AgentsPage, AuditEntry, PostgresStorage, PruneBefore, SecurityEvent, SqliteStorage, Storage,
     StorageError, TokenRecord,

@@ -11,13 +11,42 @@ use crate::config::ServerConfig;
 use crate::lock;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage, redact};
 
+/// Whether opening a store may create it. Making the first token comes before the first
+/// server start, so it may; listing, revoking and verifying need a store that exists, so
+/// a mistyped folder or database is an error rather than a new, empty store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    CreateIfMissing,
+    MustExist,
+}
+
 /// The state store `config` names, migrated, without the server's lock on a data folder.
-pub async fn open_store(config: &ServerConfig) -> Result<Arc<dyn Storage>, ServerError> {
+pub async fn open_store(
+    config: &ServerConfig,
+    opening: Opening,
+) -> Result<Arc<dyn Storage>, ServerError> {
+    let missing = || ServerError::NoStore {
+        store: describe(config),
+    };
     Ok(match &config.database_url {
-        Some(url) => Arc::new(PostgresStorage::connect(url.expose()).await?),
+        Some(url) => {
+            let storage = PostgresStorage::connect_only(url.expose()).await?;
+            if opening == Opening::MustExist && !storage.has_schema().await? {
+                storage.close().await;
+                return Err(missing());
+            }
+            storage.migrate(false).await?;
+            Arc::new(storage)
+        }
         None => {
+            let file = lock::database_file(&config.data_dir);
+            // Checked before `prepare`, which would create the folder (or tighten one a
+            // mistyped path or a planted link points at).
+            if opening == Opening::MustExist && !file.is_file() {
+                return Err(missing());
+            }
             lock::prepare(&config.data_dir)?;
-            Arc::new(SqliteStorage::open(&lock::database_file(&config.data_dir)).await?)
+            Arc::new(SqliteStorage::open(&file).await?)
         }
     })
 }
@@ -40,6 +69,10 @@ pub async fn migrate_store(config: &ServerConfig, dry_run: bool) -> Result<Migra
             let versions = storage.migrate(dry_run).await;
             storage.close().await;
             versions?
+        }
+        // A dry run creates nothing, not even the folder or the file.
+        None if dry_run && !lock::database_file(&config.data_dir).is_file() => {
+            SqliteStorage::all_migrations()
         }
         None => {
             lock::prepare(&config.data_dir)?;

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 use ripcord_core::{Printable, exit};
-use ripcord_server::{ChainReport, Verification};
+use ripcord_server::{ChainReport, Opening, Verification};
 
 use super::{OutputFormat, StoreArgs};
 use crate::config::Config;
@@ -30,7 +30,7 @@ pub async fn run(config: Config, args: AuditArgs) -> anyhow::Result<u8> {
     let AuditCommand::Verify { store, format } = args.command;
     let verification = match store.chosen(&config.serve)? {
         Some(serve) => {
-            let store = ripcord_server::open_store(&serve).await?;
+            let store = ripcord_server::open_store(&serve, Opening::MustExist).await?;
             let verified =
                 ripcord_server::verify_logs(store.as_ref(), config.serve.audit_key()).await;
             store.close().await;

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use ripcord_agent::ApiClient;
 use ripcord_core::auth::{Role, TokenInfo};
 use ripcord_core::{Printable, exit};
+use ripcord_server::Opening;
 
 use super::{OutputFormat, StoreArgs};
 use crate::config::Config;
@@ -77,7 +78,8 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
         } => {
             let (secret, info) = match target.store.chosen(&config.serve)? {
                 Some(serve) => {
-                    let store = ripcord_server::open_store(&serve).await?;
+                    let store =
+                        ripcord_server::open_store(&serve, Opening::CreateIfMissing).await?;
                     let created =
                         ripcord_server::create_token(store.as_ref(), &name, role, expires, by)
                             .await;
@@ -109,7 +111,7 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
         TokenCommand::List { target } => {
             let tokens = match target.store.chosen(&config.serve)? {
                 Some(serve) => {
-                    let store = ripcord_server::open_store(&serve).await?;
+                    let store = ripcord_server::open_store(&serve, Opening::MustExist).await?;
                     let tokens = store.tokens().await;
                     store.close().await;
                     tokens?.into_iter().map(|token| token.info).collect()
@@ -127,7 +129,7 @@ pub async fn run(config: Config, args: TokenArgs) -> anyhow::Result<u8> {
         } => {
             let revoked = match target.store.chosen(&config.serve)? {
                 Some(serve) => {
-                    let store = ripcord_server::open_store(&serve).await?;
+                    let store = ripcord_server::open_store(&serve, Opening::MustExist).await?;
                     let revoked = ripcord_server::revoke_token(store.as_ref(), &token, by).await;
                     store.close().await;
                     revoked?.ok_or_else(|| {

@@ -180,10 +180,45 @@ async fn migrate_on_the_sqlite_default_reports_and_applies() {
         out.contains("SQLite") && out.contains("would apply"),
         "{out}"
     );
+    assert!(!host.path("data").exists(), "a dry run created the store");
     let (code, out, err) = host.run_with(&[], &["migrate", "--data-dir", &data]).await;
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("applied migration(s) 1, 2"), "{out}");
     let (code, out, _) = host.run_with(&[], &["migrate", "--data-dir", &data]).await;
     assert_eq!(code, 0);
     assert!(out.contains("up to date"), "{out}");
+}
+
+#[tokio::test]
+async fn reading_a_store_that_does_not_exist_is_an_error_and_creates_nothing() {
+    let host = Host::new();
+    let typo = host.path("typo");
+    let typo_arg = typo.display().to_string();
+    let url = database_with_password();
+    let runs: [(&[(&str, &str)], Vec<&str>); 4] = [
+        (&[], vec!["token", "list", "--data-dir", &typo_arg]),
+        (&[], vec!["token", "revoke", "ci", "--data-dir", &typo_arg]),
+        (&[], vec!["audit", "verify", "--data-dir", &typo_arg]),
+        (&[("RIPCORD_DATABASE_URL", &url)], vec!["token", "list"]),
+    ];
+    for (env, args) in runs {
+        let (code, _, stderr) = host.run_with(env, &args).await;
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("no ripcord state"), "{args:?}: {stderr}");
+    }
+    assert!(!typo.exists(), "a mistyped folder was created");
+    let (code, _, stderr) = host
+        .run_with(&[("RIPCORD_DATABASE_URL", &url)], &["migrate", "--dry-run"])
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let schema = ripcord_testkit::postgres::psql(
+        &url,
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'ripcord'",
+    )
+    .expect("psql");
+    assert_eq!(
+        schema.trim(),
+        "0",
+        "reading the database created the schema"
+    );
 }

@@ -98,6 +98,10 @@ fn api_error(error: TokenError) -> ApiError {
             field: "name",
             message,
         },
+        TokenError::InvalidExpiry(message) => ApiError::Invalid {
+            field: "expires_in",
+            message,
+        },
         TokenError::Storage(error) => ApiError::Storage(error),
         TokenError::Random(message) => ApiError::Internal(message),
     }

@@ -24,6 +24,9 @@ const POOL_SIZE: u32 = 3;
 /// The advisory lock migrations run under ("rpcd" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7270_6364;
 
+/// Whether ripcord's schema is in the database: its migrations table exists.
+const SCHEMA_EXISTS: &str = "SELECT to_regclass('ripcord.schema_migrations') IS NOT NULL";
+
 /// The schema, one step per version, recorded in `ripcord.schema_migrations`.
 pub const MIGRATIONS: &[&str] = &[
     r#"
@@ -206,6 +209,13 @@ impl PostgresStorage {
         Ok(PostgresStorage { pool })
     }
 
+    /// Whether ripcord's schema is in this database (a migration ran here).
+    pub async fn has_schema(&self) -> Result<bool, StorageError> {
+        Ok(sqlx::query_scalar(SCHEMA_EXISTS)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// Applies (or, with `dry_run`, only lists) the migrations not yet applied, each in
     /// a transaction of its own, under an advisory lock: replicas that start together
     /// wait for the first instead of racing it. Returns their versions.
@@ -217,17 +227,26 @@ impl PostgresStorage {
             .execute(&mut *connection)
             .await?;
         let outcome = async {
-            sqlx::raw_sql(
-                "CREATE SCHEMA IF NOT EXISTS ripcord;
-                 CREATE TABLE IF NOT EXISTS ripcord.schema_migrations (
-                     version BIGINT PRIMARY KEY, applied TEXT NOT NULL)",
-            )
-            .execute(&mut *connection)
-            .await?;
-            let applied: Vec<i64> =
+            // A dry run creates nothing, not even the schema.
+            if !dry_run {
+                sqlx::raw_sql(
+                    "CREATE SCHEMA IF NOT EXISTS ripcord;
+                     CREATE TABLE IF NOT EXISTS ripcord.schema_migrations (
+                         version BIGINT PRIMARY KEY, applied TEXT NOT NULL)",
+                )
+                .execute(&mut *connection)
+                .await?;
+            }
+            let exists: bool = sqlx::query_scalar(SCHEMA_EXISTS)
+                .fetch_one(&mut *connection)
+                .await?;
+            let applied: Vec<i64> = if exists {
                 sqlx::query_scalar("SELECT version FROM ripcord.schema_migrations")
                     .fetch_all(&mut *connection)
-                    .await?;
+                    .await?
+            } else {
+                Vec::new()
+            };
             let pending = super::pending_migrations(MIGRATIONS.len(), &applied)?;
             if dry_run {
                 return Ok(pending);

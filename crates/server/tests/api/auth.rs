@@ -70,12 +70,12 @@ async fn a_missing_wrong_expired_or_revoked_token_is_a_401() {
         .revoke_token(&info.prefix, jiff::Timestamp::now())
         .await
         .expect("revoke");
-    // Expired the moment it was made.
+    // Expired a nanosecond after it was made.
     let (expired, _) = ripcord_server::create_token(
         store.as_ref(),
         "old",
         Role::Operator,
-        Some(Duration::ZERO),
+        Some(Duration::from_nanos(1)),
         BY,
     )
     .await
@@ -234,6 +234,19 @@ async fn tokens_are_managed_by_admins_and_refusals_are_listed_for_them() {
     );
     let halted = halt_with(&app, Some(&ci), json!({ "reason": "from ci" })).await;
     assert_eq!(halted.status(), 200);
+    for (expires_in, field) in [("0s", "expires_in"), ("1000000000d", "expires_in")] {
+        let refused = app
+            .http
+            .post(format!("{}/v1/tokens", app.url))
+            .bearer_auth(admin)
+            .json(&json!({ "name": "later", "role": "viewer", "expires_in": expires_in }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(refused.status(), 422, "{expires_in}");
+        let body: Value = refused.json().await.expect("JSON");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
 
     let listed: Value = app
         .http

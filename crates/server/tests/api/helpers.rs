@@ -111,7 +111,7 @@ impl State {
 
     /// The store, opened beside any server, as `ripcord token create` opens it.
     pub async fn store(&self) -> Arc<dyn Storage> {
-        ripcord_server::open_store(&self.config())
+        ripcord_server::open_store(&self.config(), ripcord_server::Opening::CreateIfMissing)
             .await
             .expect("store")
     }

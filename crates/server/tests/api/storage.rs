@@ -533,7 +533,7 @@ async fn postgres_a_database_of_a_newer_ripcord_is_refused() {
         .sql("INSERT INTO schema_migrations (version, applied) VALUES (999, 'the future')")
         .await
         .expect("from the future");
-    let error = ripcord_server::open_store(&state.config())
+    let error = ripcord_server::open_store(&state.config(), ripcord_server::Opening::MustExist)
         .await
         .err()
         .expect("newer schema")

@@ -124,6 +124,11 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// The migrations a new database gets, by version.
+    pub fn all_migrations() -> Vec<u32> {
+        (1..=u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)).collect()
+    }
+
     /// Opens (creating it 0600 when missing) and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Self, StorageError> {
         let storage = Self::open_unmigrated(path).await?;

@@ -4,6 +4,9 @@
 
 use crate::helpers::{DEADLINE, Host};
 
+/// A command line: its environment and its arguments.
+type Invocation<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 /// A fresh database's URL with a password in it (the cluster trusts every local
 /// connection, so any password works): nothing may print it.
 fn database_with_password() -> String {
@@ -130,37 +133,44 @@ async fn contradicting_or_unusable_database_settings_are_refused_with_why() {
     let host = Host::new();
     let data = host.path("data").display().to_string();
     let url = "postgres://app:pw@127.0.0.1:5432/app";
-    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
-    let cases: [Case; 4] = [
+    let cases: [(Invocation, &str); 4] = [
         (
-            &[
-                ("RIPCORD_DATABASE_URL", url),
-                ("RIPCORD_SERVE__DATABASE_URL", url),
-            ],
-            &["migrate"],
+            (
+                &[
+                    ("RIPCORD_DATABASE_URL", url),
+                    ("RIPCORD_SERVE__DATABASE_URL", url),
+                ],
+                &["migrate"],
+            ),
             "set one",
         ),
         (
-            &[("RIPCORD_DATABASE_URL", url)],
-            &["token", "list", "--data-dir", &data],
+            (
+                &[("RIPCORD_DATABASE_URL", url)],
+                &["token", "list", "--data-dir", &data],
+            ),
             "--data-dir names a SQLite store",
         ),
         (
-            &[],
-            &["migrate", "--data-dir", &data, "--database-url", url],
+            (
+                &[],
+                &["migrate", "--data-dir", &data, "--database-url", url],
+            ),
             "cannot be used with",
         ),
         (
-            &[],
-            &[
-                "migrate",
-                "--database-url",
-                "postgres://app:pw@db.example:6543/app",
-            ],
+            (
+                &[],
+                &[
+                    "migrate",
+                    "--database-url",
+                    "postgres://app:pw@db.example:6543/app",
+                ],
+            ),
             "session pooler",
         ),
     ];
-    for (env, args, expected) in cases {
+    for ((env, args), expected) in cases {
         let (code, _, stderr) = host.run_with(env, args).await;
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
@@ -195,14 +205,14 @@ async fn reading_a_store_that_does_not_exist_is_an_error_and_creates_nothing() {
     let typo = host.path("typo");
     let typo_arg = typo.display().to_string();
     let url = database_with_password();
-    let runs: [(&[(&str, &str)], Vec<&str>); 4] = [
-        (&[], vec!["token", "list", "--data-dir", &typo_arg]),
-        (&[], vec!["token", "revoke", "ci", "--data-dir", &typo_arg]),
-        (&[], vec!["audit", "verify", "--data-dir", &typo_arg]),
-        (&[("RIPCORD_DATABASE_URL", &url)], vec!["token", "list"]),
+    let runs: [Invocation; 4] = [
+        (&[], &["token", "list", "--data-dir", &typo_arg]),
+        (&[], &["token", "revoke", "ci", "--data-dir", &typo_arg]),
+        (&[], &["audit", "verify", "--data-dir", &typo_arg]),
+        (&[("RIPCORD_DATABASE_URL", &url)], &["token", "list"]),
     ];
     for (env, args) in runs {
-        let (code, _, stderr) = host.run_with(env, &args).await;
+        let (code, _, stderr) = host.run_with(env, args).await;
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains("no ripcord state"), "{args:?}: {stderr}");
     }

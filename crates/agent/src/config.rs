@@ -8,11 +8,19 @@ use crate::local::{LocalError, MarkerFolder, WatchMode};
 use crate::tree::TreeMode;
 use serde::{Deserialize, Serialize};
 
+/// Why the configured token cannot be used. An empty one is an error rather than "no
+/// token": an empty `RIPCORD_TOKEN` would otherwise hide the token file silently.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read the token file {path} (client.token_file): {source}")]
-pub struct TokenFileError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
+pub enum TokenSourceError {
+    #[error("cannot read the token file {path} (client.token_file): {error}")]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("the token file {path} (client.token_file) is empty")]
+    EmptyFile { path: PathBuf },
+    #[error("the token given by --token, RIPCORD_TOKEN or client.token is empty")]
+    Empty,
 }
 
 /// How a client learns of changes.
@@ -101,23 +109,27 @@ impl Default for ClientConfig {
 
 impl ClientConfig {
     /// The token to present: `token`, else the first line of `token_file`.
-    pub fn resolve_token(&self) -> Result<Option<Secret>, TokenFileError> {
+    pub fn resolve_token(&self) -> Result<Option<Secret>, TokenSourceError> {
         if let Some(token) = &self.token {
-            return Ok(Some(token.clone()));
+            let trimmed = token.expose().trim();
+            if trimmed.is_empty() {
+                return Err(TokenSourceError::Empty);
+            }
+            return Ok(Some(Secret::new(trimmed)));
         }
         let Some(path) = &self.token_file else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(path).map_err(|source| TokenFileError {
+        let text = std::fs::read_to_string(path).map_err(|error| TokenSourceError::Unreadable {
             path: path.clone(),
-            source,
+            error,
         })?;
-        Ok(text
-            .lines()
+        text.lines()
             .next()
             .map(str::trim)
             .filter(|line| !line.is_empty())
-            .map(Secret::new))
+            .map(|line| Some(Secret::new(line)))
+            .ok_or_else(|| TokenSourceError::EmptyFile { path: path.clone() })
     }
 
     /// The host's marker folder with the configured group.
@@ -144,4 +156,51 @@ fn default_cache_dir() -> PathBuf {
     dirs::cache_dir()
         .map(|base| base.join("ripcord"))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(token: Option<&str>, file: Option<PathBuf>) -> ClientConfig {
+        ClientConfig {
+            token: token.map(Secret::new),
+            token_file: file,
+            ..ClientConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_token_comes_trimmed_and_an_empty_one_is_an_error_not_none() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "rpc_from_file\n").expect("write");
+        let resolved = |config: ClientConfig| {
+            config
+                .resolve_token()
+                .map(|token| token.map(|token| token.expose().to_owned()))
+        };
+        assert_eq!(
+            resolved(with(Some("rpc_flag\n"), Some(file.clone()))).expect("token"),
+            Some("rpc_flag".into())
+        );
+        assert_eq!(
+            resolved(with(None, Some(file.clone()))).expect("file"),
+            Some("rpc_from_file".into())
+        );
+        assert_eq!(resolved(with(None, None)).expect("none"), None);
+        assert!(matches!(
+            resolved(with(Some(" "), Some(file.clone()))),
+            Err(TokenSourceError::Empty)
+        ));
+        std::fs::write(&file, "\n").expect("write");
+        assert!(matches!(
+            resolved(with(None, Some(file.clone()))),
+            Err(TokenSourceError::EmptyFile { .. })
+        ));
+        let missing = resolved(with(None, Some(dir.path().join("missing"))))
+            .expect_err("missing")
+            .to_string();
+        assert_eq!(missing.matches("os error").count(), 1, "{missing}");
+    }
 }

@@ -25,7 +25,7 @@ pub enum SwitchError {
     #[error(transparent)]
     Local(#[from] LocalError),
     #[error(transparent)]
-    Token(#[from] crate::config::TokenFileError),
+    Token(#[from] crate::config::TokenSourceError),
     #[error(transparent)]
     Server(#[from] ApiClientError),
 }

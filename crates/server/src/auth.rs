@@ -171,6 +171,8 @@ pub(crate) struct Auth {
     insecure: bool,
     used: Mutex<HashSet<String>>,
     refused: Mutex<HashMap<RefusalKey, (u64, String)>>,
+    /// Counts reloads, so open streams re-check their token at once.
+    reloads: tokio::sync::watch::Sender<u64>,
     reads: DefaultKeyedRateLimiter<String>,
     changes: DefaultKeyedRateLimiter<String>,
 }
@@ -186,6 +188,7 @@ impl Auth {
             insecure,
             used: Mutex::new(HashSet::new()),
             refused: Mutex::new(HashMap::new()),
+            reloads: tokio::sync::watch::Sender::new(0),
             reads: RateLimiter::keyed(quota(limits.reads_per_minute)),
             changes: RateLimiter::keyed(quota(limits.changes_per_minute)),
         }
@@ -211,7 +214,13 @@ impl Auth {
             .map(|token| (token.hash, token.info))
             .collect();
         *self.tokens.write().unwrap_or_else(PoisonError::into_inner) = map;
+        self.reloads.send_modify(|count| *count = count.wrapping_add(1));
         Ok(())
+    }
+
+    /// Tells of each reload of the tokens.
+    pub(crate) fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.reloads.subscribe()
     }
 
     /// Whether the token with this hash still authenticates (streams ask at each

@@ -36,13 +36,15 @@ pub(crate) struct StreamGuards {
     pub(crate) lease: TokenLease,
 }
 
-/// The token a stream was opened with, checked at each keep-alive: a revoked token's
-/// stream ends within one interval, and so does a stream opened without a token once
-/// a token exists (it was let in only because none did).
+/// The token a stream was opened with, checked each time the tokens are reloaded: a
+/// revoked token's stream ends within one interval, and so does a stream opened without
+/// a token once a token exists (it was let in only because none did).
 pub(crate) struct TokenLease {
     pub(crate) state: Arc<AppState>,
     /// `None` for a stream opened without a token.
     pub(crate) hash: Option<String>,
+    /// Changes each time the tokens are reloaded.
+    pub(crate) reloads: watch::Receiver<u64>,
 }
 
 impl TokenLease {
@@ -206,10 +208,12 @@ impl Subscriber {
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
-                () = &mut self.keep_alive => {
-                    if !self.guards.lease.valid() {
+                reloaded = self.guards.lease.reloads.changed() => {
+                    if reloaded.is_err() || !self.guards.lease.valid() {
                         return None;
                     }
+                }
+                () = &mut self.keep_alive => {
                     let next = Instant::now() + self.keep_alive_every;
                     self.keep_alive.as_mut().reset(next);
                     return Some(KEEP_ALIVE);

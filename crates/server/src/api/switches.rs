@@ -256,10 +256,11 @@ pub(crate) async fn event_stream(
         .try_acquire_owned()
         .map_err(|_| ApiError::TooManyStreams)?;
     let contact = agent.map(|id| state.contacts.stream(id.into()));
-    // A stream of a token that is revoked ends at its next keep-alive.
+    // A stream of a token that is revoked ends when the tokens are next reloaded.
     let lease = TokenLease {
         state: state.clone(),
         hash: caller.token_hash().map(str::to_owned),
+        reloads: state.auth.reloads(),
     };
     let frames = stream::subscribe(
         state.hub.clone(),

@@ -107,6 +107,10 @@ pub struct ServeArgs {
     pub listen: Option<std::net::SocketAddr>,
     #[command(flatten)]
     pub store: cmd::StoreArgs,
+    /// Redis through which replicas on one database announce changes at once [env:
+    /// RIPCORD_REDIS_URL; config: serve.redis_url]. Visible in `ps`: prefer the variable
+    #[arg(long, value_name = "URL")]
+    pub redis_url: Option<String>,
     /// Answer every request without a token while none exists, from any address. Only on
     /// a network you trust; announced in the log, in /readyz and by `status`
     #[arg(long)]
@@ -200,6 +204,9 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
                 config.serve.listen = listen;
             }
             args.store.apply(&mut config.serve)?;
+            if let Some(url) = args.redis_url {
+                config.serve.redis_url = Some(ripcord_core::auth::Secret::new(url));
+            }
             config.serve.insecure_no_auth |= args.insecure_no_auth;
             // Cloud Run names its service in K_SERVICE: there, never serve without tokens
             // or with the state on the instance's disk.

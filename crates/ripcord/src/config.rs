@@ -44,11 +44,12 @@ pub struct Overrides {
 
 /// Short variables for the settings people set most, each a documented alias of a
 /// setting: `RIPCORD_TOKEN` of `client.token`, `RIPCORD_DATABASE_URL` of
-/// `serve.database_url`. Setting both an alias and its setting (in the file or as
+/// `serve.database_url`, `RIPCORD_REDIS_URL` of `serve.redis_url`. Setting both an alias and its setting (in the file or as
 /// `RIPCORD_<SECTION>__<KEY>`) is an error: which one wins would be a guess.
 const ALIASES: &[(&str, &str)] = &[
     ("RIPCORD_TOKEN", "client.token"),
     ("RIPCORD_DATABASE_URL", "serve.database_url"),
+    ("RIPCORD_REDIS_URL", "serve.redis_url"),
 ];
 
 impl Config {
@@ -135,7 +136,7 @@ fn environment(defaults: &Figment) -> (Env, Vec<String>) {
     warnings.sort();
     let defaults = defaults.clone();
     let environment = Env::prefixed("RIPCORD_")
-        .ignore(&["config", "token", "database_url"])
+        .ignore(&["config", "token", "database_url", "redis_url"])
         .split("__")
         .filter(move |key| names_a_setting(&defaults, key.as_str()));
     (environment, warnings)

@@ -15,7 +15,7 @@ use crate::auth::Auth;
 use crate::config::ServerConfig;
 use crate::contacts::Contacts;
 use crate::error::ApiError;
-use crate::fanout::{Delivery, Fanout, InProcessFanout};
+use crate::fanout::{Delivery, Fanout, InProcessFanout, RedisFanout};
 use crate::hub::Hub;
 use crate::lock::DataDir;
 use crate::storage::{PostgresStorage, PruneBefore, SqliteStorage, Storage, StorageError};
@@ -24,6 +24,9 @@ use crate::storage::{PostgresStorage, PruneBefore, SqliteStorage, Storage, Stora
 const FD_RESERVE: usize = 64;
 /// How often exited agents and old idempotency keys are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// How long a change may keep losing the race for the next revision to other replicas
+/// before the caller is told to retry (503); nothing is recorded then.
+const WRITE_DEADLINE: Duration = Duration::from_secs(5);
 /// How long an idempotency key answers a retry with the change it recorded.
 const KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// How long refused requests stay listed (their counts are in the audit log for good).
@@ -76,6 +79,13 @@ pub enum ServerError {
          create` or `ripcord serve` makes a new one)"
     )]
     NoStore { store: String },
+    #[error(
+        "serve.redis_url is set but serve.database_url is not: replicas share their state \
+         through PostgreSQL and only announce changes through Redis; set RIPCORD_DATABASE_URL too"
+    )]
+    RedisWithoutDatabase,
+    #[error(transparent)]
+    Fanout(#[from] crate::fanout::FanoutError),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("the audit log in storage does not replay: {0}")]
@@ -111,19 +121,19 @@ impl Application {
     /// the embedded default, SQLite in `data_dir` (0700, locked against a second server);
     /// in-process fan-out.
     pub async fn build(config: ServerConfig) -> Result<Self, ServerError> {
-        let fanout = Arc::new(InProcessFanout::default());
         match &config.database_url {
             Some(url) => {
                 let storage = PostgresStorage::connect(url.expose()).await?;
-                Self::assemble(config, Arc::new(storage), fanout, None).await
+                Self::assemble(config, Arc::new(storage), None, None).await
             }
             None if config.cloud_run => Err(ServerError::EphemeralState {
                 data_dir: config.data_dir.display().to_string(),
             }),
+            None if config.redis_url.is_some() => Err(ServerError::RedisWithoutDatabase),
             None => {
                 let data_dir = DataDir::lock(&config.data_dir)?;
                 let storage = SqliteStorage::open(&data_dir.database()).await?;
-                Self::assemble(config, Arc::new(storage), fanout, Some(data_dir)).await
+                Self::assemble(config, Arc::new(storage), None, Some(data_dir)).await
             }
         }
     }
@@ -134,13 +144,15 @@ impl Application {
         storage: Arc<dyn Storage>,
         fanout: Arc<dyn Fanout>,
     ) -> Result<Self, ServerError> {
-        Self::assemble(config, storage, fanout, None).await
+        Self::assemble(config, storage, Some(fanout), None).await
     }
 
+    /// `fanout`, else Redis on `serve.redis_url` (one channel per log, so it is made once
+    /// the log id is known), else in-process.
     async fn assemble(
         config: ServerConfig,
         storage: Arc<dyn Storage>,
-        fanout: Arc<dyn Fanout>,
+        fanout: Option<Arc<dyn Fanout>>,
         data_dir: Option<DataDir>,
     ) -> Result<Self, ServerError> {
         let auth = Auth::new(
@@ -173,6 +185,11 @@ impl Application {
             );
         }
         let log_id = storage.log_id().await?;
+        let fanout: Arc<dyn Fanout> = match (fanout, &config.redis_url) {
+            (Some(fanout), _) => fanout,
+            (None, Some(url)) => Arc::new(RedisFanout::new(url.expose(), &log_id)?),
+            (None, None) => Arc::new(InProcessFanout::default()),
+        };
         let events = storage.load_events().await?;
         let events =
             crate::audit::chain_unhashed(storage.as_ref(), config.audit_key(), &log_id, events)
@@ -323,13 +340,15 @@ impl RunningServer {
     }
 }
 
-/// Applies events announced by other instances (or dropped by a lagging channel).
+/// Applies events announced by this or other instances, reading storage for those another
+/// instance announced or a lagging channel dropped.
 async fn follow_fanout(state: Arc<AppState>) {
     let mut deliveries = state.fanout.subscribe();
     while let Some(delivery) = deliveries.next().await {
         let applied = match delivery {
             Delivery::Event(event) => state.hub.accept(&event).await,
-            Delivery::Missed => state.hub.catch_up().await,
+            Delivery::Announced(revision) if revision <= state.hub.board().revision => Ok(()),
+            Delivery::Announced(_) | Delivery::Missed => state.hub.catch_up().await,
         };
         if let Err(error) = applied {
             tracing::warn!(%error, "cannot apply an announced event; the next one will retry");
@@ -337,8 +356,8 @@ async fn follow_fanout(state: Arc<AppState>) {
     }
 }
 
-/// Records agents' contact every keep-alive interval, in one write, and forgets exited
-/// agents and old idempotency keys every hour.
+/// Every keep-alive interval: reads what other replicas wrote, and records agents'
+/// contact in one write. Every hour: forgets exited agents and old idempotency keys.
 async fn maintain(state: Arc<AppState>) {
     let mut contacts = tokio::time::interval(state.config.keep_alive);
     contacts.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -348,6 +367,11 @@ async fn maintain(state: Arc<AppState>) {
         tokio::select! {
             _ = contacts.tick() => {
                 let storage = state.hub.storage();
+                // Another replica's change whose announcement was lost (Redis down or
+                // restarting) arrives here, within one interval.
+                if let Err(error) = state.hub.catch_up().await {
+                    tracing::warn!(%error, "cannot read the log's head from storage");
+                }
                 let now = Timestamp::now();
                 let ids = state.contacts.take_recent();
                 if let Err(error) = storage.touch_agents(&ids, now).await {
@@ -436,34 +460,33 @@ impl AppState {
     }
 
     /// Decides, stores, applies and announces one change. A retried request (the same
-    /// idempotency key) gets the event its first attempt recorded. Another instance may
+    /// idempotency key) gets the event its first attempt recorded. Another replica may
     /// take the revision first (shared storage); then the board catches up and the change
-    /// is decided again on top of it, once.
+    /// is decided again on top of it, until [`WRITE_DEADLINE`]. The announcement goes out
+    /// after the write lock is released, so a slow broker never holds other writes.
     pub(crate) async fn record(
         &self,
         request: ChangeRequest,
         key: Option<String>,
     ) -> Result<Event, ApiError> {
-        let _writing = self.writing.lock().await;
-        if let Some(key) = &key
-            && let Some(event) = self.hub.storage().event_for_key(key).await?
-        {
-            let same = event.scope == request.scope
-                && event.action == request.action
-                && event.reason == request.reason.trim();
-            return if same {
-                Ok(event)
-            } else {
-                Err(ApiError::Invalid {
-                    field: "Idempotency-Key",
-                    message: format!(
-                        "this key was used for another change (revision {}); use a new key per change",
-                        event.revision
-                    ),
-                })
-            };
+        let (event, fresh) = self.store_change(request, key).await?;
+        if fresh && let Err(error) = self.fanout.publish(&event).await {
+            tracing::warn!(%error, "the change is recorded; other replicas will read it from storage within a keep-alive");
         }
-        let mut retried = false;
+        Ok(event)
+    }
+
+    /// Stores the change, or finds the one its key recorded; `true` when stored now.
+    async fn store_change(
+        &self,
+        request: ChangeRequest,
+        key: Option<String>,
+    ) -> Result<(Event, bool), ApiError> {
+        let _writing = self.writing.lock().await;
+        if let Some(recorded) = self.recorded_for_key(&request, key.as_deref()).await? {
+            return Ok((recorded, false));
+        }
+        let deadline = tokio::time::Instant::now() + WRITE_DEADLINE;
         loop {
             let board = self.hub.board();
             let mut event = board.decide(request.clone(), Timestamp::now())?;
@@ -476,15 +499,47 @@ impl AppState {
             match self.hub.storage().append(&event, key.as_deref()).await {
                 Ok(()) => {
                     self.hub.accept(&event).await?;
-                    self.fanout.publish(Arc::new(event.clone()));
-                    return Ok(event);
+                    return Ok((event, true));
                 }
-                Err(StorageError::RevisionTaken(_)) if !retried => {
-                    retried = true;
+                Err(StorageError::RevisionTaken(_)) if tokio::time::Instant::now() < deadline => {
                     self.hub.catch_up().await?;
+                }
+                // A retry of this request reached another replica and was recorded there.
+                Err(StorageError::KeyTaken) => {
+                    self.hub.catch_up().await?;
+                    if let Some(recorded) = self.recorded_for_key(&request, key.as_deref()).await? {
+                        return Ok((recorded, false));
+                    }
                 }
                 Err(error) => return Err(error.into()),
             }
+        }
+    }
+
+    /// The change an idempotency key recorded, if it did: the same change is answered with
+    /// it, another one is refused.
+    async fn recorded_for_key(
+        &self,
+        request: &ChangeRequest,
+        key: Option<&str>,
+    ) -> Result<Option<Event>, ApiError> {
+        let Some(key) = key else { return Ok(None) };
+        let Some(event) = self.hub.storage().event_for_key(key).await? else {
+            return Ok(None);
+        };
+        let same = event.scope == request.scope
+            && event.action == request.action
+            && event.reason == request.reason.trim();
+        if same {
+            Ok(Some(event))
+        } else {
+            Err(ApiError::Invalid {
+                field: "Idempotency-Key",
+                message: format!(
+                    "this key was used for another change (revision {}); use a new key per change",
+                    event.revision
+                ),
+            })
         }
     }
 }

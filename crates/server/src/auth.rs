@@ -214,7 +214,8 @@ impl Auth {
             .map(|token| (token.hash, token.info))
             .collect();
         *self.tokens.write().unwrap_or_else(PoisonError::into_inner) = map;
-        self.reloads.send_modify(|count| *count = count.wrapping_add(1));
+        self.reloads
+            .send_modify(|count| *count = count.wrapping_add(1));
         Ok(())
     }
 

@@ -21,6 +21,10 @@ pub struct ServerConfig {
     /// needed on Cloud Run, whose instances and their disks come and go. TLS as its
     /// `sslmode` and `sslrootcert` say (`require` for a remote host that names none).
     pub database_url: Option<Secret>,
+    /// A Redis URL (`RIPCORD_REDIS_URL`) through which replicas on one database announce
+    /// changes to each other at once; without it (or while Redis is down) they still
+    /// converge, by reading the database every `keep_alive`.
+    pub redis_url: Option<Secret>,
     /// Scopes besides `global` that can be halted on their own.
     pub scopes: Vec<Scope>,
     /// Largest request body accepted, in bytes.
@@ -65,6 +69,7 @@ impl Default for ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 7070)),
             data_dir: default_data_dir(),
             database_url: None,
+            redis_url: None,
             scopes: ["api", "worker", "cron"]
                 .into_iter()
                 .filter_map(|name| name.parse().ok())

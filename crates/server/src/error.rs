@@ -73,7 +73,11 @@ impl ApiError {
             ApiError::Json(rejection) => (rejection.status(), "unreadable_body"),
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "invalid_query"),
             ApiError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
-            ApiError::Storage(StorageError::RevisionTaken(_)) => (StatusCode::CONFLICT, "conflict"),
+            // Replicas kept taking the next revision until the write deadline: nothing was
+            // recorded, and an operator should retry, not resolve a conflict.
+            ApiError::Storage(StorageError::RevisionTaken(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "contended")
+            }
             ApiError::Storage(StorageError::NameTaken(_)) => (StatusCode::CONFLICT, "name_taken"),
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
             ApiError::NotWritable(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
@@ -111,7 +115,8 @@ impl ApiError {
             ApiError::Query(rejection) => rejection.body_text(),
             ApiError::Path(rejection) => rejection.body_text(),
             ApiError::Storage(StorageError::RevisionTaken(_)) => {
-                "another change was written at the same moment; retry".to_owned()
+                "other changes kept being written at the same moment; nothing was recorded: retry"
+                    .to_owned()
             }
             ApiError::Storage(error @ StorageError::NameTaken(_)) => error.to_string(),
             // Storage details go to the log, not to callers.

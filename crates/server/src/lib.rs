@@ -2,7 +2,8 @@
 //! audit log, and agent reports.
 //!
 //! Storage and fan-out are traits ([`Storage`], [`Fanout`]) with embedded defaults (SQLite,
-//! in-process); PostgreSQL stores the state of servers that must outlive their host.
+//! in-process); PostgreSQL stores the state of servers that must outlive their host, and
+//! Redis tells replicas on one database of each other's changes.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -26,8 +27,10 @@ pub use audit::{ChainReport, Verification, record as record_audit, verify as ver
 pub use auth::{Changer, RateLimits, TokenError, create_token, new_token, revoke_token};
 pub use config::ServerConfig;
 pub use error::ApiError;
-pub use fanout::{Delivery, Fanout, InProcessFanout, Subscription};
-pub use state::{Migration, Opening, describe as describe_store, migrate_store, open_store};
+pub use fanout::{Delivery, Fanout, FanoutError, InProcessFanout, RedisFanout, Subscription};
+pub use state::{
+    Migration, Opening, describe as describe_store, describe_fanout, migrate_store, open_store,
+};
 pub use storage::{
     AgentsPage, AuditEntry, PostgresStorage, PruneBefore, SecurityEvent, SqliteStorage, Storage,
     StorageError, TokenRecord,

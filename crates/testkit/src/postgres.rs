@@ -34,6 +34,8 @@ pub struct Postgres {
     bin: PathBuf,
     port: u16,
     run_as: Option<String>,
+    /// The `-c` settings it was started with, to start it again the same way.
+    settings: Vec<String>,
     stopped: bool,
 }
 
@@ -94,19 +96,19 @@ impl Postgres {
             ));
             settings.push(format!("ssl_key_file={}", tls.join("server.key").display()));
         }
-        let settings: Vec<&str> = settings.iter().map(String::as_str).collect();
         let mut cluster = Self {
             dir,
             bin,
             port: 0,
             run_as,
+            settings,
             stopped: true,
         };
         // A free port can be taken between the probe and the bind: try a few.
         let mut last = None;
         for _ in 0..5 {
             cluster.port = crate::free_port()?;
-            match cluster.pg_ctl_start(&settings) {
+            match cluster.pg_ctl_start() {
                 Ok(()) => {
                     cluster.stopped = false;
                     return Ok(cluster);
@@ -120,13 +122,14 @@ impl Postgres {
         }))
     }
 
-    fn pg_ctl_start(&self, settings: &[&str]) -> Result<(), TestkitError> {
+    fn pg_ctl_start(&self) -> Result<(), TestkitError> {
         let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1",
             self.port,
             self.dir.path().display()
         );
-        for setting in SERVER_OPTIONS.iter().chain(settings) {
+        let settings = self.settings.iter().map(String::as_str);
+        for setting in SERVER_OPTIONS.iter().copied().chain(settings) {
             options.push_str(" -c ");
             options.push_str(setting);
         }
@@ -238,12 +241,31 @@ impl Postgres {
         psql(&self.url(database), sql)
     }
 
+    /// Stops the server, keeping its data, as an outage looks to its clients: every
+    /// connection is cut. [`Postgres::start_again`] brings it back on the same port.
+    pub fn pause(&mut self) -> Result<(), TestkitError> {
+        // Fast, not immediate: with `synchronous_commit=off` an immediate stop could lose
+        // the last commits, which a real server's outage does not.
+        self.stop_with("fast")
+    }
+
+    /// Starts a paused server again, on its port, with its settings.
+    pub fn start_again(&mut self) -> Result<(), TestkitError> {
+        self.pg_ctl_start()?;
+        self.stopped = false;
+        Ok(())
+    }
+
     /// Stops the server now (fast shutdown), reporting failure, instead of on drop.
     pub fn stop(mut self) -> Result<(), TestkitError> {
         self.stop_inner()
     }
 
     fn stop_inner(&mut self) -> Result<(), TestkitError> {
+        self.stop_with("immediate")
+    }
+
+    fn stop_with(&mut self, mode: &str) -> Result<(), TestkitError> {
         if self.stopped {
             return Ok(());
         }
@@ -252,7 +274,7 @@ impl Postgres {
         pg_ctl
             .arg("-D")
             .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "-w", "stop"]);
+            .args(["-m", mode, "-w", "stop"]);
         run(pg_ctl).map(drop)
     }
 }

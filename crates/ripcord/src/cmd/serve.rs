@@ -11,7 +11,8 @@ pub async fn run(config: Config) -> anyhow::Result<u8> {
     raise_open_file_limit();
     let store = ripcord_server::describe_store(&config.serve);
     let app = Application::build(config.serve.clone()).await?;
-    tracing::info!(addr = %app.local_addr(), %store, "ripcord serve listening");
+    let fanout = ripcord_server::describe_fanout(&config.serve);
+    tracing::info!(addr = %app.local_addr(), %store, %fanout, "ripcord serve listening");
 
     let (stopping, stop) = watch::channel(false);
     tokio::spawn(async move {

@@ -33,6 +33,10 @@ pub enum StorageError {
     /// Another writer appended this revision first; the caller reloads and retries.
     #[error("revision {0} was already written by another writer")]
     RevisionTaken(u64),
+    /// Another writer recorded a change with this idempotency key first (a retry that
+    /// reached another replica); the caller answers with that change.
+    #[error("the idempotency key was used by another writer at the same moment")]
+    KeyTaken,
     #[error("the state database holds a row it cannot read ({what}): {detail}")]
     Corrupt { what: &'static str, detail: String },
     #[error(
@@ -127,7 +131,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Appends the next event, with the idempotency key of the request that asked for it.
     /// Durable when this returns: only then is it announced. Fails with
     /// [`StorageError::RevisionTaken`] unless `event.revision` is exactly one more than the
-    /// last stored revision, so the log can have neither gaps nor forks.
+    /// last stored revision, so the log can have neither gaps nor forks, and with
+    /// [`StorageError::KeyTaken`] when the key was recorded meanwhile; then nothing is
+    /// stored.
     async fn append(&self, event: &Event, key: Option<&str>) -> Result<(), StorageError>;
 
     /// The event recorded for an idempotency key, if one was.

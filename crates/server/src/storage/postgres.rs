@@ -21,6 +21,10 @@ use super::{
 
 /// Connections per replica: Supabase's free plan allows few clients.
 const POOL_SIZE: u32 = 3;
+/// How long a request waits for a connection before it is answered 503: well inside a
+/// client's request timeout (10 s), so a client hears "the database is down" rather than
+/// "no answer", which would leave it unsure whether a halt was recorded.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// The advisory lock migrations run under ("rpcd" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7270_6364;
 
@@ -199,7 +203,7 @@ impl PostgresStorage {
         }
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
             .map_err(|e| StorageError::Open {
@@ -350,7 +354,11 @@ impl Storage for PostgresStorage {
             .bind(rows::signed(event.revision))
             .bind(Timestamp::now().to_string())
             .execute(&mut *transaction)
-            .await?;
+            .await
+            .map_err(|error| match &error {
+                sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::KeyTaken,
+                _ => error.into(),
+            })?;
         }
         transaction.commit().await?;
         Ok(())

@@ -281,7 +281,11 @@ impl Storage for SqliteStorage {
             .bind(rows::signed(event.revision))
             .bind(Timestamp::now().to_string())
             .execute(&mut *transaction)
-            .await?;
+            .await
+            .map_err(|error| match &error {
+                sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::KeyTaken,
+                _ => error.into(),
+            })?;
         }
         transaction.commit().await?;
         Ok(())

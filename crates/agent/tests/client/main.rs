@@ -272,3 +272,5 @@ async fn a_server_with_replaced_state_gets_a_snapshot_and_keeps_the_halt_until_r
         replaced.stop().await;
     }
 }
+
+mod replicas;

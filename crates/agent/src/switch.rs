@@ -359,6 +359,7 @@ impl Decider {
                     previous.and_then(|p| p.witness.as_ref()),
                     known.log.as_deref(),
                     &known.board,
+                    replaced,
                 );
                 self.log_carried(previous, &known);
                 let board = &known.board;

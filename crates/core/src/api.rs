@@ -69,20 +69,31 @@ pub struct Witness {
     pub log: String,
     pub revision: u64,
     pub hash: String,
+    /// The server replaced the history this event belongs to: the witness stays here, as
+    /// evidence, however far the log grows again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lost: bool,
 }
 
 impl Witness {
-    /// The witness after a client that held `previous` takes in a board of `log`: it
-    /// moves forward with the log, never back (a log that went back is what it shows).
+    /// The witness after a client that held `previous` takes in a board of `log`
+    /// (`replaced`: the server said this is not the history the client followed). It
+    /// moves forward with the log, never back, and not at all once the log lost it: a log
+    /// rolled back and grown again past the witness must not erase it.
     pub fn advance(
         previous: Option<&Witness>,
         log: Option<&str>,
         board: &Board,
+        replaced: bool,
     ) -> Option<Witness> {
         let (Some(log), Some(head)) = (log, board.head()) else {
             return previous.cloned();
         };
         match previous {
+            Some(previous) if previous.log == log && (previous.lost || replaced) => Some(Witness {
+                lost: true,
+                ..previous.clone()
+            }),
             Some(previous) if previous.log == log && previous.revision >= head.revision => {
                 Some(previous.clone())
             }
@@ -91,6 +102,7 @@ impl Witness {
                 log: log.to_owned(),
                 revision: head.revision,
                 hash: head.hash.clone(),
+                lost: false,
             }),
         }
     }
@@ -261,20 +273,28 @@ mod tests {
             event.hash = format!("h{}", event.revision);
             board.apply(&event).expect("in order");
         };
-        assert_eq!(Witness::advance(None, Some("a"), &board), None);
+        assert_eq!(Witness::advance(None, Some("a"), &board, false), None);
         step(&mut board);
         step(&mut board);
-        let at_two = Witness::advance(None, Some("a"), &board).expect("witness");
+        let at_two = Witness::advance(None, Some("a"), &board, false).expect("witness");
         assert_eq!((at_two.revision, at_two.hash.as_str()), (2, "h2"));
         let mut rolled_back = Board::new([]);
         step(&mut rolled_back);
-        let kept = Witness::advance(Some(&at_two), Some("a"), &rolled_back).expect("kept");
+        let kept = Witness::advance(Some(&at_two), Some("a"), &rolled_back, true).expect("kept");
         assert_eq!(
-            kept, at_two,
-            "a log that went back does not move the witness"
+            (kept.revision, kept.lost),
+            (2, true),
+            "a log that went back keeps it"
         );
-        let other_log = Witness::advance(Some(&at_two), Some("b"), &rolled_back).expect("new");
-        assert_eq!((other_log.log.as_str(), other_log.revision), ("b", 1));
+        // The log grows again past the witness: it stays, as evidence.
+        for _ in 0..3 {
+            step(&mut rolled_back);
+        }
+        let still = Witness::advance(Some(&kept), Some("a"), &rolled_back, false).expect("kept");
+        assert_eq!(still, kept, "growing again does not erase the evidence");
+        let other_log =
+            Witness::advance(Some(&at_two), Some("b"), &rolled_back, false).expect("new");
+        assert_eq!((other_log.log.as_str(), other_log.revision), ("b", 4));
     }
 
     #[test]

@@ -283,6 +283,37 @@ impl Board {
         Ok(board)
     }
 
+    /// Rebuilds a board from a log that may have been changed outside ripcord, naming
+    /// what is wrong with it instead of failing: a kill switch must come up even then. An
+    /// event after a gap is applied (the board keeps every switch's latest recorded
+    /// state), one at or below a revision already applied is skipped.
+    pub fn replay_damaged<'a>(
+        scopes: impl IntoIterator<Item = Scope>,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> (Self, Vec<String>) {
+        let mut board = Board::new(scopes);
+        let mut problems = Vec::new();
+        for event in events {
+            if event.revision <= board.revision {
+                problems.push(format!(
+                    "revision {} comes after revision {}: skipped",
+                    event.revision, board.revision
+                ));
+                continue;
+            }
+            if event.revision > board.revision + 1 {
+                problems.push(format!(
+                    "revisions {} to {} are missing",
+                    board.revision + 1,
+                    event.revision - 1
+                ));
+                board.revision = event.revision - 1;
+            }
+            board.offer(event);
+        }
+        (board, problems)
+    }
+
     /// Validates a request against this board and turns it into the next event.
     pub fn decide(&self, request: ChangeRequest, now: Timestamp) -> Result<Event, ModelError> {
         if !self.switches.contains_key(&request.scope) {
@@ -435,6 +466,34 @@ mod tests {
             .expect("valid request");
         board.apply(&event).expect("in order");
         event
+    }
+
+    #[test]
+    fn a_damaged_log_still_replays_to_every_switchs_latest_state() {
+        let mut board = board();
+        let events: Vec<Event> = [
+            ("api", Action::Halt),
+            ("cron", Action::Halt),
+            ("api", Action::Resume),
+            ("worker", Action::Halt),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(second, (name, action))| step(&mut board, name, action, second as i64))
+        .collect();
+        let (intact, problems) = Board::replay_damaged(board.switches.keys().cloned(), &events);
+        assert_eq!((intact.clone(), problems.len()), (board.clone(), 0));
+        // Revision 2 deleted, revision 3 repeated after 4.
+        let damaged = [&events[0], &events[2], &events[3], &events[2]];
+        let (replayed, problems) = Board::replay_damaged(board.switches.keys().cloned(), damaged);
+        assert_eq!(replayed.revision, 4);
+        assert!(replayed.switches[&scope("worker")].halted);
+        assert!(!replayed.switches[&scope("api")].halted);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("revisions 2 to 2 are missing"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -88,8 +88,6 @@ pub enum ServerError {
     Fanout(#[from] crate::fanout::FanoutError),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("the audit log in storage does not replay: {0}")]
-    Replay(#[from] ripcord_core::ModelError),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
 }
@@ -185,20 +183,22 @@ impl Application {
             );
         }
         let log_id = storage.log_id().await?;
+        crate::audit::check_key(storage.as_ref(), config.audit_key()).await?;
+        crate::audit::chain_legacy(storage.as_ref(), config.audit_key(), &log_id).await?;
         let fanout: Arc<dyn Fanout> = match (fanout, &config.redis_url) {
             (Some(fanout), _) => fanout,
             (None, Some(url)) => Arc::new(RedisFanout::new(url.expose(), &log_id)?),
             (None, None) => Arc::new(InProcessFanout::default()),
         };
         let events = storage.load_events().await?;
-        let events =
-            crate::audit::chain_unhashed(storage.as_ref(), config.audit_key(), &log_id, events)
-                .await?;
         // A broken chain is reported, not fatal: the kill switch must keep working.
         if let Err(broken) = ripcord_core::chain::verify(config.audit_key(), &log_id, &events) {
             tracing::error!(entry = broken.at, reason = %broken.reason, "the switch log's hash chain is broken: it was changed outside ripcord (run `ripcord audit verify`)");
         }
-        let board = Board::replay(config.scopes.iter().cloned(), &events)?;
+        let (board, problems) = Board::replay_damaged(config.scopes.iter().cloned(), &events);
+        for problem in &problems {
+            tracing::error!(%problem, "the switch log was changed outside ripcord (run `ripcord audit verify`); serving its latest state");
+        }
         tracing::info!(
             revision = board.revision,
             events = events.len(),
@@ -215,7 +215,13 @@ impl Application {
         tracing::debug!(max_streams, "stream limit");
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = Arc::new(AppState {
-            hub: Arc::new(Hub::new(log_id, board, storage.clone(), 4096)),
+            hub: Arc::new(Hub::new(
+                log_id,
+                board,
+                storage.clone(),
+                config.audit_key(),
+                4096,
+            )),
             fanout,
             writing: Mutex::new(()),
             streams: Arc::new(Semaphore::new(max_streams)),

@@ -1,8 +1,7 @@
-//! The tamper-evident logs: the switch log's hash chain (filled in for events recorded
-//! before chaining), the audit log of token changes and refused requests, and the
-//! verification of both.
+//! The tamper-evident logs: the switch log's hash chain (filled in once for events an
+//! older database recorded before chaining), the audit log of token changes and refused
+//! requests, the check that writers use the log's key, and the verification of both.
 
-use ripcord_core::Event;
 use ripcord_core::chain::{self, AuditEntry, Break};
 use serde::{Deserialize, Serialize};
 
@@ -13,31 +12,65 @@ const PAGE: u32 = 1_000;
 /// Attempts to append an audit entry when another writer takes its number.
 const APPEND_ATTEMPTS: u32 = 5;
 
-/// Chains the events of a log recorded before the chain existed (an older database),
-/// in order; returns the log with every hash set. Never changes a hash already stored.
-pub(crate) async fn chain_unhashed(
+/// Chains the events of a log that a migration just brought to the hash chain (an older
+/// SQLite database), in order, once. Nothing else is ever signed after the fact.
+pub(crate) async fn chain_legacy(
     storage: &dyn Storage,
     key: Option<&[u8]>,
     log: &str,
-    mut events: Vec<Event>,
-) -> Result<Vec<Event>, StorageError> {
-    let mut missing = Vec::new();
+) -> Result<(), StorageError> {
+    if !storage.legacy_unchained() {
+        return Ok(());
+    }
+    let mut filled = Vec::new();
     let mut previous = chain::GENESIS.to_owned();
-    for event in &mut events {
+    for mut event in storage.load_events().await? {
         if event.hash.is_empty() {
-            event.hash = chain::event_hash(key, log, &previous, event);
-            missing.push((event.revision, event.hash.clone()));
+            event.hash = chain::event_hash(key, log, &previous, &event);
+            filled.push((event.revision, event.hash.clone()));
         }
-        previous = event.hash.clone();
+        previous = event.hash;
     }
-    if !missing.is_empty() {
-        storage.fill_hashes(&missing).await?;
-        tracing::info!(
-            events = missing.len(),
-            "chained the events recorded before the log had a hash chain"
-        );
+    storage.fill_hashes(&filled).await?;
+    tracing::info!(
+        events = filled.len(),
+        "chained the events recorded before the log had a hash chain"
+    );
+    Ok(())
+}
+
+/// What a log's chain is keyed with, as kept in its `chain` setting: `sha256`, or
+/// `hmac-sha256:` and a short check value of the key (which tells keys apart and gives
+/// nothing away about them).
+fn chain_kind(key: Option<&[u8]>) -> String {
+    match key {
+        None => "sha256".to_owned(),
+        Some(_) => format!(
+            "hmac-sha256:{}",
+            &chain::link(key, &[b"ripcord chain key check"])[..16]
+        ),
     }
-    Ok(events)
+}
+
+/// Refuses to write to a log chained with another key (or with a key, without one): every
+/// entry written so would break the chain for good. The first writer of a log decides.
+pub async fn check_key(storage: &dyn Storage, key: Option<&[u8]>) -> Result<(), StorageError> {
+    let mine = chain_kind(key);
+    let theirs = storage.meta_or_insert("chain", &mine).await?;
+    if theirs == mine {
+        return Ok(());
+    }
+    Err(StorageError::Config(
+        match (theirs.starts_with("hmac"), key.is_some()) {
+            (true, false) => "this log is chained with serve.audit_key: set the same key \
+                          (RIPCORD_SERVE__AUDIT_KEY) to write to it"
+                .into(),
+            (false, true) => "this log is chained without serve.audit_key: unset it to write to \
+                          this log (a key takes effect with a new log)"
+                .into(),
+            _ => "serve.audit_key is not the key this log is chained with".into(),
+        },
+    ))
 }
 
 /// Appends an entry to the audit log, linked to the last one.
@@ -49,6 +82,7 @@ pub async fn record(
     actor: &str,
     detail: serde_json::Value,
 ) -> Result<AuditEntry, StorageError> {
+    check_key(storage, key).await?;
     let mut attempt = 0;
     loop {
         let (last, previous) = storage
@@ -98,14 +132,16 @@ impl Verification {
     }
 }
 
-fn report(outcome: Result<u64, Break>, total: usize) -> ChainReport {
+/// `numbers`: the revisions (or sequence numbers) of the log's entries, in order; the
+/// entries that held are those before the break.
+fn report(outcome: Result<u64, Break>, numbers: impl Iterator<Item = u64>) -> ChainReport {
     match outcome {
         Ok(entries) => ChainReport {
             entries,
             broken: None,
         },
         Err(broken) => ChainReport {
-            entries: broken.at.saturating_sub(1).min(total as u64),
+            entries: numbers.take_while(|number| *number < broken.at).count() as u64,
             broken: Some(broken),
         },
     }
@@ -129,8 +165,14 @@ pub async fn verify(
         }
     }
     Ok(Verification {
-        switch_log: report(chain::verify(key, &log, &events), events.len()),
-        audit_log: report(chain::verify_audit(key, &log, &entries), entries.len()),
+        switch_log: report(
+            chain::verify(key, &log, &events),
+            events.iter().map(|event| event.revision),
+        ),
+        audit_log: report(
+            chain::verify_audit(key, &log, &entries),
+            entries.iter().map(|entry| entry.seq),
+        ),
         keyed: key.is_some(),
         log,
     })

@@ -495,6 +495,8 @@ pub async fn create_token(
     by: Changer<'_>,
 ) -> Result<(Secret, TokenInfo), TokenError> {
     let (secret, record) = new_token(name, role, expires_in, Timestamp::now())?;
+    // Before the change: one the audit log could not record must not happen.
+    crate::audit::check_key(storage, by.key).await?;
     storage.create_token(&record).await?;
     let log = storage.log_id().await?;
     let detail = serde_json::json!({ "prefix": record.info.prefix, "name": name, "role": role, "expires": record.info.expires });
@@ -510,6 +512,7 @@ pub async fn revoke_token(
     by: Changer<'_>,
 ) -> Result<Option<TokenInfo>, TokenError> {
     let reference = ripcord_core::auth::token_reference(prefix_or_name);
+    crate::audit::check_key(storage, by.key).await?;
     let Some(revoked) = storage.revoke_token(&reference, Timestamp::now()).await? else {
         return Ok(None);
     };

@@ -33,18 +33,27 @@ pub struct Hub {
     board: watch::Sender<Arc<Board>>,
     frames: broadcast::Sender<Broadcast>,
     storage: Arc<dyn Storage>,
+    /// The chain's key: events read from storage must link to the board's head.
+    key: Option<Vec<u8>>,
     /// Serialises `accept`, so events are applied in order even when the writer and the
     /// fan-out deliver the same event at once.
     applying: Mutex<()>,
 }
 
 impl Hub {
-    pub fn new(log_id: String, board: Board, storage: Arc<dyn Storage>, capacity: usize) -> Self {
+    pub fn new(
+        log_id: String,
+        board: Board,
+        storage: Arc<dyn Storage>,
+        key: Option<&[u8]>,
+        capacity: usize,
+    ) -> Self {
         Hub {
             log_id,
             board: watch::Sender::new(Arc::new(board)),
             frames: broadcast::channel(capacity).0,
             storage,
+            key: key.map(<[u8]>::to_vec),
             applying: Mutex::new(()),
         }
     }
@@ -97,8 +106,25 @@ impl Hub {
         self.apply_from_storage(board).await
     }
 
+    /// Applies what storage holds beyond the board, each event only if it links to the
+    /// board's head: a row written into the database by someone else than a replica (with
+    /// no key, or a forged hash) stops here, logged, and changes no switch.
     async fn apply_from_storage(&self, mut board: Board) -> Result<(), StorageError> {
         for event in self.storage.events_after(board.revision, u32::MAX).await? {
+            let link = ripcord_core::chain::event_hash(
+                self.key.as_deref(),
+                &self.log_id,
+                board.head_hash(),
+                &event,
+            );
+            if event.hash != link {
+                tracing::error!(
+                    revision = event.revision,
+                    "an event in storage does not link to the log: it was written outside ripcord; \
+                     not applied (run `ripcord audit verify`)"
+                );
+                break;
+            }
             match board.offer(&event) {
                 Offer::Applied => self.publish(board.clone(), &event),
                 // Unreachable while `applying` is held and storage returns revisions in

@@ -46,9 +46,18 @@ pub async fn open_store(
                 return Err(missing());
             }
             lock::prepare(&config.data_dir)?;
-            Arc::new(SqliteStorage::open(&file).await?)
+            let storage = SqliteStorage::open(&file).await?;
+            chain_legacy(&storage, config).await?;
+            Arc::new(storage)
         }
     })
+}
+
+/// Chains an older log once a migration brought it to the hash chain, with the key.
+async fn chain_legacy(storage: &dyn Storage, config: &ServerConfig) -> Result<(), ServerError> {
+    let log = storage.log_id().await?;
+    crate::audit::chain_legacy(storage, config.audit_key(), &log).await?;
+    Ok(())
 }
 
 /// What `ripcord migrate` did, or with `dry_run` would do.
@@ -78,7 +87,10 @@ pub async fn migrate_store(config: &ServerConfig, dry_run: bool) -> Result<Migra
             lock::prepare(&config.data_dir)?;
             let storage =
                 SqliteStorage::open_unmigrated(&lock::database_file(&config.data_dir)).await?;
-            let versions = storage.migrate(dry_run).await;
+            let versions = match storage.migrate(dry_run).await {
+                Ok(versions) => chain_legacy(&storage, config).await.map(|()| versions),
+                Err(error) => Err(error.into()),
+            };
             storage.close().await;
             versions?
         }

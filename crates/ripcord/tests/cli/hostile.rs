@@ -583,5 +583,15 @@ async fn status_shows_a_log_truncated_behind_an_agents_back() {
         .expect("status");
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(text.contains("rolled back or truncated"), "{text}");
+    // Whoever truncated writes past the witness: the agent keeps it, and the warning
+    // stays.
+    for (scope, action) in [("api", "halt"), ("api", "resume")] {
+        truncated.change(scope, action).await;
+    }
+    truncated
+        .agent_reported("witness", |a| {
+            a["revision"] == 4 && a["witness"]["revision"] == 3 && a["witness_problem"].is_string()
+        })
+        .await;
     crate::helpers::terminate(agent).await;
 }

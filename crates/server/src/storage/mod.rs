@@ -123,7 +123,23 @@ pub trait Storage: Send + Sync + 'static {
     /// The identity of this audit log, created with it. Revisions are only comparable within
     /// one log: a client that cached revision 7 of another log (a wiped or replaced state)
     /// must start from a snapshot, not be replayed "revision 8" of this one.
-    async fn log_id(&self) -> Result<String, StorageError>;
+    async fn log_id(&self) -> Result<String, StorageError> {
+        let fresh = format!("{:016x}", fastrand::u64(..));
+        // The first call creates it; every later one (and every restart) reads the same.
+        self.meta_or_insert("log_id", &fresh).await
+    }
+
+    /// The value stored under `key`, storing `value` there first when there is none.
+    async fn meta_or_insert(&self, key: &str, value: &str) -> Result<String, StorageError>;
+
+    /// Whether this open migrated a log recorded before the hash chain existed, whose
+    /// events still need their hashes ([`Storage::fill_hashes`]). Only that one migration
+    /// says so: a row found without a hash at any other time is a break in the chain,
+    /// never something to sign, or whoever can write the database could have the key
+    /// holder sign a forged row.
+    fn legacy_unchained(&self) -> bool {
+        false
+    }
 
     /// The whole audit log, oldest first; read once at start-up to rebuild the board.
     async fn load_events(&self) -> Result<Vec<Event>, StorageError>;
@@ -185,7 +201,8 @@ pub trait Storage: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<SecurityEvent>, StorageError>;
 
-    /// Sets the hash of events recorded before the log was chained (never overwrites one).
+    /// Sets the hash of events recorded before the log was chained (never overwrites one),
+    /// once: after it, [`Storage::legacy_unchained`] is false.
     async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError>;
 
     /// Appends the next audit entry: `seq` must be one more than the last, as revisions.

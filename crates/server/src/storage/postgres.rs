@@ -300,16 +300,17 @@ fn unique_violation(error: &sqlx::Error) -> bool {
 
 #[async_trait]
 impl Storage for PostgresStorage {
-    async fn log_id(&self) -> Result<String, StorageError> {
-        let fresh = format!("{:016x}", fastrand::u64(..));
+    async fn meta_or_insert(&self, key: &str, value: &str) -> Result<String, StorageError> {
         sqlx::query(
-            "INSERT INTO ripcord.meta (key, value) VALUES ('log_id', $1) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO ripcord.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
         )
-        .bind(fresh)
+        .bind(key)
+        .bind(value)
         .execute(&self.pool)
         .await?;
         Ok(
-            sqlx::query_scalar("SELECT value FROM ripcord.meta WHERE key = 'log_id'")
+            sqlx::query_scalar("SELECT value FROM ripcord.meta WHERE key = $1")
+                .bind(key)
                 .fetch_one(&self.pool)
                 .await?,
         )
@@ -574,17 +575,12 @@ impl Storage for PostgresStorage {
         rows.iter().map(rows::security_event).collect()
     }
 
-    async fn fill_hashes(&self, hashes: &[(u64, String)]) -> Result<(), StorageError> {
-        let mut transaction = self.pool.begin().await?;
-        for (revision, hash) in hashes {
-            sqlx::query("UPDATE ripcord.events SET hash = $2 WHERE revision = $1 AND hash IS NULL")
-                .bind(rows::signed(*revision))
-                .bind(hash)
-                .execute(&mut *transaction)
-                .await?;
-        }
-        transaction.commit().await?;
-        Ok(())
+    /// PostgreSQL logs are chained from their first event: there is nothing to fill, and
+    /// a row without a hash is a break, never something to sign.
+    async fn fill_hashes(&self, _hashes: &[(u64, String)]) -> Result<(), StorageError> {
+        Err(StorageError::Config(
+            "PostgreSQL logs are chained from their first event; nothing may be filled in".into(),
+        ))
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StorageError> {

@@ -108,16 +108,105 @@ async fn an_inserted_row_is_found() {
     assert_eq!(broken_at(&report), 3, "{report}");
 }
 
+/// A server with the chain's key, on `state`.
+async fn keyed(state: &State, key: &str) -> TestApp {
+    let key = key.to_owned();
+    spawn_app_with(state, move |config| {
+        config.audit_key = Some(ripcord_core::auth::Secret::new(key));
+    })
+    .await
+}
+
 #[tokio::test]
-async fn a_log_recorded_before_the_chain_is_chained_when_the_server_starts() {
-    let (app, state) = app_with_events(3).await;
+async fn rows_stripped_of_their_hash_are_a_break_never_signed_by_the_key_holder() {
+    let state = State::new();
+    let app = keyed(&state, "k1").await;
+    for action in ["halt", "resume", "halt"] {
+        let response = app
+            .post(
+                &format!("/v1/switches/api/{action}"),
+                json!({ "reason": "real" }),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
     app.stop().await;
-    // As the previous release left it: no hashes.
-    state.sql_as_owner("UPDATE events SET hash = NULL").await;
-    let restarted = spawn_app_on(&state).await;
-    let report = verify(&restarted).await;
-    assert_eq!(report["switch_log"]["entries"], 3, "{report}");
-    assert!(report["switch_log"]["broken"].is_null(), "{report}");
+    // A database writer without the key rewrites revision 2 and leaves it for the key
+    // holder to sign at the next start.
+    state
+        .sql_as_owner("UPDATE events SET reason = 'routine', hash = NULL WHERE revision = 2")
+        .await;
+    let restarted = keyed(&state, "k1").await;
+    let report = restarted
+        .http
+        .get(format!("{}/v1/audit/verify", restarted.url))
+        .send()
+        .await
+        .expect("sent")
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(broken_at(&report), 2, "{report}");
+    assert_eq!(report["switch_log"]["entries"], 1, "{report}");
+}
+
+#[tokio::test]
+async fn an_event_written_into_storage_behind_a_running_server_is_not_applied() {
+    let state = State::new();
+    let app = keyed(&state, "k1").await;
+    let halted = app
+        .post("/v1/switches/global/halt", json!({ "reason": "incident" }))
+        .await;
+    assert_eq!(halted.status(), 200);
+    // Revision 2, a resume, written straight into the database without the key.
+    state
+        .sql(
+            "INSERT INTO events (revision, scope, action, actor, reason, at, hash) \
+             VALUES (2, 'global', 'resume', 'mallory', 'all clear', '2026-11-30T23:00:00Z', 'forged')",
+        )
+        .await
+        .expect("an INSERT is all it takes");
+    // The next change finds revision 2 taken, reads storage, and refuses the forged row:
+    // nothing is recorded on top of it and the halt stands.
+    let next = app
+        .post("/v1/switches/api/halt", json!({ "reason": "more" }))
+        .await;
+    assert_eq!(next.status(), 503);
+    let board: Value = app.get("/v1/switches").await.json().await.expect("board");
+    assert_eq!(board["revision"], 1, "{board}");
+    assert_eq!(board["switches"]["global"]["halted"], true, "{board}");
+}
+
+#[tokio::test]
+async fn a_writer_with_another_key_or_none_is_refused() {
+    let state = State::new();
+    keyed(&state, "k1").await.stop().await;
+    for key in [None, Some("k2")] {
+        let mut config = state.config();
+        config.listen = ([127, 0, 0, 1], 0).into();
+        config.audit_key = key.map(ripcord_core::auth::Secret::new);
+        let refused = ripcord_server::Application::build(config)
+            .await
+            .err()
+            .expect("another key is refused")
+            .to_string();
+        assert!(refused.contains("audit_key"), "{refused}");
+        let store = state.store().await;
+        let by = ripcord_server::Changer {
+            actor: "root@host",
+            key: key.map(str::as_bytes),
+        };
+        let token = ripcord_server::create_token(
+            store.as_ref(),
+            "late",
+            ripcord_core::auth::Role::Viewer,
+            None,
+            by,
+        )
+        .await;
+        store.close().await;
+        assert!(token.is_err(), "a token change would break the audit chain");
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,7 @@
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -121,7 +123,14 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    /// Set when this open applied the migration that added the hash chain to a log that
+    /// already had events: they are chained once, by whoever holds the key
+    /// ([`Storage::legacy_unchained`]), and never again.
+    legacy: Arc<AtomicBool>,
 }
+
+/// The migration that added the events' hash column.
+const CHAIN_MIGRATION: u32 = 4;
 
 impl SqliteStorage {
     /// The migrations a new database gets, by version.
@@ -160,7 +169,10 @@ impl SqliteStorage {
             .connect_with(options)
             .await
             .map_err(open_error)?;
-        Ok(SqliteStorage { pool })
+        Ok(SqliteStorage {
+            pool,
+            legacy: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// Applies (or, with `dry_run`, only lists) the migrations this database lacks, in
@@ -202,6 +214,12 @@ impl SqliteStorage {
             };
             sqlx::raw_sql(end).execute(&mut *connection).await?;
             applied?;
+            if version == CHAIN_MIGRATION {
+                let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                    .fetch_one(&mut *connection)
+                    .await?;
+                self.legacy.store(events > 0, Ordering::Release);
+            }
             tracing::info!(version, "state database migrated");
         }
         Ok(pending)
@@ -229,17 +247,21 @@ fn private_file(path: &Path) -> std::io::Result<()> {
 
 #[async_trait]
 impl Storage for SqliteStorage {
-    async fn log_id(&self) -> Result<String, StorageError> {
-        let fresh = format!("{:016x}", fastrand::u64(..));
-        // The first call creates it; every later one (and every restart) reads the same.
-        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?1)")
-            .bind(fresh)
+    async fn meta_or_insert(&self, key: &str, value: &str) -> Result<String, StorageError> {
+        sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)")
+            .bind(key)
+            .bind(value)
             .execute(&self.pool)
             .await?;
-        let row = sqlx::query("SELECT value FROM meta WHERE key = 'log_id'")
+        let row = sqlx::query("SELECT value FROM meta WHERE key = ?1")
+            .bind(key)
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("value")?)
+    }
+
+    fn legacy_unchained(&self) -> bool {
+        self.legacy.load(Ordering::Acquire)
     }
 
     async fn load_events(&self) -> Result<Vec<Event>, StorageError> {
@@ -513,6 +535,7 @@ impl Storage for SqliteStorage {
                 .await?;
         }
         transaction.commit().await?;
+        self.legacy.store(false, Ordering::Release);
         Ok(())
     }
 

@@ -97,3 +97,62 @@ async fn a_database_of_the_first_release_is_migrated_with_its_rows() {
     assert_eq!(page.skipped.len(), 1);
     assert_eq!(page.skipped[0].0, "old");
 }
+
+#[tokio::test]
+async fn a_log_from_before_the_chain_is_chained_once_and_only_by_its_migration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("unchained.db");
+    {
+        let pool = SqlitePool::connect_with(
+            SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true),
+        )
+        .await
+        .expect("old database");
+        for step in &MIGRATIONS[..CHAIN_MIGRATION as usize - 1] {
+            sqlx::raw_sql(step)
+                .execute(&pool)
+                .await
+                .expect("old schema");
+        }
+        sqlx::raw_sql(&format!(
+            "PRAGMA user_version = {}; \
+             INSERT INTO events (revision, scope, action, actor, reason, at) VALUES \
+             (1, 'api', 'halt', 'ops', 'old', '2026-01-01T00:00:00Z'), \
+             (2, 'api', 'resume', 'ops', 'old', '2026-01-01T00:01:00Z');",
+            CHAIN_MIGRATION - 1
+        ))
+        .execute(&pool)
+        .await
+        .expect("old events");
+        pool.close().await;
+    }
+    let key = Some(&b"k"[..]);
+    let storage = SqliteStorage::open(&path).await.expect("migrated");
+    assert!(storage.legacy_unchained());
+    let log = storage.log_id().await.expect("log");
+    crate::audit::chain_legacy(&storage, key, &log)
+        .await
+        .expect("chained");
+    assert!(!storage.legacy_unchained(), "once");
+    let events = storage.load_events().await.expect("events");
+    assert_eq!(ripcord_core::chain::verify(key, &log, &events), Ok(2));
+    storage.close().await;
+
+    // Later, a hash stripped by whoever can write the file is never filled again.
+    let pool = SqlitePool::connect_with(SqliteConnectOptions::new().filename(&path))
+        .await
+        .expect("database");
+    sqlx::raw_sql(
+        "DROP TRIGGER events_are_never_updated; UPDATE events SET hash = NULL WHERE revision = 2;",
+    )
+    .execute(&pool)
+    .await
+    .expect("strip");
+    pool.close().await;
+    let reopened = SqliteStorage::open(&path).await.expect("reopen");
+    assert!(!reopened.legacy_unchained());
+    let events = reopened.load_events().await.expect("events");
+    assert!(ripcord_core::chain::verify(key, &log, &events).is_err());
+}

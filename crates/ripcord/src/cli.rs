@@ -100,6 +100,16 @@ pub enum Command {
     Backup(cmd::backup::BackupArgs),
 }
 
+impl Command {
+    /// Whether the command prints a report and ends (not a server, an agent or the demo).
+    pub fn prints_a_report(&self) -> bool {
+        !matches!(
+            self,
+            Command::Serve(_) | Command::Agent(_) | Command::Demo(_)
+        )
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on [config: serve.listen; default 127.0.0.1:7070, or 0.0.0.0:$PORT]

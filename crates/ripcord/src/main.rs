@@ -13,6 +13,9 @@ use ripcord_core::exit;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if cli.command.prints_a_report() {
+        die_quietly_on_a_closed_pipe();
+    }
     let config::Loaded {
         mut config,
         warnings,
@@ -37,5 +40,20 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(exit::USAGE_OR_IO)
         }
+    }
+}
+
+/// `ripcord status | head` closes the pipe early; Rust ignores SIGPIPE, so the next
+/// `println!` would panic. A command that prints a report ends quietly instead, as
+/// other command-line tools do. Servers and agents keep ignoring it: a closed socket
+/// is an error they handle, not a reason to die.
+fn die_quietly_on_a_closed_pipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // SAFETY: restores the default disposition of one signal, before any other thread
+    // exists; no handler runs Rust code.
+    #[allow(unsafe_code)]
+    let restored = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+    if let Err(error) = restored {
+        eprintln!("warning: cannot restore SIGPIPE: {error}");
     }
 }

@@ -36,15 +36,15 @@ const REFUSALS_LOGGED: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot use the data folder {path}: {source}")]
+    #[error("cannot use the data folder {path}: {error}")]
     DataDir {
         path: String,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "another ripcord serve already uses the data folder {path} ({holder}); two servers on one \
@@ -207,9 +207,9 @@ impl Application {
         let listener =
             TcpListener::bind(config.listen)
                 .await
-                .map_err(|source| ServerError::Bind {
+                .map_err(|error| ServerError::Bind {
                     addr: config.listen,
-                    source,
+                    error,
                 })?;
         let max_streams = config.max_streams.unwrap_or_else(default_max_streams);
         tracing::debug!(max_streams, "stream limit");

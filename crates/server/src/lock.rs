@@ -24,9 +24,9 @@ const DATABASE_FILE: &str = "ripcord.db";
 /// Creates the data folder 0700 (or takes group and other permissions off one this user
 /// owns), refusing a folder another user owns; returns it open.
 pub(crate) fn prepare(path: &Path) -> Result<File, ServerError> {
-    let folder_error = |source| ServerError::DataDir {
+    let folder_error = |error| ServerError::DataDir {
         path: path.display().to_string(),
-        source,
+        error,
     };
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -76,9 +76,9 @@ impl DataDir {
     /// owns) and takes the lock, or names the server that holds it.
     pub(crate) fn lock(path: &Path) -> Result<Self, ServerError> {
         let folder = prepare(path)?;
-        let folder_error = |source| ServerError::DataDir {
+        let folder_error = |error| ServerError::DataDir {
             path: path.display().to_string(),
-            source,
+            error,
         };
         let lock = match Flock::lock(folder, FlockArg::LockExclusiveNonblock) {
             Ok(lock) => lock,

@@ -20,14 +20,15 @@ pub use sqlite::SqliteStorage;
 /// A failure of whichever storage backs the server.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("cannot open the state database at {path}: {source}")]
+    // The cause is in the message, and so not also a `source`: a chain printed by the
+    // binary would say it twice.
+    #[error("cannot open the state database at {path}: {error}")]
     Open {
         path: String,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        error: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("state database error: {0}")]
-    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Database(Box<dyn std::error::Error + Send + Sync>),
     #[error("{0}")]
     Config(String),
     /// Another writer appended this revision first; the caller reloads and retries.

@@ -25,6 +25,8 @@ const POOL_SIZE: u32 = 3;
 /// client's request timeout (10 s), so a client hears "the database is down" rather than
 /// "no answer", which would leave it unsure whether a halt was recorded.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Every session's limits: a statement may run 5 s, and wait 2 s for a lock.
+const SESSION_TIMEOUTS: &str = "SET statement_timeout = '5s'; SET lock_timeout = '2s'";
 /// The advisory lock migrations run under ("rpcd" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7270_6364;
 
@@ -133,9 +135,10 @@ pub struct PostgresStorage {
 
 /// Supabase's transaction pooler (port 6543) hands each statement to any server
 /// connection: session state such as advisory locks and prepared statements does not
-/// survive, so migrations and appends cannot rely on it.
-fn refuse_transaction_pooler(url: &url::Url) -> Result<(), StorageError> {
-    if url.port() == Some(6543) {
+/// survive, so migrations and appends cannot rely on it. Checked on the port the
+/// connection will use, wherever it was given (URL, `?port=`, `PGPORT`).
+fn refuse_transaction_pooler(options: &PgConnectOptions) -> Result<(), StorageError> {
+    if options.get_port() == 6543 {
         return Err(StorageError::Config(
             "port 6543 is Supabase's transaction pooler, which keeps no session state (advisory \
              locks, prepared statements) between statements; use the session pooler on port \
@@ -146,27 +149,20 @@ fn refuse_transaction_pooler(url: &url::Url) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// Whether the server is on this machine: a Unix socket or a loopback address, where
-/// nobody can read or alter the traffic in between.
-fn is_local(url: &url::Url) -> bool {
-    let socket = url
-        .query_pairs()
-        .any(|(key, value)| key == "host" && value.starts_with('/'));
-    socket
-        || match url.host() {
-            None => true,
-            // `postgres:` is not a scheme the URL standard knows, so its hosts stay text.
-            Some(url::Host::Domain(name)) => {
-                name == "localhost"
-                    || name
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|address| address.is_loopback())
-            }
-            Some(url::Host::Ipv4(address)) => address.is_loopback(),
-            Some(url::Host::Ipv6(address)) => address.is_loopback(),
-        }
+/// Whether the server the connection will reach is on this machine — a Unix socket or a
+/// loopback address — wherever the host was given (URL, `?host=`, `?hostaddr=`,
+/// `PGHOST`): nobody in between can read or alter the traffic.
+fn is_local(options: &PgConnectOptions) -> bool {
+    if options.get_socket().is_some() {
+        return true;
+    }
+    let host = options.get_host();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.starts_with('/')
+        || host == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 impl PostgresStorage {
@@ -191,24 +187,33 @@ impl PostgresStorage {
                 "it must start with postgres:// or postgresql://".into(),
             ));
         }
-        refuse_transaction_pooler(&parsed)?;
         let mut options: PgConnectOptions = url
             .parse::<PgConnectOptions>()
             .map_err(|error| invalid(error.to_string()))?
             .application_name("ripcord")
             .disable_statement_logging();
-        let names_ssl_mode = parsed.query_pairs().any(|(key, _)| key == "sslmode");
-        if !names_ssl_mode && !is_local(&parsed) {
+        refuse_transaction_pooler(&options)?;
+        let names_ssl_mode = parsed.query_pairs().any(|(key, _)| key == "sslmode")
+            || std::env::var_os("PGSSLMODE").is_some();
+        if !names_ssl_mode && !is_local(&options) {
             options = options.ssl_mode(PgSslMode::Require);
         }
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            // A table locked by someone else, or a statement stuck behind one, must end in
+            // a 503 the client hears, not hold a halt past the client's timeout.
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(&mut *connection, SESSION_TIMEOUTS).await?;
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await
-            .map_err(|e| StorageError::Open {
+            .map_err(|error| StorageError::Open {
                 path: redact(url),
-                source: Box::new(e),
+                error: Box::new(error),
             })?;
         Ok(PostgresStorage { pool })
     }
@@ -225,22 +230,17 @@ impl PostgresStorage {
     /// wait for the first instead of racing it. Returns their versions.
     pub async fn migrate(&self, dry_run: bool) -> Result<Vec<u32>, StorageError> {
         let mut connection = self.pool.acquire().await?;
+        // Waiting for another replica's migration, or running one, may take longer than a
+        // request's statement may; the session's limits come back below.
+        sqlx::raw_sql("SET statement_timeout = 0; SET lock_timeout = 0")
+            .execute(&mut *connection)
+            .await?;
         // The lock first: even `CREATE … IF NOT EXISTS` fails when two sessions race it.
         sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(MIGRATION_LOCK)
             .execute(&mut *connection)
             .await?;
         let outcome = async {
-            // A dry run creates nothing, not even the schema.
-            if !dry_run {
-                sqlx::raw_sql(
-                    "CREATE SCHEMA IF NOT EXISTS ripcord;
-                     CREATE TABLE IF NOT EXISTS ripcord.schema_migrations (
-                         version BIGINT PRIMARY KEY, applied TEXT NOT NULL)",
-                )
-                .execute(&mut *connection)
-                .await?;
-            }
             let exists: bool = sqlx::query_scalar(SCHEMA_EXISTS)
                 .fetch_one(&mut *connection)
                 .await?;
@@ -252,9 +252,18 @@ impl PostgresStorage {
                 Vec::new()
             };
             let pending = super::pending_migrations(MIGRATIONS.len(), &applied)?;
-            if dry_run {
+            // Nothing to do, nothing created: a dry run, or a server whose role may only
+            // read and write the tables an owner migrated.
+            if dry_run || pending.is_empty() {
                 return Ok(pending);
             }
+            sqlx::raw_sql(
+                "CREATE SCHEMA IF NOT EXISTS ripcord;
+                 CREATE TABLE IF NOT EXISTS ripcord.schema_migrations (
+                     version BIGINT PRIMARY KEY, applied TEXT NOT NULL)",
+            )
+            .execute(&mut *connection)
+            .await?;
             for &version in &pending {
                 let mut transaction = connection.begin().await?;
                 sqlx::raw_sql(MIGRATIONS[version as usize - 1])
@@ -277,21 +286,59 @@ impl PostgresStorage {
             .bind(MIGRATION_LOCK)
             .execute(&mut *connection)
             .await?;
-        outcome
+        sqlx::raw_sql(SESSION_TIMEOUTS)
+            .execute(&mut *connection)
+            .await?;
+        outcome.map_err(|error| match error {
+            StorageError::Database(source) if insufficient_privilege(source.as_ref()) => {
+                StorageError::Config(format!(
+                    "this database role may not change ripcord's schema ({source}): run \
+                     `ripcord migrate` as the schema's owner first"
+                ))
+            }
+            other => other,
+        })
     }
 }
 
-/// A database URL without its password, for errors and logs.
+/// Query parameters that carry a secret.
+const SECRET_PARAMETERS: &[&str] = &["password", "sslpassword"];
+
+/// A database or broker URL without its passwords (in the user part and in the query),
+/// for errors and logs.
 pub(crate) fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(Some("***"));
-            }
-            parsed.to_string()
-        }
-        Err(_) => "(an unparsable database URL)".into(),
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "(an unparsable URL)".into();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
     }
+    if parsed
+        .query_pairs()
+        .any(|(key, _)| SECRET_PARAMETERS.contains(&key.as_ref()))
+    {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if SECRET_PARAMETERS.contains(&key.as_ref()) {
+                    "***".to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (key.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+/// SQLSTATE 42501: the role lacks a privilege.
+fn insufficient_privilege(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<sqlx::Error>()
+        .and_then(|error| error.as_database_error())
+        .is_some_and(|db| db.code().as_deref() == Some("42501"))
 }
 
 fn unique_violation(error: &sqlx::Error) -> bool {
@@ -301,6 +348,15 @@ fn unique_violation(error: &sqlx::Error) -> bool {
 #[async_trait]
 impl Storage for PostgresStorage {
     async fn meta_or_insert(&self, key: &str, value: &str) -> Result<String, StorageError> {
+        // Read first: a role that may only read (an auditor's) gets what is there.
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT value FROM ripcord.meta WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(stored) = stored {
+            return Ok(stored);
+        }
         sqlx::query(
             "INSERT INTO ripcord.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
         )
@@ -628,14 +684,21 @@ impl Storage for PostgresStorage {
         self.pool.close().await;
     }
 
+    /// Writes, and checks that nobody holds a lock on the switch log that would make the
+    /// next halt wait.
     async fn probe_write(&self) -> Result<(), StorageError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("LOCK TABLE ripcord.events IN ROW EXCLUSIVE MODE NOWAIT")
+            .execute(&mut *transaction)
+            .await?;
         sqlx::query(
             "INSERT INTO ripcord.meta (key, value) VALUES ('write_probe', $1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(Timestamp::now().to_string())
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await?;
+        transaction.commit().await?;
         Ok(())
     }
 }
@@ -644,8 +707,12 @@ impl Storage for PostgresStorage {
 mod tests {
     use super::*;
 
+    fn options(url: &str) -> PgConnectOptions {
+        url.parse().expect(url)
+    }
+
     #[test]
-    fn only_this_machine_counts_as_local() {
+    fn only_this_machine_counts_as_local_wherever_the_host_is_given() {
         for local in [
             "postgres://u@localhost/db",
             "postgres://u@127.0.0.1:5432/db",
@@ -653,18 +720,37 @@ mod tests {
             "postgres://u@[::1]:5432/db",
             "postgres:///db?host=/var/run/postgresql",
         ] {
-            assert!(is_local(&url::Url::parse(local).expect(local)), "{local}");
+            assert!(is_local(&options(local)), "{local}");
         }
         for remote in [
             "postgres://u@db.example.com/db",
             "postgres://u@10.0.0.5/db",
             "postgres://u@[2001:db8::1]/db",
             "postgres://u@localhost.example.com/db",
+            // The URL's host is not the one connected to.
+            "postgres://u@localhost:5432/db?host=192.0.2.2",
+            "postgres://u@127.0.0.1:5432/db?hostaddr=192.0.2.2",
+            "postgres:///db?host=192.0.2.2&port=5432",
+            "postgres://u@localhost/db?host=fd00::2",
         ] {
-            assert!(
-                !is_local(&url::Url::parse(remote).expect(remote)),
-                "{remote}"
-            );
+            assert!(!is_local(&options(remote)), "{remote}");
+        }
+    }
+
+    #[test]
+    fn the_transaction_pooler_is_refused_wherever_its_port_is_given() {
+        for url in [
+            "postgres://u@db.example:6543/db",
+            "postgres://u@db.example/db?port=6543",
+        ] {
+            assert!(refuse_transaction_pooler(&options(url)).is_err(), "{url}");
+        }
+        // A 6543 anywhere else (a password, a path) is not the port.
+        for url in [
+            "postgres://u:6543@db.example:5432/db",
+            "postgres://u@db.example:5432/6543",
+        ] {
+            assert!(refuse_transaction_pooler(&options(url)).is_ok(), "{url}");
         }
     }
 
@@ -675,6 +761,14 @@ mod tests {
             "postgres://app:***@db.example:5432/app?sslmode=require"
         );
         assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
-        assert_eq!(redact("not a url"), "(an unparsable database URL)");
+        assert_eq!(
+            redact("postgres://app@db/app?password=hunter2&sslmode=require"),
+            "postgres://app@db/app?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("redis://:hunter2@10.0.0.2:6379/"),
+            "redis://:***@10.0.0.2:6379/"
+        );
+        assert_eq!(redact("not a url"), "(an unparsable URL)");
     }
 }

@@ -581,3 +581,152 @@ async fn postgres_tls_verifies_the_server_against_sslrootcert() {
         .expect_err("another name");
     assert!(mismatch.to_string().contains("certificate"), "{mismatch}");
 }
+
+/// The database name at the end of a URL.
+fn database_name(url: &str) -> &str {
+    url.rsplit('/').next().expect("a database")
+}
+
+#[tokio::test]
+async fn postgres_a_server_runs_as_a_role_that_cannot_rewrite_the_log_and_an_auditor_reads() {
+    let state = State::postgres();
+    let owner = state.database_url().expect("a database").to_owned();
+    ripcord_server::migrate_store(&state.config(), false)
+        .await
+        .expect("the owner migrates");
+    let database = database_name(&owner);
+    let (app, auditor) = (format!("app_{database}"), format!("audit_{database}"));
+    ripcord_testkit::postgres::psql(
+        &owner,
+        &format!(
+            "CREATE ROLE {app} LOGIN; CREATE ROLE {auditor} LOGIN;
+             GRANT USAGE ON SCHEMA ripcord TO {app}, {auditor};
+             GRANT SELECT ON ALL TABLES IN SCHEMA ripcord TO {app}, {auditor};
+             GRANT INSERT ON ALL TABLES IN SCHEMA ripcord TO {app};
+             GRANT UPDATE, DELETE ON ripcord.agents, ripcord.idempotency_keys,
+                 ripcord.security_events TO {app};
+             GRANT UPDATE ON ripcord.tokens, ripcord.meta TO {app};
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA ripcord TO {app};"
+        ),
+    )
+    .expect("roles");
+    let as_role = |role: &str| owner.replacen("postgres@", &format!("{role}@"), 1);
+    let container = tempfile::tempdir().expect("temp dir");
+    let app_url = as_role(&app);
+    let server = ripcord_server::spawn_local(container.path(), |config| {
+        config.database_url = Some(ripcord_core::auth::Secret::new(app_url.clone()));
+    })
+    .await
+    .expect("a server as the app role");
+    let halted = reqwest::Client::new()
+        .post(format!("{}/v1/switches/api/halt", server.url()))
+        .json(&serde_json::json!({ "reason": "least privilege" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(halted.status(), 200);
+    let ready = reqwest::get(format!("{}/readyz", server.url()))
+        .await
+        .expect("sent");
+    assert_eq!(ready.status(), 200);
+    // The role the server runs as cannot turn the triggers off, nor change the log.
+    for (sql, why) in [
+        ("ALTER TABLE ripcord.events DISABLE TRIGGER USER", "owner"),
+        (
+            "UPDATE ripcord.events SET reason = 'x'",
+            "permission denied",
+        ),
+        ("TRUNCATE ripcord.events", "permission denied"),
+    ] {
+        let refused = ripcord_testkit::postgres::psql(&app_url, sql).expect_err(sql);
+        assert!(refused.to_string().contains(why), "{sql}: {refused}");
+    }
+    server.stop().await.expect("stops");
+    // An auditor who may only read verifies the chain.
+    let mut config = state.config();
+    config.database_url = Some(ripcord_core::auth::Secret::new(as_role(&auditor)));
+    let store = ripcord_server::open_store(&config, ripcord_server::Opening::MustExist)
+        .await
+        .expect("a read-only role opens the store");
+    let verified = ripcord_server::verify_logs(store.as_ref(), None)
+        .await
+        .expect("verify");
+    assert!(verified.ok());
+    assert_eq!(verified.switch_log.entries, 1);
+}
+
+#[tokio::test]
+async fn postgres_a_locked_log_is_a_prompt_503_and_readyz_says_so() {
+    let state = State::postgres();
+    let url = state.database_url().expect("a database").to_owned();
+    let container = tempfile::tempdir().expect("temp dir");
+    let server = ripcord_server::spawn_local(container.path(), |config| {
+        config.database_url = Some(ripcord_core::auth::Secret::new(url.clone()));
+    })
+    .await
+    .expect("server");
+    // Someone holds the switch log locked.
+    let mut locker = std::process::Command::new(ripcord_testkit::postgres::client_bin("psql"))
+        .args(["-X", "-q", "-d", &url, "-c"])
+        .arg(
+            "BEGIN; LOCK TABLE ripcord.events IN EXCLUSIVE MODE; \
+             SELECT pg_sleep(60); COMMIT;",
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("psql");
+    let started = std::time::Instant::now();
+    loop {
+        let held = ripcord_testkit::postgres::psql(
+            &url,
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+             WHERE c.relname = 'events' AND l.mode = 'ExclusiveLock' AND l.granted",
+        )
+        .expect("pg_locks");
+        if held.trim() == "1" {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let client = reqwest::Client::new();
+    let asked = std::time::Instant::now();
+    let halt = client
+        .post(format!("{}/v1/switches/api/halt", server.url()))
+        .json(&serde_json::json!({ "reason": "while locked" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(halt.status(), 503);
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(9),
+        "answered within a client's 10 s timeout: {:?}",
+        asked.elapsed()
+    );
+    let ready = client
+        .get(format!("{}/readyz", server.url()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ready.status(), 503);
+    // Its session ends (killing psql alone would leave the server's backend sleeping).
+    ripcord_testkit::postgres::psql(
+        &url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()",
+    )
+    .expect("terminate");
+    let _ = locker.wait();
+    let halt = client
+        .post(format!("{}/v1/switches/api/halt", server.url()))
+        .json(&serde_json::json!({ "reason": "unlocked" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(halt.status(), 200);
+    server.stop().await.expect("stops");
+}

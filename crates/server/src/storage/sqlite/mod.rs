@@ -142,9 +142,9 @@ impl SqliteStorage {
     pub async fn open(path: &Path) -> Result<Self, StorageError> {
         let storage = Self::open_unmigrated(path).await?;
         storage.migrate(false).await.map_err(|error| match error {
-            StorageError::Database(source) => StorageError::Open {
+            StorageError::Database(error) => StorageError::Open {
                 path: path.display().to_string(),
-                source,
+                error,
             },
             other => other,
         })?;
@@ -153,9 +153,9 @@ impl SqliteStorage {
 
     /// Opens without migrating: for `ripcord migrate --dry-run`.
     pub async fn open_unmigrated(path: &Path) -> Result<Self, StorageError> {
-        let open_error = |source: sqlx::Error| StorageError::Open {
+        let open_error = |error: sqlx::Error| StorageError::Open {
             path: path.display().to_string(),
-            source: Box::new(source),
+            error: Box::new(error),
         };
         private_file(path).map_err(|error| open_error(sqlx::Error::Io(error)))?;
         let options = SqliteConnectOptions::new()

@@ -1,13 +1,16 @@
 //! Propagation benchmark: how long from the start of a halt request until the LAST of N
-//! stream subscribers has it, for ripcord and for a bare axum SSE broadcast (the floor of
-//! this machine), in one run.
+//! stream subscribers has it, in one run, for a bare axum SSE broadcast (the floor of this
+//! machine), single-node ripcord (SQLite), and two ripcord replicas on one PostgreSQL and
+//! one Redis with the subscribers split between them (the changes go to the first). It
+//! also times each change's request: the durable write of a halt on SQLite and on
+//! PostgreSQL (both syncing every commit).
 //!
 //! `cargo bench -p ripcord --bench propagation -- [--subscribers 10,100,1000,10000]
-//! [--changes 100] [--json FILE] [--svg FILE]`
+//! [--changes 100] [--kinds baseline,ripcord,replicas] [--json FILE] [--svg FILE]`
 //!
 //! Each server runs in a process of its own (fresh for every N, so its peak RSS is that
 //! N's); the subscribers and the timer share this process, on the same two cores, as the
-//! issue describes. Both servers get the same client: raw HTTP/1.1 connections that look
+//! issue describes. Every server gets the same client: raw HTTP/1.1 connections that look
 //! for `id: <revision>` in the stream.
 
 use std::net::{SocketAddr, TcpListener as StdListener};
@@ -37,15 +40,16 @@ fn main() {
         .expect("runtime");
     let mut rows = Vec::new();
     for &subscribers in &options.subscribers {
-        for kind in [Kind::Baseline, Kind::Ripcord] {
+        for &kind in &options.kinds {
             let row = runtime.block_on(measure(kind, subscribers, options.changes));
             eprintln!(
-                "{:<8} N={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms  server RSS {:>6.1} MiB",
+                "{:<8} N={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms  write p50 {:>6.2} ms  server RSS {:>6.1} MiB",
                 kind.name(),
                 subscribers,
                 row.p50,
                 row.p99,
                 row.max,
+                row.write_p50,
                 row.rss_mib
             );
             rows.push(row);
@@ -67,6 +71,7 @@ fn main() {
 struct Options {
     subscribers: Vec<usize>,
     changes: usize,
+    kinds: Vec<Kind>,
     json: Option<String>,
     svg: Option<String>,
 }
@@ -76,6 +81,7 @@ impl Options {
         let mut options = Options {
             subscribers: vec![10, 100, 1000, 10000],
             changes: 100,
+            kinds: vec![Kind::Baseline, Kind::Ripcord, Kind::Replicas],
             json: None,
             svg: None,
         };
@@ -97,6 +103,15 @@ impl Options {
                         .and_then(|n| n.parse().ok())
                         .expect("--changes N")
                 }
+                "--kinds" => {
+                    let list = iter
+                        .next()
+                        .expect("--kinds takes a list such as ripcord,replicas");
+                    options.kinds = list
+                        .split(',')
+                        .map(|name| Kind::parse(name).expect("baseline, ripcord or replicas"))
+                        .collect();
+                }
                 "--json" => options.json = iter.next().cloned(),
                 "--svg" => options.svg = iter.next().cloned(),
                 // cargo bench passes --bench; anything else is a mistake worth hearing about.
@@ -111,7 +126,10 @@ impl Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Baseline,
+    /// One `ripcord serve` on SQLite.
     Ripcord,
+    /// Two `ripcord serve` on one PostgreSQL and one Redis.
+    Replicas,
 }
 
 impl Kind {
@@ -119,7 +137,14 @@ impl Kind {
         match self {
             Kind::Baseline => "baseline",
             Kind::Ripcord => "ripcord",
+            Kind::Replicas => "replicas",
         }
+    }
+
+    fn parse(name: &str) -> Option<Kind> {
+        [Kind::Baseline, Kind::Ripcord, Kind::Replicas]
+            .into_iter()
+            .find(|kind| kind.name() == name)
     }
 }
 
@@ -129,6 +154,9 @@ struct Row {
     p50: f64,
     p99: f64,
     max: f64,
+    /// The median time of a change's request: its durable write (and the answer).
+    write_p50: f64,
+    /// The largest peak RSS of the deployment's server processes.
     rss_mib: f64,
 }
 
@@ -158,25 +186,79 @@ impl Drop for ServerProcess {
     }
 }
 
-fn start(kind: Kind) -> ServerProcess {
-    let addr = free_port();
-    let data = tempfile::tempdir().expect("temp dir");
-    let mut command = match kind {
-        Kind::Ripcord => {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
-            command
-                .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
-                .arg(data.path())
-                .current_dir(data.path())
-                .env("RIPCORD_LOG__LEVEL", "warn");
-            command
-        }
+/// The servers of one measurement, and what they run on.
+struct Deployment {
+    servers: Vec<ServerProcess>,
+    _redis: Option<ripcord_testkit::Redis>,
+    _postgres: Option<ripcord_testkit::Postgres>,
+}
+
+fn start(kind: Kind) -> Deployment {
+    match kind {
         Kind::Baseline => {
             let mut command = Command::new(std::env::current_exe().expect("bench executable"));
+            let addr = free_port();
             command.args([BASELINE_FLAG, &addr.to_string()]);
-            command
+            Deployment {
+                servers: vec![spawn_server(
+                    kind,
+                    command,
+                    addr,
+                    tempfile::tempdir().expect("dir"),
+                )],
+                _redis: None,
+                _postgres: None,
+            }
         }
-    };
+        Kind::Ripcord => Deployment {
+            servers: vec![serve(&[])],
+            _redis: None,
+            _postgres: None,
+        },
+        Kind::Replicas => {
+            // Every commit synced, as SQLite's are: the durable writes compare fairly.
+            let postgres = ripcord_testkit::Postgres::start_with(&[
+                "fsync=on",
+                "synchronous_commit=on",
+                "full_page_writes=on",
+            ])
+            .expect("PostgreSQL");
+            let database = postgres.create_database("bench").expect("database");
+            let redis = ripcord_testkit::Redis::start().expect("Redis");
+            let redis_url = redis.url();
+            let env = [
+                ("RIPCORD_DATABASE_URL", database.as_str()),
+                ("RIPCORD_REDIS_URL", redis_url.as_str()),
+            ];
+            Deployment {
+                servers: vec![serve(&env), serve(&env)],
+                _redis: Some(redis),
+                _postgres: Some(postgres),
+            }
+        }
+    }
+}
+
+/// `ripcord serve` on a free port, with a data folder of its own and `env`.
+fn serve(env: &[(&str, &str)]) -> ServerProcess {
+    let addr = free_port();
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
+    command
+        .args(["serve", "--listen", &addr.to_string()])
+        .current_dir(data.path())
+        .env("RIPCORD_SERVE__DATA_DIR", data.path())
+        .env("RIPCORD_LOG__LEVEL", "warn")
+        .envs(env.iter().copied());
+    spawn_server(Kind::Ripcord, command, addr, data)
+}
+
+fn spawn_server(
+    kind: Kind,
+    mut command: Command,
+    addr: SocketAddr,
+    data: tempfile::TempDir,
+) -> ServerProcess {
     let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -222,7 +304,7 @@ struct Round {
 }
 
 async fn measure(kind: Kind, subscribers: usize, changes: usize) -> Row {
-    let server = start(kind);
+    let deployment = start(kind);
     let round = Arc::new(Round {
         target: AtomicU64::new(u64::MAX),
         seen: AtomicUsize::new(0),
@@ -233,15 +315,16 @@ async fn measure(kind: Kind, subscribers: usize, changes: usize) -> Row {
         total: subscribers,
     });
     let path = match kind {
-        Kind::Ripcord => "/v1/stream",
+        Kind::Ripcord | Kind::Replicas => "/v1/stream",
         Kind::Baseline => "/stream",
     };
     // Connect in bounded batches so the listen backlog never overflows.
     let gate = Arc::new(Semaphore::new(256));
-    for _ in 0..subscribers {
+    // Split between the replicas, one each in turn.
+    for index in 0..subscribers {
         let permit = gate.clone().acquire_owned().await.expect("semaphore");
         let round = round.clone();
-        let addr = server.addr;
+        let addr = deployment.servers[index % deployment.servers.len()].addr;
         tokio::spawn(async move { subscribe(addr, path, round, permit).await });
     }
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -250,8 +333,9 @@ async fn measure(kind: Kind, subscribers: usize, changes: usize) -> Row {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
-    let mut control = Control::connect(server.addr).await;
+    let mut control = Control::connect(deployment.servers[0].addr).await;
     let mut latencies = Vec::with_capacity(changes);
+    let mut writes = Vec::with_capacity(changes);
     // Two unmeasured changes warm up allocators and connection buffers.
     for index in 0..changes + 2 {
         let revision = (index + 1) as u64;
@@ -261,23 +345,32 @@ async fn measure(kind: Kind, subscribers: usize, changes: usize) -> Row {
         let everyone = round.everyone.notified();
         let started = round.origin.elapsed();
         control.change(kind, index).await;
+        let written = round.origin.elapsed();
         tokio::time::timeout(Duration::from_secs(60), everyone)
             .await
             .expect("every subscriber got the change");
         let last = Duration::from_nanos(round.latest.load(Ordering::Acquire));
         if index >= 2 {
             latencies.push((last.saturating_sub(started)).as_secs_f64() * 1_000.0);
+            writes.push((written.saturating_sub(started)).as_secs_f64() * 1_000.0);
         }
     }
     latencies.sort_by(f64::total_cmp);
-    let percentile = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    writes.sort_by(f64::total_cmp);
+    let percentile =
+        |values: &[f64], p: f64| values[((values.len() as f64 - 1.0) * p).round() as usize];
     Row {
         kind,
         subscribers,
-        p50: percentile(0.50),
-        p99: percentile(0.99),
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
         max: latencies.last().copied().unwrap_or(0.0),
-        rss_mib: peak_rss_mib(server.child.id()),
+        write_p50: percentile(&writes, 0.50),
+        rss_mib: deployment
+            .servers
+            .iter()
+            .map(|server| peak_rss_mib(server.child.id()))
+            .fold(0.0, f64::max),
     }
 }
 
@@ -349,7 +442,7 @@ impl Control {
 
     async fn change(&mut self, kind: Kind, index: usize) {
         let (path, body) = match kind {
-            Kind::Ripcord => {
+            Kind::Ripcord | Kind::Replicas => {
                 let action = if index.is_multiple_of(2) {
                     "halt"
                 } else {
@@ -408,25 +501,46 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn print_table(rows: &[Row]) {
+    let of = |kind: Kind, n: usize| {
+        rows.iter()
+            .find(|row| row.kind == kind && row.subscribers == n)
+    };
+    let mut ns: Vec<usize> = rows.iter().map(|row| row.subscribers).collect();
+    ns.dedup();
+    let cell = |row: Option<&Row>, value: fn(&Row) -> f64| {
+        row.map_or("-".to_owned(), |row| format!("{:.2} ms", value(row)))
+    };
+    let ratio = |a: Option<&Row>, b: Option<&Row>, value: fn(&Row) -> f64| match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}", value(a) / value(b)),
+        _ => "-".to_owned(),
+    };
     println!();
     println!(
-        "| N | baseline p50 | baseline p99 | ripcord p50 | ripcord p99 | ripcord max | ratio p50 | ratio p99 | ripcord RSS | baseline RSS |"
+        "| N | baseline p50 | baseline p99 | ripcord p50 | ripcord p99 | replicas p50 | replicas p99 | ripcord/baseline p99 | replicas/ripcord p99 | halt write p50, SQLite | halt write p50, PostgreSQL | ripcord RSS | replica RSS |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for pair in rows.chunks(2) {
-        let [base, ours] = pair else { continue };
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for n in ns {
+        let (base, single, replicas) = (
+            of(Kind::Baseline, n),
+            of(Kind::Ripcord, n),
+            of(Kind::Replicas, n),
+        );
+        let rss =
+            |row: Option<&Row>| row.map_or("-".to_owned(), |row| format!("{:.1} MiB", row.rss_mib));
         println!(
-            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} | {:.2} | {:.1} MiB | {:.1} MiB |",
-            ours.subscribers,
-            base.p50,
-            base.p99,
-            ours.p50,
-            ours.p99,
-            ours.max,
-            ours.p50 / base.p50,
-            ours.p99 / base.p99,
-            ours.rss_mib,
-            base.rss_mib
+            "| {n} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(base, |r| r.p50),
+            cell(base, |r| r.p99),
+            cell(single, |r| r.p50),
+            cell(single, |r| r.p99),
+            cell(replicas, |r| r.p50),
+            cell(replicas, |r| r.p99),
+            ratio(single, base, |r| r.p99),
+            ratio(replicas, single, |r| r.p99),
+            cell(single, |r| r.write_p50),
+            cell(replicas, |r| r.write_p50),
+            rss(single),
+            rss(replicas),
         );
     }
 }
@@ -436,7 +550,8 @@ fn rows_json(rows: &[Row]) -> serde_json::Value {
         .map(|row| {
             serde_json::json!({
                 "server": row.kind.name(), "subscribers": row.subscribers,
-                "p50_ms": row.p50, "p99_ms": row.p99, "max_ms": row.max, "peak_rss_mib": row.rss_mib,
+                "p50_ms": row.p50, "p99_ms": row.p99, "max_ms": row.max,
+                "write_p50_ms": row.write_p50, "peak_rss_mib": row.rss_mib,
             })
         })
         .collect()
@@ -558,12 +673,13 @@ mod chart {
             height / 2.0,
             height / 2.0
         );
-        for row in rows.iter().filter(|r| r.kind == Kind::Ripcord) {
+        let mut ns: Vec<usize> = rows.iter().map(|r| r.subscribers).collect();
+        ns.dedup();
+        for n in ns {
             out += &format!(
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                x(row.subscribers),
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{n}</text>\n",
+                x(n),
                 height - margin + 16.0,
-                row.subscribers
             );
         }
         let mut exponent = low;
@@ -581,6 +697,8 @@ mod chart {
             (Kind::Baseline, "p99", "#999999", ""),
             (Kind::Ripcord, "p50", "#d9480f", "4 3"),
             (Kind::Ripcord, "p99", "#d9480f", ""),
+            (Kind::Replicas, "p50", "#1c7ed6", "4 3"),
+            (Kind::Replicas, "p99", "#1c7ed6", ""),
         ];
         for (index, (kind, stat, colour, dash)) in series.iter().enumerate() {
             let points: Vec<String> = rows

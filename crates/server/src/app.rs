@@ -42,10 +42,7 @@ pub enum ServerError {
         error: std::io::Error,
     },
     #[error("cannot use the data folder {path}: {error}")]
-    DataDir {
-        path: String,
-        error: std::io::Error,
-    },
+    DataDir { path: String, error: std::io::Error },
     #[error(
         "another ripcord serve already uses the data folder {path} ({holder}); two servers on one \
          folder would split the audit log"

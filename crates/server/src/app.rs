@@ -150,9 +150,20 @@ impl Application {
         fanout: Option<Arc<dyn Fanout>>,
         data_dir: Option<DataDir>,
     ) -> Result<Self, ServerError> {
+        // Shared by the replicas of one log, so a ticket one issues, another redeems.
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random).map_err(|error| {
+            ServerError::Serve(std::io::Error::other(format!(
+                "cannot draw random bytes from the operating system: {error}"
+            )))
+        })?;
+        let ticket_key = storage
+            .meta_or_insert("ticket_key", &hex::encode(random))
+            .await?;
         let auth = Auth::new(
             config.rate_limits,
             config.insecure_no_auth && !config.cloud_run,
+            ticket_key.as_bytes(),
         );
         auth.reload(storage.as_ref()).await?;
         if auth.without_tokens() {

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::storage::{SecurityEvent, Storage, StorageError, TokenRecord};
+use crate::ticket::Tickets;
 
 /// Paths that authenticate by their own scheme, or must answer a platform's probes.
 fn is_open(path: &str) -> bool {
@@ -40,6 +41,10 @@ pub struct RateLimits {
     pub reads_per_minute: u32,
     /// Everything else (halts, resumes, reports, token changes) per token and minute.
     pub changes_per_minute: u32,
+    /// OFREP flag evaluations per token and minute. Server SDKs ask once per evaluation,
+    /// without a cache, so a service that reads the flag on every request sends a request
+    /// per request; they only read memory, so the budget is large.
+    pub evaluations_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -47,6 +52,7 @@ impl Default for RateLimits {
         RateLimits {
             reads_per_minute: 60_000,
             changes_per_minute: 120,
+            evaluations_per_minute: 6_000_000,
         }
     }
 }
@@ -175,10 +181,13 @@ pub(crate) struct Auth {
     reloads: tokio::sync::watch::Sender<u64>,
     reads: DefaultKeyedRateLimiter<String>,
     changes: DefaultKeyedRateLimiter<String>,
+    evaluations: DefaultKeyedRateLimiter<String>,
+    pub(crate) tickets: Tickets,
 }
 
 impl Auth {
-    pub(crate) fn new(limits: RateLimits, insecure: bool) -> Self {
+    /// `ticket_key` signs event-stream tickets; replicas share it.
+    pub(crate) fn new(limits: RateLimits, insecure: bool, ticket_key: &[u8]) -> Self {
         let quota = |per_minute: u32| {
             Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
         };
@@ -191,6 +200,8 @@ impl Auth {
             reloads: tokio::sync::watch::Sender::new(0),
             reads: RateLimiter::keyed(quota(limits.reads_per_minute)),
             changes: RateLimiter::keyed(quota(limits.changes_per_minute)),
+            evaluations: RateLimiter::keyed(quota(limits.evaluations_per_minute)),
+            tickets: Tickets::new(ticket_key),
         }
     }
 
@@ -252,6 +263,16 @@ impl Auth {
         entry.1 = detail.chars().take(300).collect();
     }
 
+    /// Notes that the token with this hash was used, for its `last_used`: once per batch,
+    /// without allocating for the tokens already noted (a busy token asks many times a
+    /// second).
+    fn note_use(&self, hash: &str) {
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        if !used.contains(hash) {
+            used.insert(hash.to_owned());
+        }
+    }
+
     /// The refusals and token uses since the last call, to write in one batch.
     pub(crate) fn take_pending(&self) -> (Vec<SecurityEvent>, Vec<String>) {
         let refused =
@@ -279,15 +300,24 @@ impl Auth {
         &self,
         headers: &HeaderMap,
         method: &Method,
+        uri: &Uri,
         peer: SocketAddr,
     ) -> Result<Caller, ApiError> {
-        let presented = headers.get(header::AUTHORIZATION).map(|value| {
-            value
-                .to_str()
-                .ok()
-                .and_then(bearer_credentials)
-                .unwrap_or("")
-        });
+        // `Authorization: Bearer`, or OFREP's `X-API-Key`.
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .map(|value| {
+                value
+                    .to_str()
+                    .ok()
+                    .and_then(bearer_credentials)
+                    .unwrap_or("")
+            })
+            .or_else(|| {
+                headers
+                    .get(API_KEY_HEADER)
+                    .map(|value| value.to_str().map(str::trim).unwrap_or(""))
+            });
         if self.without_tokens() {
             if self.insecure || plainly_local(headers, peer) {
                 return Ok(Caller::Local);
@@ -298,21 +328,35 @@ impl Auth {
             self.refused(Refusal::Unauthenticated, "", peer, why);
             return Err(ApiError::Unauthenticated(why.into()));
         }
-        let Some(presented) = presented else {
-            let why = "this request needs `Authorization: Bearer <token>`";
-            self.refused(Refusal::Unauthenticated, "", peer, why);
-            return Err(ApiError::Unauthenticated(why.into()));
-        };
-        let Ok(digest) = digest(presented) else {
-            let why = "the bearer token is not a ripcord token";
-            self.refused(Refusal::Unauthenticated, "", peer, why);
-            return Err(ApiError::Unauthenticated(why.into()));
+        let hash = match (presented, ticket_of(uri)) {
+            (Some(presented), _) => match digest(presented) {
+                Ok(digest) => digest.hash,
+                Err(_) => {
+                    let why = "the bearer token is not a ripcord token";
+                    self.refused(Refusal::Unauthenticated, "", peer, why);
+                    return Err(ApiError::Unauthenticated(why.into()));
+                }
+            },
+            (None, Some(ticket)) => match self.tickets.redeem(ticket, Timestamp::now()) {
+                Some(hash) => hash,
+                None => {
+                    let why = "the ticket is not valid or expired: evaluate the flags again \
+                               for a fresh one";
+                    self.refused(Refusal::Unauthenticated, "", peer, why);
+                    return Err(ApiError::Unauthenticated(why.into()));
+                }
+            },
+            (None, None) => {
+                let why = "this request needs `Authorization: Bearer <token>`";
+                self.refused(Refusal::Unauthenticated, "", peer, why);
+                return Err(ApiError::Unauthenticated(why.into()));
+            }
         };
         let known = self
             .tokens
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&digest.hash)
+            .get(&hash)
             .cloned();
         let info = match known {
             Some(info) if info.valid_at(Timestamp::now()) => info,
@@ -322,7 +366,7 @@ impl Auth {
                 } else {
                     "the token expired"
                 };
-                self.refused(Refusal::Unauthenticated, &digest.shown, peer, why);
+                self.refused(Refusal::Unauthenticated, &info.prefix, peer, why);
                 return Err(ApiError::Unauthenticated(why.into()));
             }
             None => {
@@ -333,29 +377,45 @@ impl Auth {
                 return Err(ApiError::Unauthenticated(why.into()));
             }
         };
-        let limiter = if matches!(*method, Method::GET | Method::HEAD) {
+        let limiter = if uri.path().starts_with(EVALUATIONS) {
+            &self.evaluations
+        } else if matches!(*method, Method::GET | Method::HEAD) {
             &self.reads
         } else {
             &self.changes
         };
-        if let Err(not_until) = limiter.check_key(&digest.hash) {
+        if let Err(not_until) = limiter.check_key(&hash) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            self.refused(Refusal::RateLimited, &digest.shown, peer, "rate limit");
+            self.refused(Refusal::RateLimited, &info.prefix, peer, "rate limit");
             return Err(ApiError::RateLimited(seconds.max(1)));
         }
-        self.used
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(digest.hash.clone());
+        self.note_use(&hash);
         Ok(Caller::Token {
             name: info.name,
             role: info.role,
-            shown: digest.shown,
-            hash: digest.hash,
+            shown: info.prefix,
+            hash,
             peer,
         })
     }
+}
+
+/// OFREP's header for an API key: the same tokens as `Authorization: Bearer`.
+const API_KEY_HEADER: &str = "x-api-key";
+/// The paths of OFREP flag evaluations, which have their own budget.
+const EVALUATIONS: &str = "/ofrep/v1/evaluate/";
+/// The one path a ticket opens: OFREP's change notifications, for browsers.
+const TICKETED: &str = "/ofrep/v1/events";
+
+/// The `ticket` of a request to the ticketed stream.
+fn ticket_of(uri: &Uri) -> Option<&str> {
+    if uri.path() != TICKETED {
+        return None;
+    }
+    uri.query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("ticket="))
 }
 
 /// The credentials of an `Authorization: Bearer …` value; the scheme is
@@ -421,7 +481,7 @@ pub(crate) async fn authenticate(
     }
     match state
         .auth
-        .identify(request.headers(), request.method(), peer)
+        .identify(request.headers(), request.method(), request.uri(), peer)
     {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
@@ -602,7 +662,7 @@ mod tests {
 
     #[test]
     fn made_up_tokens_and_many_peers_cost_a_bounded_number_of_rows() {
-        let auth = Auth::new(RateLimits::default(), false);
+        let auth = Auth::new(RateLimits::default(), false, b"key");
         auth.any_token.store(true, Ordering::Release);
         let peer: SocketAddr = ([203, 0, 113, 7], 5000).into();
         for _ in 0..1000 {
@@ -613,7 +673,8 @@ mod tests {
             let mut headers = headers("ripcord.example", false);
             let value = format!("Bearer {made_up}");
             headers.insert(header::AUTHORIZATION, value.parse().expect("header"));
-            assert!(auth.identify(&headers, &Method::GET, peer).is_err());
+            let uri = Uri::from_static("/v1/switches");
+            assert!(auth.identify(&headers, &Method::GET, &uri, peer).is_err());
         }
         let (rows, _) = auth.take_pending();
         assert_eq!(
@@ -635,7 +696,7 @@ mod tests {
 
     #[test]
     fn without_a_token_anything_may_be_done_but_managing_tokens() {
-        let auth = Auth::new(RateLimits::default(), true);
+        let auth = Auth::new(RateLimits::default(), true, b"key");
         let local = Caller::Local;
         assert!(local.require(&auth, Permission::Change).is_ok());
         assert!(local.may(Permission::Report { agent: "any/agent" }));

@@ -21,6 +21,7 @@ mod lock;
 mod state;
 mod storage;
 mod stream;
+mod ticket;
 
 pub use app::{Application, RunningServer, ServerError, spawn_local};
 pub use audit::{ChainReport, Verification, record as record_audit, verify as verify_logs};

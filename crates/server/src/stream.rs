@@ -48,7 +48,7 @@ pub(crate) struct TokenLease {
 }
 
 impl TokenLease {
-    fn valid(&self) -> bool {
+    pub(crate) fn valid(&self) -> bool {
         match &self.hash {
             Some(hash) => self.state.auth.still_valid(hash),
             None => self.state.auth.without_tokens(),

@@ -1,6 +1,7 @@
 //! The HTTP API: routes, and extractors whose rejections become the documented JSON errors.
 
 mod agents;
+mod ofrep;
 mod switches;
 mod tokens;
 
@@ -38,6 +39,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/security-events", get(tokens::security_events))
         .route("/v1/audit", get(tokens::audit_log))
         .route("/v1/audit/verify", get(tokens::verify))
+        .route("/ofrep/v1/evaluate/flags", post(ofrep::evaluate_flags))
+        .route("/ofrep/v1/evaluate/flags/{key}", post(ofrep::evaluate_flag))
+        .route("/ofrep/v1/events", get(ofrep::events))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

@@ -5,6 +5,7 @@ mod auth;
 mod chain;
 mod errors;
 mod helpers;
+mod ofrep;
 mod storage;
 mod stream;
 mod switches;

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod helpers;
 mod hostile;
+mod ofrep;
 mod postgres;
 mod serve;
 mod tokens;

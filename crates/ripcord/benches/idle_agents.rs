@@ -15,6 +15,8 @@
 //! their marker folder every second instead. The host's limits are printed with the
 //! results, so a run states what it ran under.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -87,7 +89,7 @@ fn main() {
     let options = Options::parse();
     print_host();
     let scratch = Scratch::new();
-    let port = free_port();
+    let port = common::free_addr().port();
     let url = format!("http://127.0.0.1:{port}");
     let mut server = scratch
         .ripcord()
@@ -306,28 +308,15 @@ fn terminate(agent: &mut Child) {
     let _ = agent.wait();
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
-}
-
 fn print_host() {
     let read = |path: &str| {
         std::fs::read_to_string(path)
             .map(|text| text.trim().to_owned())
             .unwrap_or_else(|_| "?".into())
     };
-    let cpu = read("/proc/cpuinfo")
-        .lines()
-        .find_map(|line| line.strip_prefix("model name"))
-        .map(|name| name.trim_start_matches([' ', '\t', ':']).to_owned())
-        .unwrap_or_default();
     println!(
-        "host: {} ({} cores), kernel {}",
-        cpu,
-        std::thread::available_parallelism().map_or(0, usize::from),
+        "host: {}, kernel {}",
+        common::cpu(),
         read("/proc/sys/kernel/osrelease")
     );
     println!(

@@ -13,7 +13,9 @@
 //! issue describes. Every server gets the same client: raw HTTP/1.1 connections that look
 //! for `id: <revision>` in the stream.
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+mod common;
+
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -33,7 +35,7 @@ fn main() {
         return;
     }
     let options = Options::parse(&args);
-    raise_fd_limit();
+    common::raise_fd_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -160,19 +162,6 @@ struct Row {
     rss_mib: f64,
 }
 
-/// The hard limit here is 20,000 descriptors; 10,000 subscribers need that many sockets.
-fn raise_fd_limit() {
-    use nix::sys::resource::{Resource, getrlimit, setrlimit};
-    if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
-        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
-    }
-}
-
-fn free_port() -> SocketAddr {
-    let listener = StdListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr")
-}
-
 struct ServerProcess {
     child: Child,
     addr: SocketAddr,
@@ -197,7 +186,7 @@ fn start(kind: Kind) -> Deployment {
     match kind {
         Kind::Baseline => {
             let mut command = Command::new(std::env::current_exe().expect("bench executable"));
-            let addr = free_port();
+            let addr = common::free_addr();
             command.args([BASELINE_FLAG, &addr.to_string()]);
             Deployment {
                 servers: vec![spawn_server(
@@ -241,7 +230,7 @@ fn start(kind: Kind) -> Deployment {
 
 /// `ripcord serve` on a free port, with a data folder of its own and `env`.
 fn serve(env: &[(&str, &str)]) -> ServerProcess {
-    let addr = free_port();
+    let addr = common::free_addr();
     let data = tempfile::tempdir().expect("temp dir");
     let mut command = Command::new(env!("CARGO_BIN_EXE_ripcord"));
     command
@@ -579,22 +568,15 @@ mod baseline {
     }
 
     pub fn serve(addr: SocketAddr) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let counter = Counter {
-                value: Arc::new(AtomicU64::new(0)),
-                sender: broadcast::channel(1024).0,
-            };
-            let app = Router::new()
-                .route("/stream", get(stream))
-                .route("/bump", post(bump))
-                .with_state(counter);
-            let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
-            axum::serve(listener, app).await.expect("serve");
-        });
+        let counter = Counter {
+            value: Arc::new(AtomicU64::new(0)),
+            sender: broadcast::channel(1024).0,
+        };
+        let app = Router::new()
+            .route("/stream", get(stream))
+            .route("/bump", post(bump))
+            .with_state(counter);
+        crate::common::serve_floor(addr, app);
     }
 
     async fn bump(State(counter): State<Counter>) -> String {

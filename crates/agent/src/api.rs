@@ -79,6 +79,16 @@ impl ApiClient {
     /// A client of `server`, sending `token` (when given) as `Authorization: Bearer` on
     /// every request; the header is marked sensitive, so it is never logged.
     pub fn new(server: &str, token: Option<&Secret>) -> Result<Self, ApiClientError> {
+        Self::build(server, token, true)
+    }
+
+    /// Like [`ApiClient::new`], but every request opens a connection of its own: for
+    /// checks that must not ride on a pooled connection that a middlebox may be holding up.
+    pub fn unpooled(server: &str, token: Option<&Secret>) -> Result<Self, ApiClientError> {
+        Self::build(server, token, false)
+    }
+
+    fn build(server: &str, token: Option<&Secret>, pooled: bool) -> Result<Self, ApiClientError> {
         let bad = |reason: String| ApiClientError::BadUrl {
             url: server.to_owned(),
             reason,
@@ -99,7 +109,11 @@ impl ApiClient {
             value.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, value);
         }
-        let http = Client::builder()
+        let mut builder = Client::builder();
+        if !pooled {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let http = builder
             .connect_timeout(Duration::from_secs(3))
             .user_agent(concat!("ripcord/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)

@@ -1,7 +1,9 @@
 //! Following the server: a resumable event stream, or long-polls, with reconnection by
 //! exponential backoff and jitter.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
@@ -33,6 +35,47 @@ pub(crate) enum RemoteUpdate {
     },
     /// A connection attempt failed.
     Unreachable(String),
+    /// The whole board, read on request ([`crate::Switch::refresh`]); `applied` is told
+    /// once the decision on it is made.
+    Fetched {
+        known: KnownBoard,
+        applied: tokio::sync::oneshot::Sender<()>,
+    },
+}
+
+/// When the server last confirmed this client's view: any bytes on the stream (events
+/// and keep-alives alike), a long-poll's answer, or a fetched board.
+#[derive(Debug)]
+pub(crate) struct Contact {
+    origin: Instant,
+    /// Milliseconds after `origin` plus one; zero means never.
+    at: AtomicU64,
+}
+
+impl Contact {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Contact {
+            origin: Instant::now(),
+            at: AtomicU64::new(0),
+        })
+    }
+
+    pub(crate) fn touch(&self) {
+        let millis = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+        self.at.store(millis + 1, Ordering::Release);
+    }
+
+    /// How long ago the last confirmation was; `None` before the first.
+    pub(crate) fn age(&self) -> Option<Duration> {
+        match self.at.load(Ordering::Acquire) {
+            0 => None,
+            at => Some(
+                self.origin
+                    .elapsed()
+                    .saturating_sub(Duration::from_millis(at - 1)),
+            ),
+        }
+    }
 }
 
 /// Exponential backoff from 100 ms up to `max`, with "equal jitter" (half fixed, half
@@ -62,10 +105,20 @@ pub(crate) async fn follow_stream(
     mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
+    contact: Arc<Contact>,
 ) {
     let mut attempt = 0;
     loop {
-        match stream_once(&api, &agent, &mut known, &updates, &config, &mut attempt).await {
+        let once = stream_once(
+            &api,
+            &agent,
+            &mut known,
+            &updates,
+            &config,
+            &contact,
+            &mut attempt,
+        );
+        match once.await {
             StreamEnd::Closed => return,
             // Only a failed attempt means "unreachable": a stream that ends is reconnected
             // first, so fail-closed clients do not stop their work at every server deploy.
@@ -88,6 +141,7 @@ pub(crate) async fn follow_stream(
                 tracing::warn!(%reason, "the server refused the event stream; reading the board until it accepts one");
                 let update = match api.known_board().await {
                     Ok(next) => {
+                        contact.touch();
                         let replaced = known.as_ref().is_some_and(|known| replaced(known, &next));
                         known = Some(next.clone());
                         RemoteUpdate::Board {
@@ -115,6 +169,7 @@ async fn stream_once(
     known: &mut Option<KnownBoard>,
     updates: &mpsc::Sender<RemoteUpdate>,
     config: &ClientConfig,
+    contact: &Contact,
     attempt: &mut u32,
 ) -> StreamEnd {
     let mut url = api.url("v1/stream");
@@ -137,7 +192,10 @@ async fn stream_once(
         }
         Err(error) => return StreamEnd::Unreachable(api.unreachable(&error).to_string()),
     };
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = response
+        .bytes_stream()
+        .inspect(|_| contact.touch())
+        .eventsource();
     let mut live = false;
     loop {
         // The server sends a keep-alive at least every `serve.keep_alive`; silence for much
@@ -228,6 +286,7 @@ pub(crate) async fn follow_polls(
     mut known: Option<KnownBoard>,
     updates: mpsc::Sender<RemoteUpdate>,
     config: ClientConfig,
+    contact: Arc<Contact>,
 ) {
     let mut attempt = 0;
     // The first request asks for an answer at once, so a client with a cached board
@@ -252,6 +311,9 @@ pub(crate) async fn follow_polls(
             }
             None => api.known_board().await.map(|next| (false, next)),
         };
+        if answer.is_ok() {
+            contact.touch();
+        }
         let update = match answer {
             // A new revision, the same number in another log, or another history.
             Ok((replaced, next))
@@ -294,7 +356,7 @@ pub(crate) async fn follow_polls(
 /// event. (A board shows only each switch's last event, so an event since superseded
 /// cannot be compared here; the long-poll's `head` check covers that case.) Another log
 /// altogether is not "replaced": the log id says so already.
-fn replaced(known: &KnownBoard, next: &KnownBoard) -> bool {
+pub(crate) fn replaced(known: &KnownBoard, next: &KnownBoard) -> bool {
     if known.log != next.log {
         return false;
     }

@@ -11,14 +11,14 @@ use ripcord_core::api::{AgentId, AgentReport, Witness};
 use ripcord_core::{
     Board, CarriedHalts, Cause, Knowledge, LocalHalts, Printable, Scope, carry, halt_cause,
 };
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiClient, ApiClientError};
 use crate::cache::{self, KnownBoard};
 use crate::config::{ClientConfig, Transport};
 use crate::local::{LocalError, MarkerWatch};
-use crate::remote::{self, RemoteUpdate};
+use crate::remote::{self, Contact, RemoteUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SwitchError {
@@ -28,6 +28,12 @@ pub enum SwitchError {
     Token(#[from] crate::config::TokenSourceError),
     #[error(transparent)]
     Server(#[from] ApiClientError),
+    #[error("the ripcord server did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("this client has no server to ask (it obeys local markers only)")]
+    NoServer,
+    #[error("this client has stopped")]
+    Stopped,
 }
 
 /// Who this client is, for its reports.
@@ -82,6 +88,10 @@ struct Shared {
     /// acknowledged.
     reports: Arc<watch::Sender<Option<Numbered>>>,
     delivered: watch::Receiver<u64>,
+    /// An unpooled client of the server and a way to the decider, for
+    /// [`Switch::refresh`]; `None` without a server.
+    remote: Option<(ApiClient, mpsc::Sender<RemoteUpdate>)>,
+    contact: Arc<Contact>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -155,6 +165,14 @@ impl Switch {
         let reports = Arc::new(watch::Sender::new(None));
         let (delivered_sender, delivered) = watch::channel(0);
 
+        let contact = Contact::new();
+        // A refresh is for when a long-lived connection may be held up: it never reuses one.
+        let remote = options
+            .server
+            .as_deref()
+            .map(|server| ApiClient::unpooled(server, token.as_ref()))
+            .transpose()?
+            .map(|api| (api, updates_sender.clone()));
         let mut tasks = Vec::new();
         if let Some(api) = &api {
             let config = &options.config;
@@ -165,6 +183,7 @@ impl Switch {
                     cached.clone(),
                     updates_sender,
                     config.clone(),
+                    contact.clone(),
                 )),
                 Transport::Poll => tokio::spawn(remote::follow_polls(
                     api.clone(),
@@ -172,6 +191,7 @@ impl Switch {
                     cached.clone(),
                     updates_sender,
                     config.clone(),
+                    contact.clone(),
                 )),
             });
             tasks.push(tokio::spawn(send_reports(
@@ -208,9 +228,37 @@ impl Switch {
                 state,
                 reports,
                 delivered,
+                remote,
+                contact,
                 tasks,
             }),
         })
+    }
+
+    /// How long ago the server last confirmed this client's view (bytes on the stream,
+    /// keep-alives included, a long-poll's answer or a [`Switch::refresh`]); `None` before
+    /// the first time, and always without a server.
+    pub fn confirmed_ago(&self) -> Option<Duration> {
+        self.shared.contact.age()
+    }
+
+    /// Reads the whole board from the server (`GET /v1/switches`) within `limit` and
+    /// returns once the decision on it is made, so `is_halted()` reflects it: for a
+    /// client whose stream may be held up (a proxy, a throttled CPU) and that must be
+    /// current before it acts. A failure leaves the state as it was.
+    pub async fn refresh(&self, limit: Duration) -> Result<ClientState, SwitchError> {
+        let (api, updates) = self.shared.remote.as_ref().ok_or(SwitchError::NoServer)?;
+        let known = tokio::time::timeout(limit, api.known_board())
+            .await
+            .map_err(|_| SwitchError::Timeout(limit))??;
+        self.shared.contact.touch();
+        let (applied, decided) = oneshot::channel();
+        updates
+            .send(RemoteUpdate::Fetched { known, applied })
+            .await
+            .map_err(|_| SwitchError::Stopped)?;
+        decided.await.map_err(|_| SwitchError::Stopped)?;
+        Ok(self.state())
     }
 
     /// Whether this scope must stop now: one atomic load, cheap enough for every request.
@@ -305,8 +353,13 @@ struct Decider {
 impl Decider {
     async fn run(mut self, mut updates: mpsc::Receiver<RemoteUpdate>) {
         loop {
+            let mut applied = None;
             let latency = tokio::select! {
                 update = updates.recv(), if !updates.is_closed() => match update {
+                    Some(RemoteUpdate::Fetched { known, applied: ack }) => {
+                        applied = Some(ack);
+                        self.fetched(known)
+                    }
                     Some(update) => self.remote(update),
                     None => None,
                 },
@@ -318,7 +371,24 @@ impl Decider {
                 }
             };
             self.decide(latency);
+            if let Some(applied) = applied {
+                let _ = applied.send(());
+            }
         }
+    }
+
+    /// Takes in a board read whole on request: complete, not live.
+    fn fetched(&mut self, known: KnownBoard) -> Option<f64> {
+        let replaced = self
+            .known
+            .as_ref()
+            .is_some_and(|old| remote::replaced(old, &known));
+        self.remote(RemoteUpdate::Board {
+            known,
+            complete: true,
+            live: false,
+            replaced,
+        })
     }
 
     /// Takes in a remote update; returns the propagation latency of a new server event.
@@ -339,12 +409,25 @@ impl Decider {
                 self.reachable = false;
                 return None;
             }
+            // `run` keeps the acknowledgement; without it the board is taken all the same.
+            RemoteUpdate::Fetched { known, .. } => return self.fetched(known),
             RemoteUpdate::Board {
                 mut known,
                 complete,
                 live,
                 replaced,
             } => {
+                // Two sources (the follower and a refresh) may deliver out of order: an
+                // older board of the same history must not undo a newer one.
+                if !replaced
+                    && self.known.as_ref().is_some_and(|old| {
+                        old.log == known.log && old.board.revision > known.board.revision
+                    })
+                {
+                    self.reachable = true;
+                    self.settled |= complete;
+                    return None;
+                }
                 let previous = self.known.as_ref();
                 if replaced {
                     tracing::warn!(log = ?known.log, revision = known.board.revision, "the server's log is not the history this client followed (restored from an older copy?)");

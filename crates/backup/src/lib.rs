@@ -230,18 +230,8 @@ impl BackupError {
     }
 }
 
-/// An error and its sources on one line, `outer: inner: innermost`, for the run log,
-/// notifications and messages.
-pub fn report(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
-}
+/// An error and its sources on one line, for the run log, notifications and messages.
+pub use ripcord_core::text::error_chain as report;
 
 /// Summary of the run log for `ripcord status`.
 pub async fn status(config: &BackupConfig) -> Result<BackupStatus, BackupError> {

@@ -2,6 +2,19 @@
 
 use std::fmt;
 
+/// An error and its sources on one line, `outer: inner: innermost`: most errors say
+/// little without their causes ("client error (Connect)").
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
 /// Displays text with control characters escaped (`\n`, `\u{1b}`, …), so a reason written
 /// by someone else cannot move the cursor, recolour or rewrite the operator's terminal or
 /// forge a line of a text log; and with the invisible characters that reorder or hide

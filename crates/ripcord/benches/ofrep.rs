@@ -71,27 +71,20 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String]) -> Self {
-        let mut options = Options {
-            seconds: 10,
-            connections: 64,
-            streams: 1000,
-        };
-        let mut iter = args.iter().skip(1);
-        while let Some(arg) = iter.next() {
-            let mut number = || {
-                iter.next()
-                    .and_then(|n| n.parse::<u32>().ok())
-                    .unwrap_or_else(|| panic!("{arg} takes a number"))
-            };
-            match arg.as_str() {
-                "--seconds" => options.seconds = number(),
-                "--connections" => options.connections = number(),
-                "--streams" => options.streams = number() as usize,
-                "--bench" => {}
-                other => panic!("unknown argument {other}"),
-            }
+        let (mut seconds, mut connections, mut streams) = (10, 64, 1000);
+        common::parse_numbers(
+            args,
+            &mut [
+                ("--seconds", &mut seconds),
+                ("--connections", &mut connections),
+                ("--streams", &mut streams),
+            ],
+        );
+        Options {
+            seconds,
+            connections,
+            streams: streams as usize,
         }
-        options
     }
 
     fn wrk<'a>(&self, headers: &'a [(&'a str, &'a str)]) -> Wrk<'a> {

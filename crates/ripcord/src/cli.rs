@@ -86,6 +86,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Run a command under the switch (cron-safe: refuses to start while halted)
     Agent(AgentArgs),
+    /// Put the switch in front of an HTTP app: a reverse proxy that answers 503 while halted
+    Gate(cmd::gate::GateArgs),
     /// See the kill switch work on this machine: a server, wrapped processes, a halt, latencies
     Demo(cmd::demo::DemoArgs),
     /// Create, list and revoke API tokens
@@ -105,7 +107,7 @@ impl Command {
     pub fn prints_a_report(&self) -> bool {
         !matches!(
             self,
-            Command::Serve(_) | Command::Agent(_) | Command::Demo(_)
+            Command::Serve(_) | Command::Agent(_) | Command::Gate(_) | Command::Demo(_)
         )
     }
 }
@@ -156,6 +158,33 @@ pub struct StatusArgs {
     pub exit_code: bool,
 }
 
+/// How a client of the switch (an agent, a gate) follows it.
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// How to follow the server [config: client.transport]
+    #[arg(long, value_enum)]
+    pub transport: Option<TransportArg>,
+    /// Treat an unreachable server as a halt [config: client.on_unreachable = "closed"]
+    #[arg(long)]
+    pub fail_closed: bool,
+    /// Obey local markers only; do not contact a server
+    #[arg(long)]
+    pub no_server: bool,
+}
+
+impl FollowArgs {
+    /// The `[client]` configuration with these flags applied.
+    pub fn apply(&self, mut client: ripcord_agent::ClientConfig) -> ripcord_agent::ClientConfig {
+        if let Some(transport) = self.transport {
+            client.transport = transport.into();
+        }
+        if self.fail_closed {
+            client.on_unreachable = ripcord_core::UnreachablePolicy::Closed;
+        }
+        client
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]
 pub struct AgentArgs {
@@ -172,15 +201,8 @@ pub struct AgentArgs {
     /// After a halt stopped the command, start it again on resume instead of exiting
     #[arg(long)]
     pub restart_on_resume: bool,
-    /// How to follow the server [config: client.transport]
-    #[arg(long, value_enum)]
-    pub transport: Option<TransportArg>,
-    /// Treat an unreachable server as a halt [config: client.on_unreachable = "closed"]
-    #[arg(long)]
-    pub fail_closed: bool,
-    /// Obey local markers only; do not contact a server
-    #[arg(long)]
-    pub no_server: bool,
+    #[command(flatten)]
+    pub follow: FollowArgs,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
@@ -237,6 +259,7 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
         // One thread: an agent waits on one stream, one folder and one child, and a
         // thousand of them on a host should cost a thousand threads, not thousands.
         Command::Agent(args) => single_thread_runtime()?.block_on(cmd::agent::run(config, args)),
+        Command::Gate(args) => runtime()?.block_on(cmd::gate::run(config, args)),
         Command::Demo(args) => runtime()?.block_on(cmd::demo::run(config, args)),
     }
 }

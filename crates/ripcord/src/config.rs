@@ -26,6 +26,7 @@ pub struct Config {
     pub check: ripcord_check::CheckConfig,
     pub backup: ripcord_backup::BackupConfig,
     pub notify: ripcord_notifier::NotifyConfig,
+    pub gate: ripcord_gate::GateConfig,
 }
 
 /// A loaded configuration, and what the operator should hear about it once logging runs.
@@ -88,16 +89,17 @@ impl Config {
         let mut figment = defaults;
         // Cloud Run tells a container its port in PORT; a listen address set in the file
         // or the environment (or by flag, later) wins over it.
-        if let Ok(port) = std::env::var("PORT")
-            && explicit.find_value("serve.listen").is_err()
-        {
+        // The gate is the ingress container of a multi-container service: PORT is its.
+        if let Ok(port) = std::env::var("PORT") {
             // Read by every command; a bad value must not stop `halt --local`.
             match port.trim().parse::<u16>() {
                 Ok(port) => {
-                    figment = figment.merge(Serialized::default(
-                        "serve.listen",
-                        format!("0.0.0.0:{port}"),
-                    ));
+                    for key in ["serve.listen", "gate.listen"] {
+                        if explicit.find_value(key).is_err() {
+                            figment =
+                                figment.merge(Serialized::default(key, format!("0.0.0.0:{port}")));
+                        }
+                    }
                 }
                 Err(_) => warnings.push(format!(
                     "ignoring PORT={port:?}: not a port number (0 to 65535)"

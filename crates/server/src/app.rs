@@ -284,14 +284,11 @@ impl Application {
             hub.end_streams();
         };
         let router = crate::api::router(state.clone());
-        let served = crate::http::serve(
-            self.listener,
-            router,
-            state.config.header_timeout,
-            stopping,
-            state.config.shutdown_timeout,
-        )
-        .await;
+        let accepting = crate::http::Accepting {
+            header_timeout: state.config.header_timeout,
+            drain: state.config.shutdown_timeout,
+        };
+        let served = crate::http::serve(self.listener, router, accepting, stopping).await;
         for task in background {
             task.abort();
             let _ = task.await;

@@ -2,16 +2,19 @@
 //! idle keep-alive connections, so neither a slow sender nor an idle client holds a file
 //! descriptor forever; accept errors (no file descriptors left) are logged, not hidden.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 /// How long to wait before accepting again after the process ran out of file descriptors;
@@ -20,21 +23,62 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// How often refused accepts are logged, at most.
 const REFUSED_LOG_EVERY: Duration = Duration::from_secs(10);
 
+/// How connections are accepted and ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Accepting {
+    /// The longest wait for a request's headers (and between keep-alive requests).
+    pub header_timeout: Duration,
+    /// How long open connections may finish once stopping.
+    pub drain: Duration,
+}
+
 /// Serves `router` on `listener` until `stopping` resolves, then lets open connections
-/// finish for at most `drain`.
+/// finish for at most `accepting.drain`.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
-    header_timeout: Duration,
+    accepting: Accepting,
     stopping: impl Future<Output = ()> + Send + 'static,
-    drain: Duration,
 ) -> std::io::Result<()> {
+    serve_with(
+        listener,
+        move |mut request: Request<Incoming>, peer: SocketAddr| {
+            // The peer's address, for handlers that need it (loopback checks).
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(peer));
+            router.clone().oneshot(request.map(axum::body::Body::new))
+        },
+        accepting,
+        stopping,
+    )
+    .await
+}
+
+/// Serves HTTP/1.1 with `handler` (given each request and its peer's address) on
+/// `listener` until `stopping` resolves, then lets open connections finish for at most
+/// `accepting.drain`. Connections may be upgraded (WebSockets); an upgraded connection is
+/// the handler's to end.
+pub async fn serve_with<H, F, B>(
+    listener: TcpListener,
+    handler: H,
+    accepting: Accepting,
+    stopping: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<B>, Infallible>> + Send + 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout)
+        .header_read_timeout(accepting.header_timeout)
         .keep_alive(true);
-    let graceful = GracefulShutdown::new();
+    let (stop_connections, stopped) = watch::channel(false);
+    let mut connections = JoinSet::new();
     let mut refused = RefusedAccepts::default();
     tokio::pin!(stopping);
     loop {
@@ -49,29 +93,38 @@ pub(crate) async fn serve(
             },
             () = &mut stopping => break,
         };
+        // Finished connections leave their results here until collected.
+        while connections.try_join_next().is_some() {}
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            // The peer's address, for handlers that need it (loopback checks).
-            request
-                .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(peer));
-            router.clone().oneshot(request.map(axum::body::Body::new))
-        });
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
+        let handler = handler.clone();
+        let service = hyper::service::service_fn(move |request| handler(request, peer));
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                // Sent once, when stopping.
+                _ = stopped.changed() => {
+                    // Finish the request in progress, then close.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = ended {
                 tracing::debug!(%error, %peer, "connection ended with an error");
             }
         });
     }
     drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(drain) => {
-            tracing::warn!(limit = ?drain, "connections still open after the shutdown timeout; closing them");
-        }
+    let _ = stop_connections.send(true);
+    let drained = tokio::time::timeout(accepting.drain, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        tracing::warn!(limit = ?accepting.drain, "connections still open after the shutdown timeout; closing them");
     }
     Ok(())
 }

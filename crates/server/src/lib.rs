@@ -15,7 +15,7 @@ mod config;
 mod contacts;
 mod error;
 mod fanout;
-mod http;
+pub mod http;
 mod hub;
 mod lock;
 mod state;

@@ -69,6 +69,24 @@ pub fn wait_for(addr: SocketAddr) {
     }
 }
 
+/// Reads `--flag N` pairs from a benchmark's arguments into the named slots; cargo's
+/// own `--bench` is ignored, anything else is an error.
+pub fn parse_numbers(args: &[String], slots: &mut [(&str, &mut u32)]) {
+    let mut iter = args.iter().skip(1);
+    while let Some(arg) = iter.next() {
+        if arg == "--bench" {
+            continue;
+        }
+        let Some((_, slot)) = slots.iter_mut().find(|(name, _)| name == arg) else {
+            panic!("unknown argument {arg}");
+        };
+        **slot = iter
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{arg} takes a number"));
+    }
+}
+
 /// Fails early, with the package to install, when `wrk` is missing.
 pub fn require_wrk() {
     if Command::new("wrk").arg("--version").output().is_err() {

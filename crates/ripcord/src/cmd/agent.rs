@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ripcord_agent::supervise::{self, AgentOptions};
 use ripcord_agent::{Identity, Switch, SwitchOptions};
-use ripcord_core::{UnreachablePolicy, exit};
+use ripcord_core::exit;
 
 use crate::cli::AgentArgs;
 use crate::config::Config;
@@ -14,13 +14,7 @@ use crate::config::Config;
 const FINAL_REPORT_LIMIT: Duration = Duration::from_secs(2);
 
 pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
-    let mut client = config.client.clone();
-    if let Some(transport) = args.transport {
-        client.transport = transport.into();
-    }
-    if args.fail_closed {
-        client.on_unreachable = UnreachablePolicy::Closed;
-    }
+    let client = args.follow.apply(config.client.clone());
     let command_line = supervise::command_line(&args.command);
     let program = args
         .command
@@ -38,7 +32,7 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     let connect_timeout = client.connect_timeout;
     let tree = client.process_tree;
     let switch = Switch::start(SwitchOptions {
-        server: (!args.no_server).then(|| config.server_url()),
+        server: (!args.follow.no_server).then(|| config.server_url()),
         scope: args.scope,
         identity,
         config: client,
@@ -53,7 +47,7 @@ pub async fn run(config: Config, args: AgentArgs) -> anyhow::Result<u8> {
     let outcome = supervise::run(switch.clone(), options).await;
     // A run that could not stop its command is reported too, as the error's exit code.
     let code = outcome.as_ref().map_or(exit::USAGE_OR_IO, |code| *code);
-    if !args.no_server && !switch.report_exit(code, FINAL_REPORT_LIMIT).await {
+    if !args.follow.no_server && !switch.report_exit(code, FINAL_REPORT_LIMIT).await {
         tracing::debug!("the server did not acknowledge the last report before exit");
     }
     Ok(outcome?)

@@ -63,7 +63,6 @@ impl Host {
     }
 
     pub async fn serve_after(&self, shell: &str, args: &[&str], env: &[(&str, &str)]) -> Serve {
-        use tokio::io::AsyncBufReadExt;
         // Through a shell so a test can set limits first; `exec` keeps the PID. The data
         // folder by variable, not flag, so a test can name a database instead.
         let mut script = format!("{shell}; exec \"$0\" serve");
@@ -82,33 +81,26 @@ impl Host {
             .env("RIPCORD_LOG__FORMAT", "json")
             .envs(env.iter().copied())
             .stderr(Stdio::piped());
-        let mut child = shell_command.spawn().expect("serve starts");
-        let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let addr = tokio::time::timeout(DEADLINE, async {
-            while let Some(line) = lines.next_line().await.expect("log line") {
-                log.lock().expect("log").push(line.clone());
-                let entry: Value = serde_json::from_str(&line).expect("JSON log lines");
-                assert!(
-                    entry["severity"].is_string() && entry["time"].is_string(),
-                    "{entry}"
-                );
-                if entry["message"] == "ripcord serve listening" {
-                    return entry["addr"].as_str().expect("addr").to_owned();
-                }
-            }
-            panic!("serve ended before listening");
-        })
+        listening(
+            shell_command.spawn().expect("serve starts"),
+            "ripcord serve listening",
+        )
         .await
-        .expect("serve logs its address");
-        // Keep reading its log so it never blocks on a full pipe, and keep it for tests.
-        let kept = log.clone();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                kept.lock().expect("log").push(line);
-            }
-        });
-        Serve { child, addr, log }
+    }
+
+    /// Starts `ripcord gate ARGS` following `server`, with JSON logs, and waits until it
+    /// listens.
+    pub async fn gate(&self, server: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Serve {
+        let child = self
+            .ripcord(server)
+            .arg("gate")
+            .args(args)
+            .env("RIPCORD_LOG__FORMAT", "json")
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("gate starts");
+        listening(child, "ripcord gate listening").await
     }
 
     /// `ripcord ARGS` with extra environment; exit code, stdout, stderr.
@@ -140,7 +132,39 @@ impl Host {
     }
 }
 
-/// A `ripcord serve` process, the address it listens on, and its log so far.
+/// Reads the JSON log of `child` until it logs `message` with the address it listens on,
+/// then keeps reading it (so it never blocks on a full pipe) for the test to inspect.
+async fn listening(mut child: Child, message: &str) -> Serve {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let addr = tokio::time::timeout(DEADLINE, async {
+        while let Some(line) = lines.next_line().await.expect("log line") {
+            log.lock().expect("log").push(line.clone());
+            let entry: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|error| panic!("a log line that is not JSON ({error}): {line}"));
+            assert!(
+                entry["severity"].is_string() && entry["time"].is_string(),
+                "{entry}"
+            );
+            if entry["message"] == message {
+                return entry["addr"].as_str().expect("addr").to_owned();
+            }
+        }
+        panic!("the process ended before `{message}`");
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no `{message}` in time"));
+    let kept = log.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            kept.lock().expect("log").push(line);
+        }
+    });
+    Serve { child, addr, log }
+}
+
+/// A `ripcord serve` (or `gate`) process, the address it listens on, and its log so far.
 pub struct Serve {
     pub child: Child,
     pub addr: String,

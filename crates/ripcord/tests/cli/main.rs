@@ -5,6 +5,7 @@
 mod agents;
 mod check;
 mod cli;
+mod gate;
 mod helpers;
 mod hostile;
 mod ofrep;

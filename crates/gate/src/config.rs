@@ -1,0 +1,169 @@
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hyper::Uri;
+use ripcord_core::Scope;
+use serde::{Deserialize, Serialize};
+
+/// The `[gate]` section of `ripcord.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GateConfig {
+    /// Address to listen on (Cloud Run's `PORT` sets `0.0.0.0:$PORT`).
+    pub listen: SocketAddr,
+    /// The app behind the gate, `http://host:port`.
+    pub upstream: Option<String>,
+    /// The scope the app belongs to; a halt of it or of `global` closes the gate.
+    pub scope: Scope,
+    /// Paths that pass while halted, so the platform's probes do not restart the app.
+    pub health_paths: Vec<String>,
+    /// When the server last confirmed the board longer ago than this, a request first
+    /// reads the board (`GET /v1/switches`) before it is forwarded.
+    #[serde(with = "humantime_serde")]
+    pub max_staleness: Duration,
+    /// How long that read may take before the failure policy decides.
+    #[serde(with = "humantime_serde")]
+    pub refresh_timeout: Duration,
+    /// What `Retry-After` tells clients while halted.
+    #[serde(with = "humantime_serde")]
+    pub retry_after: Duration,
+    /// How long to wait for a connection to the upstream before answering 502.
+    #[serde(with = "humantime_serde")]
+    pub upstream_connect_timeout: Duration,
+    /// The longest wait for a request's headers (and between keep-alive requests).
+    #[serde(with = "humantime_serde")]
+    pub header_timeout: Duration,
+    /// How long requests in flight may finish after SIGTERM.
+    #[serde(with = "humantime_serde")]
+    pub drain: Duration,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7080)),
+            upstream: None,
+            scope: "api".parse().unwrap_or_else(|_| Scope::global()),
+            health_paths: vec!["/healthz".into(), "/readyz".into()],
+            max_staleness: Duration::from_secs(2),
+            refresh_timeout: Duration::from_secs(1),
+            retry_after: Duration::from_secs(30),
+            upstream_connect_timeout: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(30),
+            drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Why an upstream URL cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("the upstream `{url}` is not a URL: {reason}")]
+    NotAUrl { url: String, reason: String },
+    #[error(
+        "the upstream `{url}` must be plain http (the app beside the gate); put TLS in front of the gate"
+    )]
+    NotHttp { url: String },
+    #[error("the upstream `{url}` has no host")]
+    NoHost { url: String },
+    #[error(
+        "the upstream `{url}` has a path or query; give only http://host:port (requests keep their own path)"
+    )]
+    HasPath { url: String },
+}
+
+/// Where requests go: scheme and authority only; each request keeps its path and query.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    authority: hyper::http::uri::Authority,
+    host: String,
+    port: u16,
+}
+
+impl Upstream {
+    pub fn parse(url: &str) -> Result<Self, UpstreamError> {
+        let uri: Uri =
+            url.parse().map_err(
+                |error: hyper::http::uri::InvalidUri| UpstreamError::NotAUrl {
+                    url: url.into(),
+                    reason: error.to_string(),
+                },
+            )?;
+        if uri.scheme_str() != Some("http") {
+            return Err(UpstreamError::NotHttp { url: url.into() });
+        }
+        let authority = uri
+            .authority()
+            .filter(|authority| !authority.host().is_empty())
+            .cloned()
+            .ok_or_else(|| UpstreamError::NoHost { url: url.into() })?;
+        let path = uri.path_and_query().map_or("/", |path| path.as_str());
+        if path != "/" {
+            return Err(UpstreamError::HasPath { url: url.into() });
+        }
+        Ok(Upstream {
+            host: authority
+                .host()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            port: authority.port_u16().unwrap_or(80),
+            authority,
+        })
+    }
+
+    /// The upstream's URI for a request's path and query.
+    pub(crate) fn uri(&self, path_and_query: Option<&hyper::http::uri::PathAndQuery>) -> Uri {
+        let mut parts = hyper::http::uri::Parts::default();
+        parts.scheme = Some(hyper::http::uri::Scheme::HTTP);
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(
+            path_and_query
+                .cloned()
+                .unwrap_or_else(|| hyper::http::uri::PathAndQuery::from_static("/")),
+        );
+        Uri::from_parts(parts).unwrap_or_else(|_| Uri::from_static("/"))
+    }
+
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl std::fmt::Display for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "http://{}", self.authority)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upstream_is_plain_http_with_a_host_and_no_path() {
+        let upstream = Upstream::parse("http://127.0.0.1:8000").expect("valid");
+        assert_eq!((upstream.host(), upstream.port()), ("127.0.0.1", 8000));
+        let path = "/v1/items?page=2".parse().expect("path");
+        assert_eq!(
+            upstream.uri(Some(&path)).to_string(),
+            "http://127.0.0.1:8000/v1/items?page=2"
+        );
+        assert_eq!(Upstream::parse("http://[::1]/").expect("v6").host(), "::1");
+        assert_eq!(Upstream::parse("http://app").expect("name").port(), 80);
+        for (url, expected) in [
+            ("https://app:8443", "plain http"),
+            ("http://app:8000/api", "has a path"),
+            ("http://app:8000/?x=1", "has a path"),
+            ("app:8000", "plain http"),
+            ("http://", "not a URL"),
+        ] {
+            let error = Upstream::parse(url).expect_err(url).to_string();
+            assert!(error.contains(expected), "{url}: {error}");
+        }
+    }
+}

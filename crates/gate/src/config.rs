@@ -30,10 +30,15 @@ pub struct GateConfig {
     /// How long to wait for a connection to the upstream before answering 502.
     #[serde(with = "humantime_serde")]
     pub upstream_connect_timeout: Duration,
+    /// How long the upstream may take to start its answer (its headers) before the gate
+    /// answers 504; a body may then stream for as long as it flows.
+    #[serde(with = "humantime_serde")]
+    pub upstream_timeout: Duration,
     /// The longest wait for a request's headers (and between keep-alive requests).
     #[serde(with = "humantime_serde")]
     pub header_timeout: Duration,
-    /// How long requests in flight may finish after SIGTERM.
+    /// How long requests in flight may finish after SIGTERM (Cloud Run kills a container
+    /// 10 s after it; the gate also spends up to 2 s on its last report).
     #[serde(with = "humantime_serde")]
     pub drain: Duration,
 }
@@ -49,9 +54,40 @@ impl Default for GateConfig {
             refresh_timeout: Duration::from_secs(1),
             retry_after: Duration::from_secs(30),
             upstream_connect_timeout: Duration::from_secs(5),
+            upstream_timeout: Duration::from_secs(60),
             header_timeout: Duration::from_secs(30),
-            drain: Duration::from_secs(10),
+            drain: Duration::from_secs(7),
         }
+    }
+}
+
+/// A setting of `[gate]` that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum GateConfigError {
+    #[error("gate.{field} must be longer than zero")]
+    ZeroDuration { field: &'static str },
+    #[error("the health path `{path}` (gate.health_paths) must start with `/`")]
+    HealthPath { path: String },
+}
+
+impl GateConfig {
+    /// Refuses settings that would make every request fail or hang.
+    pub fn validate(&self) -> Result<(), GateConfigError> {
+        for (field, value) in [
+            ("refresh_timeout", self.refresh_timeout),
+            ("retry_after", self.retry_after),
+            ("upstream_connect_timeout", self.upstream_connect_timeout),
+            ("upstream_timeout", self.upstream_timeout),
+            ("header_timeout", self.header_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(GateConfigError::ZeroDuration { field });
+            }
+        }
+        if let Some(path) = self.health_paths.iter().find(|path| !path.starts_with('/')) {
+            return Err(GateConfigError::HealthPath { path: path.clone() });
+        }
+        Ok(())
     }
 }
 
@@ -70,6 +106,14 @@ pub enum UpstreamError {
         "the upstream `{url}` has a path or query; give only http://host:port (requests keep their own path)"
     )]
     HasPath { url: String },
+    #[error(
+        "the upstream URL has a user or password: they would show in logs and `ripcord status`; the gate passes each request's own credentials"
+    )]
+    HasCredentials,
+    #[error("the upstream `{url}` has a port that is not a port number (1 to 65535)")]
+    BadPort { url: String },
+    #[error("the upstream {upstream} is the gate's own address: every request would loop")]
+    Itself { upstream: String },
 }
 
 /// Where requests go: scheme and authority only; each request keeps its path and query.
@@ -82,6 +126,15 @@ pub struct Upstream {
 
 impl Upstream {
     pub fn parse(url: &str) -> Result<Self, UpstreamError> {
+        // Checked before anything that would echo the URL back.
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let authority = after_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        if authority.contains('@') {
+            return Err(UpstreamError::HasCredentials);
+        }
         let uri: Uri =
             url.parse().map_err(
                 |error: hyper::http::uri::InvalidUri| UpstreamError::NotAUrl {
@@ -101,15 +154,44 @@ impl Upstream {
         if path != "/" {
             return Err(UpstreamError::HasPath { url: url.into() });
         }
+        // `Authority::port` hides a port out of range (`:99999`) as no port at all.
+        let port_text = authority
+            .as_str()
+            .rsplit_once(':')
+            .map(|(_, port)| port)
+            .filter(|port| !port.contains(']'));
+        let port = match port_text {
+            None => 80,
+            Some(port) => port
+                .parse::<u16>()
+                .ok()
+                .filter(|port| *port != 0)
+                .ok_or_else(|| UpstreamError::BadPort { url: url.into() })?,
+        };
         Ok(Upstream {
             host: authority
                 .host()
                 .trim_start_matches('[')
                 .trim_end_matches(']')
                 .to_owned(),
-            port: authority.port_u16().unwrap_or(80),
+            port,
             authority,
         })
+    }
+
+    /// Refuses an upstream that is the gate's own listening address (or, for a gate on
+    /// every interface, a loopback address on its port).
+    pub fn check_not(&self, listen: SocketAddr) -> Result<(), UpstreamError> {
+        let Ok(ip) = self.host.parse::<std::net::IpAddr>() else {
+            return Ok(());
+        };
+        let same_host = ip == listen.ip() || (listen.ip().is_unspecified() && ip.is_loopback());
+        if same_host && self.port == listen.port() {
+            return Err(UpstreamError::Itself {
+                upstream: self.to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// The upstream's URI for a request's path and query.
@@ -161,9 +243,38 @@ mod tests {
             ("http://app:8000/?x=1", "has a path"),
             ("app:8000", "plain http"),
             ("http://", "not a URL"),
+            ("http://user:secret@app:8000", "user or password"),
+            ("http://app:99999", "not a port number"),
+            ("http://app:0", "not a port number"),
         ] {
             let error = Upstream::parse(url).expect_err(url).to_string();
             assert!(error.contains(expected), "{url}: {error}");
+            assert!(!error.contains("secret"), "{error}");
         }
+    }
+
+    #[test]
+    fn an_upstream_that_is_the_gate_itself_is_refused() {
+        let upstream = Upstream::parse("http://127.0.0.1:7080").expect("valid");
+        let listen = |addr: &str| addr.parse().expect("addr");
+        assert!(upstream.check_not(listen("127.0.0.1:7080")).is_err());
+        assert!(upstream.check_not(listen("0.0.0.0:7080")).is_err());
+        assert!(upstream.check_not(listen("127.0.0.1:7081")).is_ok());
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused_by_name() {
+        let zero = GateConfig {
+            refresh_timeout: Duration::ZERO,
+            ..GateConfig::default()
+        };
+        let error = zero.validate().expect_err("zero").to_string();
+        assert!(error.contains("gate.refresh_timeout"), "{error}");
+        let relative = GateConfig {
+            health_paths: vec!["healthz".into()],
+            ..GateConfig::default()
+        };
+        assert!(relative.validate().is_err());
+        assert!(GateConfig::default().validate().is_ok());
     }
 }

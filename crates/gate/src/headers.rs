@@ -26,7 +26,11 @@ pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap, upgrade: Option<HeaderVa
         .flat_map(|value| value.split(','))
         .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
         .collect();
-    for name in HOP_BY_HOP.iter().chain(&named) {
+    // `Host` says which site is asked for; a client must not make the gate drop it.
+    for name in HOP_BY_HOP
+        .iter()
+        .chain(named.iter().filter(|name| **name != header::HOST))
+    {
         headers.remove(name);
     }
     for name in ["keep-alive", "proxy-connection"] {
@@ -50,17 +54,38 @@ pub(crate) fn requested_upgrade(headers: &HeaderMap) -> Option<HeaderValue> {
         .flatten()
 }
 
+/// Appends this gate to `Via` (RFC 9110 §7.6.3) under `token`, a name of its own.
+pub(crate) fn add_via(headers: &mut HeaderMap, token: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!("1.1 {token}")) {
+        headers.append(header::VIA, value);
+    }
+}
+
+/// Whether a request already went through the gate named `token`: it came back to it.
+pub(crate) fn came_through(headers: &HeaderMap, token: &str) -> bool {
+    headers
+        .get_all(header::VIA)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|hop| hop.split_whitespace().nth(1) == Some(token))
+}
+
 /// Appends the client's address to `X-Forwarded-For`, and sets `X-Forwarded-Host` and
 /// `X-Forwarded-Proto` when a proxy before the gate has not.
 pub(crate) fn add_forwarded(headers: &mut HeaderMap, peer: SocketAddr) {
     const FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
     const HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
     const PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
-    let client = peer.ip().to_string();
-    let chain = match headers.get(&FOR).and_then(|value| value.to_str().ok()) {
-        Some(earlier) => format!("{earlier}, {client}"),
-        None => client,
-    };
+    // Every field line, in order: a proxy before the gate may have added one of its own.
+    let mut chain: Vec<String> = headers
+        .get_all(&FOR)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .collect();
+    chain.push(peer.ip().to_string());
+    let chain = chain.join(", ");
     if let Ok(chain) = HeaderValue::from_str(&chain) {
         headers.insert(FOR, chain);
     }
@@ -104,6 +129,9 @@ mod tests {
         strip_hop_by_hop(&mut map, None);
         let left: Vec<&str> = map.keys().map(HeaderName::as_str).collect();
         assert_eq!(left, ["content-type"]);
+        let mut named_host = headers(&[("connection", "host"), ("host", "app.example")]);
+        strip_hop_by_hop(&mut named_host, None);
+        assert_eq!(named_host["host"], "app.example");
     }
 
     #[test]
@@ -122,11 +150,25 @@ mod tests {
     }
 
     #[test]
+    fn a_request_that_came_through_this_gate_is_recognised_by_its_via() {
+        let mut map = headers(&[("via", "1.0 front, 1.1 ripcord-gate-ab")]);
+        assert!(!came_through(&map, "ripcord-gate-cd"));
+        add_via(&mut map, "ripcord-gate-cd");
+        assert!(came_through(&map, "ripcord-gate-ab"));
+        assert!(came_through(&map, "ripcord-gate-cd"));
+        assert!(!came_through(&map, "front"));
+    }
+
+    #[test]
     fn forwarded_fields_append_the_client_and_keep_what_an_earlier_proxy_said() {
         let peer: SocketAddr = "10.0.0.7:5000".parse().expect("addr");
         let mut map = headers(&[("host", "app.example"), ("x-forwarded-for", "203.0.113.9")]);
+        map.append("x-forwarded-for", HeaderValue::from_static("198.51.100.1"));
         add_forwarded(&mut map, peer);
-        assert_eq!(map["x-forwarded-for"], "203.0.113.9, 10.0.0.7");
+        assert_eq!(
+            map["x-forwarded-for"],
+            "203.0.113.9, 198.51.100.1, 10.0.0.7"
+        );
         assert_eq!(map["x-forwarded-host"], "app.example");
         assert_eq!(map["x-forwarded-proto"], "http");
         let mut behind_tls = headers(&[("x-forwarded-proto", "https")]);

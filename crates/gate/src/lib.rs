@@ -21,5 +21,5 @@ mod proxy;
 mod refusal;
 mod upgrade;
 
-pub use config::{GateConfig, Upstream, UpstreamError};
+pub use config::{GateConfig, GateConfigError, Upstream, UpstreamError};
 pub use proxy::{Gate, run};

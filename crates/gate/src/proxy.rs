@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hyper::body::Incoming;
-use hyper::{Request, Response};
+use hyper::header::HeaderValue;
+use hyper::{HeaderMap, Method, Request, Response, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -20,7 +21,7 @@ use crate::body::{GateBody, cut_on_halt, pass};
 use crate::config::{GateConfig, Upstream};
 use crate::freshness::Freshness;
 use crate::headers;
-use crate::refusal::{Refusals, Refused};
+use crate::refusal::{self, Refusals, Refused};
 use crate::upgrade;
 
 /// A gate in front of one upstream; cheap to clone.
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) config: GateConfig,
     client: Client<HttpConnector, GateBody>,
     health_paths: Vec<String>,
+    /// This gate's name in `Via`, unique to the process, to recognise its own requests.
+    via: String,
     /// `None` without a server: local markers alone decide.
     freshness: Option<Freshness>,
     policy: UnreachablePolicy,
@@ -60,6 +63,13 @@ impl Gate {
                 freshness: follows_server
                     .then(|| Freshness::new(config.max_staleness, config.refresh_timeout)),
                 health_paths: config.health_paths.clone(),
+                via: format!("ripcord-gate-{:016x}", {
+                    use std::hash::{BuildHasher, Hasher};
+                    // std's randomly keyed hasher: a random number with no dependency.
+                    std::collections::hash_map::RandomState::new()
+                        .build_hasher()
+                        .finish()
+                }),
                 refusals: Refusals::new(config.scope.clone(), config.retry_after),
                 switch,
                 upstream,
@@ -70,22 +80,37 @@ impl Gate {
         }
     }
 
-    /// Answers one request: the health paths always pass; anything else passes only
-    /// while the scope runs.
+    /// Answers one request: a probe of a health path always passes; anything else
+    /// passes only while the scope runs.
     pub async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<GateBody> {
         let inner = &self.inner;
-        let health = inner
-            .health_paths
-            .iter()
-            .any(|path| path == request.uri().path());
-        if !health && let Some(refused) = inner.refusal().await {
+        if headers::came_through(request.headers(), &inner.via) {
+            tracing::warn!(upstream = %inner.upstream, "a request came back to the gate: its upstream leads to itself");
+            return inner.refusals.answer(Refused::Loop, request.headers());
+        }
+        let probe = inner.is_probe(&request);
+        if !probe && let Some(refused) = inner.refusal().await {
             return inner.refusals.answer(refused, request.headers());
         }
-        inner.forward(request, peer, !health).await
+        if headers::requested_upgrade(request.headers()).is_some() {
+            return upgrade::forward(inner, request, peer).await;
+        }
+        inner.forward(request, peer, !probe).await
     }
 }
 
 impl Inner {
+    /// A platform's probe: `GET` or `HEAD` of a health path, not an upgrade. Only these
+    /// pass while halted; anything else on those paths is a request like any other.
+    fn is_probe(&self, request: &Request<Incoming>) -> bool {
+        matches!(*request.method(), Method::GET | Method::HEAD)
+            && headers::requested_upgrade(request.headers()).is_none()
+            && self
+                .health_paths
+                .iter()
+                .any(|path| path == request.uri().path())
+    }
+
     /// Why this request may not pass, if it may not.
     async fn refusal(&self) -> Option<Refused> {
         if let Some(freshness) = &self.freshness
@@ -97,6 +122,66 @@ impl Inner {
         self.switch.is_halted().then_some(Refused::Halted)
     }
 
+    /// The headers a request takes to the upstream: hop-by-hop fields out (but the
+    /// upgrade asked for), `X-Forwarded-*` and this gate's `Via` in.
+    pub(crate) fn prepare(
+        &self,
+        fields: &mut HeaderMap,
+        peer: SocketAddr,
+        upgrade: Option<HeaderValue>,
+    ) {
+        headers::strip_hop_by_hop(fields, upgrade);
+        headers::add_forwarded(fields, peer);
+        headers::add_via(fields, &self.via);
+    }
+
+    /// Waits for the upstream to start its answer: at most `gate.upstream_timeout`, and,
+    /// when `cut`, only while the scope runs, so a halt does not wait for a slow app.
+    pub(crate) async fn answer<E: std::error::Error>(
+        &self,
+        answered: impl Future<Output = Result<Response<Incoming>, E>>,
+        cut: bool,
+    ) -> Result<Response<Incoming>, Refused> {
+        let halted = async {
+            if cut {
+                self.switch.halted().await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        let answered = tokio::select! {
+            biased;
+            () = halted => return Err(Refused::Halted),
+            answered = tokio::time::timeout(self.config.upstream_timeout, answered) => answered,
+        };
+        match answered {
+            Err(_) => {
+                tracing::warn!(upstream = %self.upstream, limit = ?self.config.upstream_timeout, "the upstream did not answer in time (gate.upstream_timeout)");
+                Err(Refused::GatewayTimeout)
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(upstream = %self.upstream, error = %error_chain(&error), "the upstream did not answer");
+                Err(Refused::BadGateway)
+            }
+            // An answer that came with the halt is not sent.
+            Ok(Ok(_)) if cut && self.switch.is_halted() => Err(Refused::Halted),
+            Ok(Ok(response)) => Ok(response),
+        }
+    }
+
+    /// The body of an exchange: cut by a halt, or passed as it is.
+    pub(crate) fn body<B>(&self, body: B, cut: bool) -> GateBody
+    where
+        B: hyper::body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<crate::body::BoxError>,
+    {
+        if cut {
+            cut_on_halt(body, &self.switch)
+        } else {
+            pass(body)
+        }
+    }
+
     /// Sends the request to the upstream and streams its answer back. `cut` ends both
     /// bodies when a halt arrives while they flow.
     async fn forward(
@@ -105,38 +190,27 @@ impl Inner {
         peer: SocketAddr,
         cut: bool,
     ) -> Response<GateBody> {
-        let upgrade = headers::requested_upgrade(request.headers());
-        if upgrade.is_some() {
-            return upgrade::forward(self, request, peer).await;
-        }
         let (mut parts, body) = request.into_parts();
-        let asked = parts.headers.clone();
-        headers::strip_hop_by_hop(&mut parts.headers, None);
-        headers::add_forwarded(&mut parts.headers, peer);
-        let mut upstream_request = Request::new(if cut {
-            cut_on_halt(body, &self.switch)
-        } else {
-            pass(body)
-        });
+        let asked = refusal::negotiation(&parts.headers);
+        self.prepare(&mut parts.headers, peer, None);
+        let mut upstream_request = Request::new(self.body(body, cut));
         *upstream_request.method_mut() = parts.method;
         *upstream_request.uri_mut() = self.upstream.uri(parts.uri.path_and_query());
         *upstream_request.headers_mut() = parts.headers;
-        match self.client.request(upstream_request).await {
-            Ok(response) => {
-                let (mut parts, body) = response.into_parts();
-                headers::strip_hop_by_hop(&mut parts.headers, None);
-                let body = if cut {
-                    cut_on_halt(body, &self.switch)
-                } else {
-                    pass(body)
-                };
-                Response::from_parts(parts, body)
-            }
-            Err(error) => {
-                tracing::warn!(upstream = %self.upstream, error = %error_chain(&error), "the upstream did not answer");
-                self.refusals.answer(Refused::BadGateway, &asked)
-            }
+        let response = match self
+            .answer(self.client.request(upstream_request), cut)
+            .await
+        {
+            Ok(response) => response,
+            Err(refused) => return self.refusals.answer(refused, &asked),
+        };
+        if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+            tracing::warn!(upstream = %self.upstream, "the upstream switched protocols unasked");
+            return self.refusals.answer(Refused::BadGateway, &asked);
         }
+        let (mut parts, body) = response.into_parts();
+        headers::strip_hop_by_hop(&mut parts.headers, None);
+        Response::from_parts(parts, self.body(body, cut))
     }
 }
 

@@ -19,6 +19,10 @@ pub(crate) enum Refused {
     Unconfirmed,
     /// The app behind the gate did not answer.
     BadGateway,
+    /// The app did not start its answer within `gate.upstream_timeout`.
+    GatewayTimeout,
+    /// The request came back to the gate that sent it: the upstream is the gate.
+    Loop,
 }
 
 pub(crate) struct Refusals {
@@ -51,6 +55,16 @@ impl Refusals {
                 "bad_gateway",
                 "The service did not answer.",
             ),
+            Refused::GatewayTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "gateway_timeout",
+                "The service did not answer in time.",
+            ),
+            Refused::Loop => (
+                StatusCode::LOOP_DETECTED,
+                "loop",
+                "The gate received its own request back: its upstream leads to itself.",
+            ),
         };
         let (content_type, body) = if prefers_html(request) {
             let title = status.canonical_reason().unwrap_or("Unavailable");
@@ -76,10 +90,20 @@ impl Refusals {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(header::RETRY_AFTER, self.retry_after.clone());
-            headers.insert("x-ripcord", HeaderValue::from_static("halted"));
+            headers.insert("x-ripcord", HeaderValue::from_static(code));
         }
         response
     }
+}
+
+/// What a refusal needs of a request's headers (its `Accept` fields), kept when the
+/// headers go on to the app.
+pub(crate) fn negotiation(request: &HeaderMap) -> HeaderMap {
+    request
+        .get_all(header::ACCEPT)
+        .iter()
+        .map(|value| (header::ACCEPT, value.clone()))
+        .collect()
 }
 
 /// Whether `Accept` prefers HTML to JSON: a browser's navigation does, an API client does

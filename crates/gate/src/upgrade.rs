@@ -1,6 +1,7 @@
 //! Upgrades (WebSockets): the handshake goes to the upstream on a connection of its own;
 //! after `101 Switching Protocols` the gate copies bytes both ways until either side
-//! closes or the switch halts, which closes both.
+//! closes or the switch halts, which closes both. Upgrades never pass while halted, on a
+//! health path or not.
 
 use std::net::SocketAddr;
 
@@ -10,26 +11,25 @@ use hyper_util::rt::TokioIo;
 use ripcord_core::text::error_chain;
 use tokio::net::TcpStream;
 
-use crate::body::{GateBody, empty, pass};
+use crate::body::{GateBody, empty};
 use crate::headers;
 use crate::proxy::Inner;
-use crate::refusal::Refused;
+use crate::refusal::{self, Refused};
 
 pub(crate) async fn forward(
     gate: &Inner,
     mut request: Request<Incoming>,
     peer: SocketAddr,
 ) -> Response<GateBody> {
-    let asked = request.headers().clone();
+    let asked = refusal::negotiation(request.headers());
     let bad_gateway = |what: &str, error: &dyn std::error::Error| {
         tracing::warn!(upstream = %gate.upstream, error = %error_chain(error), "{what}");
         gate.refusals.answer(Refused::BadGateway, &asked)
     };
     let client_side = hyper::upgrade::on(&mut request);
     let protocol = headers::requested_upgrade(request.headers());
-    let (mut parts, _) = request.into_parts();
-    headers::strip_hop_by_hop(&mut parts.headers, protocol);
-    headers::add_forwarded(&mut parts.headers, peer);
+    let (mut parts, body) = request.into_parts();
+    gate.prepare(&mut parts.headers, peer, protocol);
     let address = (gate.upstream.host(), gate.upstream.port());
     let connected = tokio::time::timeout(
         gate.config.upstream_connect_timeout,
@@ -52,23 +52,26 @@ pub(crate) async fn forward(
             tracing::debug!(%error, "an upgraded upstream connection ended with an error");
         }
     });
-    let mut upstream_request = Request::new(empty());
+    // A body, if the request has one, goes along (an upgrade may carry one).
+    let mut upstream_request = Request::new(gate.body(body, true));
     *upstream_request.method_mut() = parts.method;
     *upstream_request.uri_mut() = parts.uri.path_and_query().map_or_else(
         || hyper::Uri::from_static("/"),
         |path| hyper::Uri::from(path.clone()),
     );
     *upstream_request.headers_mut() = parts.headers;
-    let mut response = match sender.send_request(upstream_request).await {
+    let mut response = match gate
+        .answer(sender.send_request(upstream_request), true)
+        .await
+    {
         Ok(response) => response,
-        Err(error) => return bad_gateway("the upstream did not answer the upgrade", &error),
+        Err(refused) => return gate.refusals.answer(refused, &asked),
     };
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
-        // Refused (a 400, a 404): pass the answer on as it is.
+        // Refused (a 400, a 404): pass the answer on, cut by a halt like any other.
         let (mut parts, body) = response.into_parts();
         headers::strip_hop_by_hop(&mut parts.headers, None);
-        let body = pass(body);
-        return Response::from_parts(parts, body);
+        return Response::from_parts(parts, gate.body(body, true));
     }
     let upstream_side = hyper::upgrade::on(&mut response);
     let switch = gate.switch.clone();

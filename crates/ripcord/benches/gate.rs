@@ -45,19 +45,24 @@ fn main() {
     for app in [App::axum(), App::python(scratch.path())] {
         let gate = control.gate(&app.url, scratch.path());
         let direct = options.wrk().run(&app.url, scratch.path());
+        let cpu_before = ripcord_testkit::cpu_time(gate.process.0.id());
         let through = options.wrk().run(&gate.url, scratch.path());
+        let gate_cpu = ripcord_testkit::cpu_time(gate.process.0.id()) - cpu_before;
         for (path, load) in [("direct", &direct), ("through the gate", &through)] {
             println!(
                 "| {} | {path} | {:.0} | {:.2} ms | {:.2} ms |",
                 app.name, load.per_second, load.p50_ms, load.p99_ms
             );
         }
+        let requests = through.per_second * f64::from(options.seconds);
         summaries.push(format!(
-            "{}: throughput {:.2} of direct, added p50 {:+.2} ms, added p99 {:+.2} ms",
+            "{}: throughput {:.2} of direct, added p50 {:+.2} ms, added p99 {:+.2} ms; \
+             the gate used {:.1} µs of CPU per request",
             app.name,
             through.per_second / direct.per_second,
             through.p50_ms - direct.p50_ms,
-            through.p99_ms - direct.p99_ms
+            through.p99_ms - direct.p99_ms,
+            gate_cpu.as_secs_f64() * 1e6 / requests
         ));
     }
     println!();
@@ -186,7 +191,8 @@ fn ripcord(scratch: &std::path::Path, args: &[&str], addr: std::net::SocketAddr)
         Command::new(env!("CARGO_BIN_EXE_ripcord"))
             .args(args)
             .current_dir(scratch)
-            .env("RIPCORD_LOG__LEVEL", "warn")
+            // Each timed halt would log a warning.
+            .env("RIPCORD_LOG__LEVEL", "error")
             .env("RIPCORD_SERVE__DATA_DIR", scratch.join("state"))
             .env("RIPCORD_CLIENT__CACHE_DIR", scratch.join("cache"))
             .env("RIPCORD_CLIENT__LOCAL_DIR", scratch.join("local"))
@@ -227,14 +233,14 @@ impl ControlPlane {
         ];
         Gate {
             url: format!("http://{addr}/"),
-            _process: ripcord(scratch, &args, addr),
+            process: ripcord(scratch, &args, addr),
         }
     }
 }
 
 struct Gate {
     url: String,
-    _process: Killed,
+    process: Killed,
 }
 
 /// Times `halts` halts: from the start of the halt request to the first 503 that any

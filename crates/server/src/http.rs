@@ -147,7 +147,7 @@ impl RefusedAccepts {
         }
         let hint = match error.raw_os_error() {
             Some(code) if code == nix::errno::Errno::EMFILE as i32 => {
-                "; the process is out of file descriptors: raise its limit (LimitNOFILE) or lower serve.max_streams"
+                "; the process is out of file descriptors: raise its limit (LimitNOFILE; for `serve`, or lower serve.max_streams)"
             }
             Some(code) if code == nix::errno::Errno::ENFILE as i32 => {
                 "; the host is out of file descriptors"

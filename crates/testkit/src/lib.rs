@@ -22,6 +22,7 @@ pub mod servers;
 pub mod sinks;
 
 pub use postgres::Postgres;
+pub use process::cpu_time;
 pub use redis::Redis;
 pub use servers::{FakeGcs, Moto};
 pub use sinks::{SmtpSink, WebhookSink};

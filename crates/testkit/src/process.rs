@@ -115,3 +115,20 @@ pub fn run(mut command: Command) -> Result<String, TestkitError> {
         })
     }
 }
+
+/// CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`.
+pub fn cpu_time(pid: u32) -> std::time::Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("process stat");
+    // The fields after the command name, which is in parentheses and may hold spaces;
+    // utime and stime are the 12th and 13th of them.
+    let (_, fields) = stat.rsplit_once(')').expect("stat format");
+    let fields: Vec<&str> = fields.split_whitespace().collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .and_then(|value| u64::try_from(value).ok())
+        .expect("clock ticks per second");
+    std::time::Duration::from_millis(ticks * 1000 / per_second)
+}

@@ -59,20 +59,21 @@ pub async fn run(config: Config, args: GateArgs) -> anyhow::Result<u8> {
     if !args.health_paths.is_empty() {
         settings.health_paths = args.health_paths;
     }
-    if let Some(path) = settings
-        .health_paths
-        .iter()
-        .find(|path| !path.starts_with('/'))
-    {
-        anyhow::bail!("the health path `{path}` (gate.health_paths) must start with `/`");
-    }
     if let Some(staleness) = args.max_staleness {
         settings.max_staleness = staleness;
     }
+    settings.validate()?;
     let url = args.upstream.or(settings.upstream.clone()).context(
         "no upstream: give the app behind the gate with --upstream http://127.0.0.1:8000 (or gate.upstream)",
     )?;
     let upstream = Upstream::parse(&url)?;
+    upstream.check_not(settings.listen)?;
+    // Before following the switch, so a gate that cannot listen never shows as an agent.
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (gate.listen)", settings.listen))?;
+    let listening = listener.local_addr()?;
+    upstream.check_not(listening)?;
     let client = args.follow.apply(config.client.clone());
     let policy = client.on_unreachable;
     let connect_timeout = client.connect_timeout;
@@ -82,7 +83,7 @@ pub async fn run(config: Config, args: GateArgs) -> anyhow::Result<u8> {
             .parse()
             .map_err(|error| anyhow::anyhow!("--name: {error}"))?;
     }
-    identity.command = Some(format!("gate {} -> {upstream}", settings.listen));
+    identity.command = Some(format!("gate {listening} -> {upstream}"));
     let follows_server = !args.follow.no_server;
     let switch = Switch::start(SwitchOptions {
         server: follows_server.then(|| config.server_url()),
@@ -95,11 +96,8 @@ pub async fn run(config: Config, args: GateArgs) -> anyhow::Result<u8> {
     if !switch.settled(connect_timeout).await.settled {
         tracing::warn!("the ripcord server did not answer in time; deciding on the cached state");
     }
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {} (gate.listen)", settings.listen))?;
     tracing::info!(
-        addr = %listener.local_addr()?,
+        addr = %listening,
         %upstream,
         scope = %settings.scope,
         halted = switch.is_halted(),

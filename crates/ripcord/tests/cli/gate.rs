@@ -152,13 +152,18 @@ async fn the_gate_passes_while_running_and_answers_503_from_the_halts_revision_o
             .expect("page")
             .starts_with("<!doctype html>")
     );
-    // The platform's probe still reaches the app, so it is not restarted while halted.
+    // The platform's probe still reaches the app, so it is not restarted while halted;
+    // anything else on that path is a request like any other.
     let health = http.get(through("/healthz")).send().await.expect("health");
     assert_eq!(health.status(), 200);
-    // A WebSocket handshake is refused too.
-    let mut socket = TcpStream::connect(&gate.addr).await.expect("connect");
-    let (head, _) = websocket_handshake(&mut socket).await;
-    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    let posted = http.post(through("/healthz")).send().await.expect("post");
+    assert_eq!(posted.status(), 503);
+    // A WebSocket handshake is refused too, on a health path as well.
+    for path in ["/ws", "/healthz"] {
+        let mut socket = TcpStream::connect(&gate.addr).await.expect("connect");
+        let (head, _) = websocket_handshake(&mut socket, path).await;
+        assert!(head.starts_with("HTTP/1.1 503"), "{path}: {head}");
+    }
 
     let revision = change(&serve.url(), "api", "resume").await;
     gate_reported(&serve.url(), revision, false).await;
@@ -281,7 +286,7 @@ async fn bodies_stream_through_both_ways_without_buffering_in_little_memory() {
 async fn a_websocket_passes_while_running_and_a_halt_closes_it() {
     let (_host, serve, _upstream, gate) = stage().await;
     let mut socket = TcpStream::connect(&gate.addr).await.expect("connect");
-    let (head, rest) = websocket_handshake(&mut socket).await;
+    let (head, rest) = websocket_handshake(&mut socket, "/ws").await;
     assert!(head.starts_with("HTTP/1.1 101"), "{head}");
     assert!(rest.is_empty());
     for message in ["hello", "through the gate"] {
@@ -432,13 +437,14 @@ async fn a_gate_without_an_upstream_or_with_a_bad_one_says_which() {
     assert!(stderr.contains("must start with `/`"), "{stderr}");
 }
 
-/// Sends a WebSocket handshake for `/ws`; returns the answer's head and any bytes after it.
-async fn websocket_handshake(socket: &mut TcpStream) -> (String, Vec<u8>) {
+/// Sends a WebSocket handshake for `path`; returns the answer's head and any bytes after it.
+async fn websocket_handshake(socket: &mut TcpStream, path: &str) -> (String, Vec<u8>) {
+    let handshake = format!(
+        "GET {path} HTTP/1.1\r\nHost: gate\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
     socket
-        .write_all(
-            b"GET /ws HTTP/1.1\r\nHost: gate\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-        )
+        .write_all(handshake.as_bytes())
         .await
         .expect("handshake");
     let mut received = Vec::new();
@@ -540,4 +546,120 @@ async fn pass(
             return;
         }
     }
+}
+
+#[tokio::test]
+async fn on_cloud_run_the_gate_listens_on_port_on_every_interface() {
+    let host = Host::new();
+    let gate = host
+        .gate(
+            None,
+            &["--no-server", "--upstream", "http://127.0.0.1:9"],
+            &[("PORT", "0")],
+        )
+        .await;
+    assert!(gate.addr.starts_with("0.0.0.0:"), "{}", gate.addr);
+    gate.stop().await;
+}
+
+#[tokio::test]
+async fn a_halt_cuts_an_answer_still_streaming() {
+    let (_host, serve, _upstream, gate) = stage().await;
+    let mut download = reqwest::get(format!("{}/download?mib=4", gate.url()))
+        .await
+        .expect("download");
+    assert_eq!(download.status(), 200);
+    let mut received = 0;
+    while received < MIB {
+        received += download.chunk().await.expect("chunk").expect("more").len();
+    }
+    // The app waits to send the rest; the halt ends the exchange meanwhile.
+    change(&serve.url(), "api", "halt").await;
+    let ended = tokio::time::timeout(DEADLINE, async {
+        loop {
+            match download.chunk().await {
+                Ok(Some(chunk)) => received += chunk.len(),
+                Ok(None) => return Ok(()),
+                Err(error) => return Err(error),
+            }
+        }
+    })
+    .await
+    .expect("the halt ends the download");
+    assert!(
+        ended.is_err(),
+        "the answer ended cleanly after {received} bytes"
+    );
+    assert!(received < 4 * MIB);
+    gate.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_app_gets_504_and_a_halt_does_not_wait_for_it() {
+    let host = Host::new();
+    let serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
+    let upstream = Upstream::start().await;
+    let gate = start_gate_with(
+        &host,
+        &serve.url(),
+        &upstream,
+        &[],
+        &[("RIPCORD_GATE__UPSTREAM_TIMEOUT", "300ms")],
+    )
+    .await;
+    let stall = format!("{}/stall", gate.url());
+    assert_eq!(reqwest::get(&stall).await.expect("answer").status(), 504);
+    // An app that never switched protocols on request does not get to.
+    let unasked = reqwest::get(format!("{}/unasked-101", gate.url()))
+        .await
+        .expect("answer");
+    assert_eq!(unasked.status(), 502);
+    gate.stop().await;
+
+    let gate = start_gate(&host, &serve.url(), &upstream).await;
+    let waiting = tokio::spawn(reqwest::get(format!("{}/stall", gate.url())));
+    // The request is with the app (it never answers); the halt answers it.
+    let revision = change(&serve.url(), "api", "halt").await;
+    gate_reported(&serve.url(), revision, true).await;
+    let answer = tokio::time::timeout(DEADLINE, waiting)
+        .await
+        .expect("the halt answers the waiting request")
+        .expect("task")
+        .expect("answer");
+    assert_eq!(answer.status(), 503);
+    gate.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_that_comes_back_to_its_gate_is_refused_as_a_loop() {
+    let host = Host::new();
+    let port = ripcord_testkit::free_port().expect("a free port");
+    let listen = format!("127.0.0.1:{port}");
+    // `localhost` is not recognised as the gate's own address before it starts; `Via` is.
+    let upstream = format!("http://localhost:{port}");
+    let gate = host
+        .gate(
+            None,
+            &["--no-server", "--listen", &listen, "--upstream", &upstream],
+            &[],
+        )
+        .await;
+    let answer = reqwest::get(gate.url()).await.expect("answer");
+    assert_eq!(answer.status(), 508);
+    gate.stop().await;
+    let (code, _, stderr) = host
+        .run_with(
+            &[],
+            &[
+                "gate",
+                "--no-server",
+                "--listen",
+                &listen,
+                "--upstream",
+                &format!("http://{listen}"),
+            ],
+        )
+        .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("would loop"), "{stderr}");
 }

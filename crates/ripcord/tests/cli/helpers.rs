@@ -322,19 +322,4 @@ impl Server {
     }
 }
 
-/// CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`.
-pub fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("process stat");
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    let (_, after_name) = stat.rsplit_once(')').expect("stat format");
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-    let ticks: u64 =
-        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
-    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
-        .ok()
-        .flatten()
-        .and_then(|value| u64::try_from(value).ok())
-        .expect("clock ticks per second");
-    Duration::from_millis(ticks * 1000 / per_second)
-}
+pub use ripcord_testkit::cpu_time;

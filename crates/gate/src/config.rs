@@ -194,19 +194,6 @@ impl Upstream {
         Ok(())
     }
 
-    /// The upstream's URI for a request's path and query.
-    pub(crate) fn uri(&self, path_and_query: Option<&hyper::http::uri::PathAndQuery>) -> Uri {
-        let mut parts = hyper::http::uri::Parts::default();
-        parts.scheme = Some(hyper::http::uri::Scheme::HTTP);
-        parts.authority = Some(self.authority.clone());
-        parts.path_and_query = Some(
-            path_and_query
-                .cloned()
-                .unwrap_or_else(|| hyper::http::uri::PathAndQuery::from_static("/")),
-        );
-        Uri::from_parts(parts).unwrap_or_else(|_| Uri::from_static("/"))
-    }
-
     pub(crate) fn host(&self) -> &str {
         &self.host
     }
@@ -230,11 +217,6 @@ mod tests {
     fn an_upstream_is_plain_http_with_a_host_and_no_path() {
         let upstream = Upstream::parse("http://127.0.0.1:8000").expect("valid");
         assert_eq!((upstream.host(), upstream.port()), ("127.0.0.1", 8000));
-        let path = "/v1/items?page=2".parse().expect("path");
-        assert_eq!(
-            upstream.uri(Some(&path)).to_string(),
-            "http://127.0.0.1:8000/v1/items?page=2"
-        );
         assert_eq!(Upstream::parse("http://[::1]/").expect("v6").host(), "::1");
         assert_eq!(Upstream::parse("http://app").expect("name").port(), 80);
         for (url, expected) in [

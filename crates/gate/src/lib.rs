@@ -15,6 +15,7 @@
 
 mod body;
 mod config;
+mod connection;
 mod freshness;
 mod headers;
 mod proxy;

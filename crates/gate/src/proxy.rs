@@ -8,9 +8,6 @@ use std::sync::Arc;
 use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{HeaderMap, Method, Request, Response, StatusCode};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use ripcord_agent::Switch;
 use ripcord_core::UnreachablePolicy;
 use ripcord_core::text::error_chain;
@@ -19,6 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::body::{GateBody, cut_on_halt, pass};
 use crate::config::{GateConfig, Upstream};
+use crate::connection::{Affine, origin_form};
 use crate::freshness::Freshness;
 use crate::headers;
 use crate::refusal::{self, Refusals, Refused};
@@ -34,7 +32,6 @@ pub(crate) struct Inner {
     pub(crate) switch: Switch,
     pub(crate) upstream: Upstream,
     pub(crate) config: GateConfig,
-    client: Client<HttpConnector, GateBody>,
     health_paths: Vec<String>,
     /// This gate's name in `Via`, unique to the process, to recognise its own requests.
     via: String,
@@ -54,10 +51,6 @@ impl Gate {
         follows_server: bool,
         policy: UnreachablePolicy,
     ) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(config.upstream_connect_timeout));
-        let client = Client::builder(TokioExecutor::new()).build(connector);
         Gate {
             inner: Arc::new(Inner {
                 freshness: follows_server
@@ -73,7 +66,6 @@ impl Gate {
                 refusals: Refusals::new(config.scope.clone(), config.retry_after),
                 switch,
                 upstream,
-                client,
                 policy,
                 config,
             }),
@@ -82,7 +74,12 @@ impl Gate {
 
     /// Answers one request: a probe of a health path always passes; anything else
     /// passes only while the scope runs.
-    pub async fn handle(&self, request: Request<Incoming>, peer: SocketAddr) -> Response<GateBody> {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+        peer: SocketAddr,
+        connection: &Affine,
+    ) -> Response<GateBody> {
         let inner = &self.inner;
         if headers::came_through(request.headers(), &inner.via) {
             tracing::warn!(upstream = %inner.upstream, "a request came back to the gate: its upstream leads to itself");
@@ -95,7 +92,7 @@ impl Gate {
         if headers::requested_upgrade(request.headers()).is_some() {
             return upgrade::forward(inner, request, peer).await;
         }
-        inner.forward(request, peer, !probe).await
+        inner.forward(request, peer, connection, !probe).await
     }
 }
 
@@ -188,6 +185,7 @@ impl Inner {
         &self,
         request: Request<Incoming>,
         peer: SocketAddr,
+        connection: &Affine,
         cut: bool,
     ) -> Response<GateBody> {
         let (mut parts, body) = request.into_parts();
@@ -195,12 +193,11 @@ impl Inner {
         self.prepare(&mut parts.headers, peer, None);
         let mut upstream_request = Request::new(self.body(body, cut));
         *upstream_request.method_mut() = parts.method;
-        *upstream_request.uri_mut() = self.upstream.uri(parts.uri.path_and_query());
+        *upstream_request.uri_mut() = origin_form(&parts.uri);
         *upstream_request.headers_mut() = parts.headers;
-        let response = match self
-            .answer(self.client.request(upstream_request), cut)
-            .await
-        {
+        let timeout = self.config.upstream_connect_timeout;
+        let sent = connection.send(&self.upstream, timeout, upstream_request);
+        let response = match self.answer(sent, cut).await {
             Ok(response) => response,
             Err(refused) => return self.refusals.answer(refused, &asked),
         };
@@ -227,9 +224,13 @@ pub async fn run(
     };
     ripcord_server::http::serve_with(
         listener,
-        move |request, peer| {
+        move |peer| {
             let gate = gate.clone();
-            async move { Ok::<_, Infallible>(gate.handle(request, peer).await) }
+            let connection = Arc::new(Affine::default());
+            move |request| {
+                let (gate, connection) = (gate.clone(), connection.clone());
+                async move { Ok::<_, Infallible>(gate.handle(request, peer, &connection).await) }
+            }
         },
         accepting,
         stopping,

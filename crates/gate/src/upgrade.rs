@@ -9,9 +9,9 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use ripcord_core::text::error_chain;
-use tokio::net::TcpStream;
 
 use crate::body::{GateBody, empty};
+use crate::connection;
 use crate::headers;
 use crate::proxy::Inner;
 use crate::refusal::{self, Refused};
@@ -22,43 +22,22 @@ pub(crate) async fn forward(
     peer: SocketAddr,
 ) -> Response<GateBody> {
     let asked = refusal::negotiation(request.headers());
-    let bad_gateway = |what: &str, error: &dyn std::error::Error| {
-        tracing::warn!(upstream = %gate.upstream, error = %error_chain(error), "{what}");
-        gate.refusals.answer(Refused::BadGateway, &asked)
-    };
     let client_side = hyper::upgrade::on(&mut request);
     let protocol = headers::requested_upgrade(request.headers());
     let (mut parts, body) = request.into_parts();
     gate.prepare(&mut parts.headers, peer, protocol);
-    let address = (gate.upstream.host(), gate.upstream.port());
-    let connected = tokio::time::timeout(
-        gate.config.upstream_connect_timeout,
-        TcpStream::connect(address),
-    )
-    .await;
-    let stream = match connected {
-        Ok(Ok(stream)) => stream,
-        Ok(Err(error)) => return bad_gateway("cannot connect to the upstream", &error),
-        Err(elapsed) => return bad_gateway("cannot connect to the upstream", &elapsed),
-    };
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) =
-        match hyper::client::conn::http1::handshake(TokioIo::new(stream)).await {
-            Ok(handshake) => handshake,
-            Err(error) => return bad_gateway("the upstream refused the handshake", &error),
-        };
-    tokio::spawn(async move {
-        if let Err(error) = connection.with_upgrades().await {
-            tracing::debug!(%error, "an upgraded upstream connection ended with an error");
+    let timeout = gate.config.upstream_connect_timeout;
+    let mut sender = match connection::connect(&gate.upstream, timeout, true).await {
+        Ok(sender) => sender,
+        Err(failure) => {
+            tracing::warn!(upstream = %gate.upstream, error = %error_chain(&failure), "cannot open a connection for an upgrade");
+            return gate.refusals.answer(Refused::BadGateway, &asked);
         }
-    });
+    };
     // A body, if the request has one, goes along (an upgrade may carry one).
     let mut upstream_request = Request::new(gate.body(body, true));
     *upstream_request.method_mut() = parts.method;
-    *upstream_request.uri_mut() = parts.uri.path_and_query().map_or_else(
-        || hyper::Uri::from_static("/"),
-        |path| hyper::Uri::from(path.clone()),
-    );
+    *upstream_request.uri_mut() = connection::origin_form(&parts.uri);
     *upstream_request.headers_mut() = parts.headers;
     let mut response = match gate
         .answer(sender.send_request(upstream_request), true)

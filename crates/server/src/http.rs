@@ -42,12 +42,15 @@ pub(crate) async fn serve(
 ) -> std::io::Result<()> {
     serve_with(
         listener,
-        move |mut request: Request<Incoming>, peer: SocketAddr| {
-            // The peer's address, for handlers that need it (loopback checks).
-            request
-                .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(peer));
-            router.clone().oneshot(request.map(axum::body::Body::new))
+        move |peer: SocketAddr| {
+            let router = router.clone();
+            move |mut request: Request<Incoming>| {
+                // The peer's address, for handlers that need it (loopback checks).
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(peer));
+                router.clone().oneshot(request.map(axum::body::Body::new))
+            }
         },
         accepting,
         stopping,
@@ -55,18 +58,20 @@ pub(crate) async fn serve(
     .await
 }
 
-/// Serves HTTP/1.1 with `handler` (given each request and its peer's address) on
-/// `listener` until `stopping` resolves, then lets open connections finish for at most
-/// `accepting.drain`. Connections may be upgraded (WebSockets); an upgraded connection is
-/// the handler's to end.
-pub async fn serve_with<H, F, B>(
+/// Serves HTTP/1.1 on `listener` until `stopping` resolves, then lets open connections
+/// finish for at most `accepting.drain`. `connection` makes the handler of each accepted
+/// connection, given its peer's address (so a handler may keep state per connection);
+/// the handler answers that connection's requests, one at a time. Connections may be
+/// upgraded (WebSockets); an upgraded connection is the handler's to end.
+pub async fn serve_with<C, H, F, B>(
     listener: TcpListener,
-    handler: H,
+    connection: C,
     accepting: Accepting,
     stopping: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
-    H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+    C: Fn(SocketAddr) -> H,
+    H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
     F: Future<Output = Result<Response<B>, Infallible>> + Send + 'static,
     B: Body + Send + 'static,
     B::Data: Send,
@@ -96,8 +101,7 @@ where
         // Finished connections leave their results here until collected.
         while connections.try_join_next().is_some() {}
         let _ = stream.set_nodelay(true);
-        let handler = handler.clone();
-        let service = hyper::service::service_fn(move |request| handler(request, peer));
+        let service = hyper::service::service_fn(connection(peer));
         let connection = builder
             .serve_connection(TokioIo::new(stream), service)
             .with_upgrades();

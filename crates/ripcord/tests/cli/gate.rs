@@ -129,6 +129,12 @@ async fn the_gate_passes_while_running_and_answers_503_from_the_halts_revision_o
     let answer = http.get(through("/")).send().await.expect("through");
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.expect("body"), "upstream says hello\n");
+    // The app closes its connection after an answer; the client's next request, on the
+    // same connection to the gate, goes to the app on a new one.
+    for path in ["/close", "/close", "/"] {
+        let answer = http.get(through(path)).send().await.expect("through");
+        assert_eq!(answer.status(), 200, "{path}");
+    }
 
     let revision = change(&serve.url(), "api", "halt").await;
     gate_reported(&serve.url(), revision, true).await;

@@ -214,6 +214,20 @@ impl ApiClient {
             .await
     }
 
+    /// The board and the environment the server says it serves (`serve.environment`).
+    pub async fn switches_in(&self) -> Result<(Board, Option<String>), ApiClientError> {
+        #[derive(Deserialize)]
+        struct WithEnvironment {
+            #[serde(flatten)]
+            board: Board,
+            environment: Option<String>,
+        }
+        let view: WithEnvironment = self
+            .send(self.http.get(self.url("v1/switches")), self.request_timeout)
+            .await?;
+        Ok((view.board, view.environment))
+    }
+
     /// The board with the log it belongs to: what a client following the switch keeps.
     pub async fn known_board(&self) -> Result<KnownBoard, ApiClientError> {
         self.send_known(self.http.get(self.url("v1/switches")), self.request_timeout)

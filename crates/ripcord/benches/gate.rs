@@ -1,15 +1,16 @@
-//! Gate benchmark, in one run on loopback: requests per second and latency with `wrk`
-//! straight to an app and through `ripcord gate` (following a real `ripcord serve`), for a
-//! bare axum app (the worst case: the app costs nothing, so the gate's cost shows whole)
-//! and Python's http.server (an app that does some work); then the time from the start of
-//! a halt request until the first 503 through the gate, under load.
+//! Gate benchmark, in one run on loopback: with `wrk` straight to an app and through
+//! `ripcord gate` (following a real `ripcord serve`), requests per second with 32
+//! connections, the gate's CPU per request, and the latency of one connection at a time;
+//! for a bare axum app (the worst case: the app costs nothing, so the gate's cost shows
+//! whole) and Python's http.server (an app that does some work). Then the time from the
+//! start of a halt request until the first 503 through the gate, under load.
 //!
 //! `cargo bench -p ripcord --bench gate -- [--seconds 10] [--connections 32]
 //! [--halts 50]` (needs `wrk`: `apt-get install wrk`, and `python3`).
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -20,6 +21,9 @@ use tokio::sync::Notify;
 const APP_FLAG: &str = "--app-server";
 /// wrk's threads: one per core of the 2-core machine this is written for.
 const WRK_THREADS: u32 = 2;
+/// Where the app and wrk run, and where the gate runs, in the pinned measurement.
+const APP_CPU: &str = "0";
+const GATE_CPU: &str = "1";
 /// Requests in flight through the gate while halts are timed.
 const LOADERS: usize = 4;
 
@@ -39,39 +43,77 @@ fn main() {
     let scratch = tempfile::tempdir().expect("temp dir");
     let control = ControlPlane::start(scratch.path());
 
-    println!("| app | path | requests/s | p50 | p99 |");
+    // Saturated (32 connections): throughput, and the gate's CPU per request. One
+    // connection at a time: the latency a request gains, without queueing for the cores
+    // that wrk, the app and the gate share.
+    println!(
+        "| app | path | requests/s ({} connections) | p50 (1 connection) | p99 (1 connection) |",
+        options.connections
+    );
     println!("|---|---|---:|---:|---:|");
     let mut summaries = Vec::new();
-    for app in [App::axum(), App::python(scratch.path())] {
-        let gate = control.gate(&app.url, scratch.path());
-        let direct = options.wrk().run(&app.url, scratch.path());
+    for app in [App::axum(None), App::python(scratch.path(), None)] {
+        let gate = control.gate(&app.url, scratch.path(), None);
+        let direct = options
+            .wrk(options.connections, None)
+            .run(&app.url, scratch.path());
         let cpu_before = ripcord_testkit::cpu_time(gate.process.0.id());
-        let through = options.wrk().run(&gate.url, scratch.path());
+        let through = options
+            .wrk(options.connections, None)
+            .run(&gate.url, scratch.path());
         let gate_cpu = ripcord_testkit::cpu_time(gate.process.0.id()) - cpu_before;
-        for (path, load) in [("direct", &direct), ("through the gate", &through)] {
+        let direct_alone = options.wrk(1, None).run(&app.url, scratch.path());
+        let through_alone = options.wrk(1, None).run(&gate.url, scratch.path());
+        for (path, load, alone) in [
+            ("direct", &direct, &direct_alone),
+            ("through the gate", &through, &through_alone),
+        ] {
             println!(
-                "| {} | {path} | {:.0} | {:.2} ms | {:.2} ms |",
-                app.name, load.per_second, load.p50_ms, load.p99_ms
+                "| {} | {path} | {:.0} | {:.3} ms | {:.3} ms |",
+                app.name, load.per_second, alone.p50_ms, alone.p99_ms
             );
         }
         let requests = through.per_second * f64::from(options.seconds);
         summaries.push(format!(
-            "{}: throughput {:.2} of direct, added p50 {:+.2} ms, added p99 {:+.2} ms; \
+            "{}: throughput {:.2} of direct; added p50 {:+.3} ms, added p99 {:+.3} ms; \
              the gate used {:.1} µs of CPU per request",
             app.name,
             through.per_second / direct.per_second,
-            through.p50_ms - direct.p50_ms,
-            through.p99_ms - direct.p99_ms,
+            through_alone.p50_ms - direct_alone.p50_ms,
+            through_alone.p99_ms - direct_alone.p99_ms,
             gate_cpu.as_secs_f64() * 1e6 / requests
         ));
+    }
+    // As in a multi-container Cloud Run service, where the gate's container has CPU of its
+    // own: the app and wrk on CPU 0 both ways, the gate on CPU 1.
+    println!(
+        "\nwith the gate on a CPU of its own (taskset: the app and wrk on CPU 0, the gate on CPU 1):\n"
+    );
+    println!("| app | direct, requests/s | through the gate, requests/s | ratio |");
+    println!("|---|---:|---:|---:|");
+    for app in [
+        App::axum(Some(APP_CPU)),
+        App::python(scratch.path(), Some(APP_CPU)),
+    ] {
+        let gate = control.gate(&app.url, scratch.path(), Some(GATE_CPU));
+        let load = options.wrk(options.connections, Some(APP_CPU));
+        let direct = load.run(&app.url, scratch.path());
+        let through = load.run(&gate.url, scratch.path());
+        println!(
+            "| {} | {:.0} | {:.0} | {:.2} |",
+            app.name,
+            direct.per_second,
+            through.per_second,
+            through.per_second / direct.per_second
+        );
     }
     println!();
     for summary in summaries {
         println!("{summary}");
     }
 
-    let app = App::axum();
-    let gate = control.gate(&app.url, scratch.path());
+    let app = App::axum(None);
+    let gate = control.gate(&app.url, scratch.path(), None);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -118,13 +160,14 @@ impl Options {
         }
     }
 
-    fn wrk(&self) -> Wrk<'static> {
+    fn wrk(&self, connections: u32, cpus: Option<&'static str>) -> Wrk<'static> {
         Wrk {
-            threads: WRK_THREADS,
-            connections: self.connections,
+            threads: WRK_THREADS.min(connections),
+            connections,
             seconds: self.seconds,
             json_body: None,
             headers: &[],
+            cpus,
         }
     }
 }
@@ -137,10 +180,10 @@ struct App {
 }
 
 impl App {
-    fn axum() -> Self {
+    fn axum(cpus: Option<&str>) -> Self {
         let addr = common::free_addr();
         let process = Killed(
-            Command::new(std::env::current_exe().expect("bench executable"))
+            common::pinned(std::env::current_exe().expect("bench executable"), cpus)
                 .args([APP_FLAG, &addr.to_string()])
                 .stdin(Stdio::null())
                 .spawn()
@@ -155,10 +198,10 @@ impl App {
     }
 
     /// The tests' app: `ThreadingHTTPServer`, a thread per connection.
-    fn python(scratch: &std::path::Path) -> Self {
+    fn python(scratch: &std::path::Path, cpus: Option<&str>) -> Self {
         let output = scratch.join("python-app.out");
         let process = Killed(
-            Command::new("python3")
+            common::pinned("python3", cpus)
                 .arg(concat!(
                     env!("CARGO_MANIFEST_DIR"),
                     "/tests/fixtures/gate_upstream.py"
@@ -186,9 +229,14 @@ impl App {
 }
 
 /// `ripcord ARGS` in `scratch`, quiet, with its folders there; ready once `addr` listens.
-fn ripcord(scratch: &std::path::Path, args: &[&str], addr: std::net::SocketAddr) -> Killed {
+fn ripcord(
+    scratch: &std::path::Path,
+    args: &[&str],
+    addr: std::net::SocketAddr,
+    cpus: Option<&str>,
+) -> Killed {
     let process = Killed(
-        Command::new(env!("CARGO_BIN_EXE_ripcord"))
+        common::pinned(env!("CARGO_BIN_EXE_ripcord"), cpus)
             .args(args)
             .current_dir(scratch)
             // Each timed halt would log a warning.
@@ -215,12 +263,17 @@ impl ControlPlane {
         let addr = common::free_addr();
         ControlPlane {
             url: format!("http://{addr}"),
-            _process: ripcord(scratch, &["serve", "--listen", &addr.to_string()], addr),
+            _process: ripcord(
+                scratch,
+                &["serve", "--listen", &addr.to_string()],
+                addr,
+                None,
+            ),
         }
     }
 
     /// A gate in front of the app at `app`, following this control plane.
-    fn gate(&self, app: &str, scratch: &std::path::Path) -> Gate {
+    fn gate(&self, app: &str, scratch: &std::path::Path, cpus: Option<&str>) -> Gate {
         let addr = common::free_addr();
         let args = [
             "--server",
@@ -233,7 +286,7 @@ impl ControlPlane {
         ];
         Gate {
             url: format!("http://{addr}/"),
-            process: ripcord(scratch, &args, addr),
+            process: ripcord(scratch, &args, addr, cpus),
         }
     }
 }

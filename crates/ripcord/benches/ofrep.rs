@@ -94,6 +94,7 @@ impl Options {
             seconds: self.seconds,
             json_body: Some(BODY),
             headers,
+            cpus: None,
         }
     }
 }

@@ -58,6 +58,10 @@ pub struct ServerConfig {
     /// database but does not hold the key cannot rebuild the chain after an edit. Set it
     /// before the first start; without it the chain is plain SHA-256.
     pub audit_key: Option<Secret>,
+    /// What this control plane serves (`staging`, `production`…), in `GET /v1/switches`:
+    /// `ripcord drill --env NAME` runs only against the environment it names, and never
+    /// against `production` unless forced.
+    pub environment: Option<String>,
     /// Running on Cloud Run (`K_SERVICE` is set): never without tokens.
     #[serde(skip)]
     pub cloud_run: bool,
@@ -84,6 +88,7 @@ impl Default for ServerConfig {
             insecure_no_auth: false,
             rate_limits: RateLimits::default(),
             audit_key: None,
+            environment: None,
             cloud_run: false,
         }
     }

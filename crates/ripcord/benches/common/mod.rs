@@ -47,6 +47,18 @@ pub fn serve_floor(addr: SocketAddr, app: axum::Router) {
     });
 }
 
+/// `program`, on the CPUs `cpus` names (`taskset -c`, e.g. `"0"`) when given.
+pub fn pinned(program: impl AsRef<std::ffi::OsStr>, cpus: Option<&str>) -> Command {
+    match cpus {
+        Some(cpus) => {
+            let mut command = Command::new("taskset");
+            command.args(["-c", cpus]).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
 /// A child process, killed on drop.
 pub struct Killed(pub Child);
 
@@ -110,6 +122,8 @@ pub struct Wrk<'a> {
     /// `POST` with this JSON body; `GET` without one.
     pub json_body: Option<&'a str>,
     pub headers: &'a [(&'a str, &'a str)],
+    /// The CPUs wrk may use (`taskset -c`); all when `None`.
+    pub cpus: Option<&'a str>,
 }
 
 impl Wrk<'_> {
@@ -127,7 +141,7 @@ impl Wrk<'_> {
         }
         let path = scratch.join("wrk.lua");
         std::fs::write(&path, script).expect("wrk script");
-        let output = Command::new("wrk")
+        let output = pinned("wrk", self.cpus)
             .args(["-t", &self.threads.to_string()])
             .args(["-c", &self.connections.to_string()])
             .args(["-d", &format!("{}s", self.seconds), "--latency", "-s"])

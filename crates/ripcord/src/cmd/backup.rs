@@ -271,7 +271,7 @@ pub async fn run(
 // flags → settings: a flag wins over `[backup]`; lists given by flag add to (schemas) or
 // replace (recipients) the configured ones, as documented.
 
-fn merge_common(config: &mut BackupConfig, common: &Common) {
+pub(crate) fn merge_common(config: &mut BackupConfig, common: &Common) {
     if let Some(to) = &common.to {
         config.to = Some(to.clone());
     }
@@ -308,7 +308,7 @@ fn merge_prune(config: &mut BackupConfig, args: &PruneArgs) {
 // progress: a live line on a terminal, or JSON lines on stderr; warnings always.
 
 /// An observer that renders progress in `mode` and prints warnings on stderr.
-fn observer(mode: ProgressMode) -> Observer {
+pub(crate) fn observer(mode: ProgressMode) -> Observer {
     let mode = match mode {
         ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
         ProgressMode::Auto => ProgressMode::None,

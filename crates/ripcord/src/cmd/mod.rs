@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod demo;
+pub mod drill;
 pub mod gate;
 pub mod migrate;
 pub mod serve;

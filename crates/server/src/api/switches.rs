@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use ripcord_core::api::{AgentId, ChangeBody, IDEMPOTENCY_HEADER, LOG_HEADER, REPLACED_HEADER};
 use ripcord_core::auth::Permission;
 use ripcord_core::{Action, Board, ChangeRequest, Event, Position, Printable, Scope};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Body, Params, Segment, agent_id, header_text, page_limit};
 use crate::app::AppState;
@@ -35,9 +35,22 @@ pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Result<&'stati
     })
 }
 
+/// A board as the API shows it: with the server's environment when one is configured.
+#[derive(Serialize)]
+struct BoardView<'a> {
+    #[serde(flatten)]
+    board: &'a Board,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
+}
+
 /// A board with the header naming its log.
 fn board_response(state: &AppState, board: &Board) -> Response {
-    ([(LOG_HEADER, state.hub.log_id().to_owned())], Json(board)).into_response()
+    let view = BoardView {
+        board,
+        environment: state.config.environment.as_deref(),
+    };
+    ([(LOG_HEADER, state.hub.log_id().to_owned())], Json(view)).into_response()
 }
 
 pub(crate) async fn board(State(state): State<Arc<AppState>>) -> Response {

@@ -21,13 +21,13 @@ const MIB: usize = 1 << 20;
 const GATE: &str = "gate-under-test";
 
 /// The app behind the gate.
-struct Upstream {
+pub(crate) struct Upstream {
     _process: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Upstream {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/gate_upstream.py"

@@ -5,6 +5,7 @@
 mod agents;
 mod check;
 mod cli;
+mod drills;
 mod gate;
 mod helpers;
 mod hostile;

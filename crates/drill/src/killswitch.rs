@@ -1,15 +1,17 @@
 //! `ripcord drill killswitch`: steady state, trip (a halt marked `drill`), every agent's
 //! acknowledgement, probes answering 503, resume, the steady state back; timed.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use ripcord_agent::ApiClient;
+use ripcord_agent::{ApiClient, ApiClientError};
 use ripcord_core::api::{AgentRecord, ChangeBody};
-use ripcord_core::{Action, Board, Scope};
+use ripcord_core::{Action, Board, Event, Printable, Scope};
 
 use crate::report::{
-    AgentResult, DrillKind, DrillReport, ProbeResult, Status, SteadyState, Step, Verdict,
+    AgentResult, DrillKind, DrillReport, ProbeResult, Status, SteadyState, Step, SwitchLine,
+    Verdict,
 };
 
 /// How often the agents' reports are read while waiting for them.
@@ -44,19 +46,36 @@ pub struct KillswitchDrill {
     pub force_production: bool,
     /// How long to wait for every acknowledgement, and for the steady state to return.
     pub timeout: Duration,
+    /// Who the audit log names when the caller has no token (`$USER@host`).
+    pub actor: Option<String>,
 }
 
-/// Runs the drill against the server `api` talks to. Never fails: what went wrong is in
-/// the report, and its exit code says how bad it is.
-pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
+/// Runs the drill against the server `api` talks to, until `cancel` resolves (a signal):
+/// then it resumes what it tripped and stops. Never fails: what went wrong is in the
+/// report, and its exit code says how bad it is.
+pub async fn run(
+    api: &ApiClient,
+    drill: &KillswitchDrill,
+    cancel: impl Future<Output = ()>,
+) -> DrillReport {
+    tokio::pin!(cancel);
     let mut run = Run::new(drill.scope.as_str());
-    let probe_client = reqwest::Client::builder()
-        .timeout(PROBE_TIMEOUT)
-        .build()
-        .unwrap_or_default();
 
-    // The server, its environment, and a scope that runs.
     let begun = run.begin();
+    let probes = match reqwest::Client::builder()
+        .timeout(PROBE_TIMEOUT)
+        // A redirect to a page that answers 200 is not the app answering 200.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(client) => Probes {
+            client,
+            urls: &drill.probes,
+            timeout: drill.timeout,
+        },
+        Err(error) => return run.not_run(begun, "prepare the probes", error.to_string()),
+    };
+    // The server, its environment, and a scope that runs.
     let (board, environment) = match api.switches_in().await {
         Ok(answer) => answer,
         Err(error) => return run.not_run(begun, "read the switch", error.to_string()),
@@ -89,12 +108,11 @@ pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
         Err(error) => return run.not_run(begun, "read the agents", error.to_string()),
     };
     let (expected, mut steady) = expected_agents(&agents, drill);
-    for url in &drill.probes {
-        let probe = probe(&probe_client, url, "before", Expected::Success).await;
+    for probe in probes.once("before", Expected::Success).await {
         if !probe.ok {
             steady
                 .problems
-                .push(format!("probe {url} did not answer 2xx"));
+                .push(format!("probe {} did not answer 2xx", probe.url));
         }
         run.report.probes.push(probe);
     }
@@ -119,13 +137,30 @@ pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
     let begun = run.begin();
     let halt = ChangeBody {
         reason: format!("drill {}", run.report.id),
-        actor: None,
+        actor: drill.actor.clone(),
         drill: true,
         source: Some("drill".into()),
     };
     let event = match api.change(&drill.scope, Action::Halt, &halt).await {
         Ok(event) => event,
-        Err(error) => return run.not_run(begun, "trip the switch", error.to_string()),
+        // Refused or never sent: nothing was recorded.
+        Err(
+            error @ (ApiClientError::Unreachable { .. }
+            | ApiClientError::Refused { .. }
+            | ApiClientError::BadUrl { .. }
+            | ApiClientError::BadToken),
+        ) => return run.not_run(begun, "trip the switch", error.to_string()),
+        // It may have been recorded: the board says.
+        Err(error) => match drill_event(api, &drill.scope, &halt.reason).await {
+            Some(event) => event,
+            None => {
+                run.step(begun, "trip the switch", false, error.to_string());
+                run.report.findings.push(format!(
+                    "the halt may or may not have been recorded ({error}); look at `ripcord status`"
+                ));
+                return run.stop(api, &drill.scope).await;
+            }
+        },
     };
     run.report.halt_revision = Some(event.revision);
     run.step(
@@ -135,70 +170,35 @@ pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
         format!("revision {}", event.revision),
     );
 
-    // Every agent's acknowledgement.
-    let begun = run.begin();
-    let acknowledged = wait_for(api, &expected, drill.timeout, |agent| {
-        agent.report.revision >= event.revision && agent.report.halted
-    })
-    .await;
-    for id in &expected {
-        let record = acknowledged.iter().find(|agent| &agent.id == id);
-        let latency_ms = record.map(|agent| latency(agent, event.revision, event.at));
-        let scope = agents
-            .iter()
-            .find(|agent| &agent.id == id)
-            .map(|agent| agent.report.scope.to_string())
-            .unwrap_or_default();
-        if record.is_none() {
-            run.report.stragglers.push(id.clone());
-            run.miss(format!(
-                "agent `{id}` did not apply the halt within {}",
-                humantime::format_duration(drill.timeout)
-            ));
-        } else if let Some(latency) = latency_ms.filter(|ms| *ms > millis(drill.slo)) {
-            run.miss(format!(
-                "agent `{id}` applied the halt in {}, over the SLO of {}",
-                crate::report::millis(latency),
-                humantime::format_duration(drill.slo)
-            ));
-        }
-        run.report.agents.push(AgentResult {
-            id: id.clone(),
-            scope,
-            acknowledged: record.is_some(),
-            latency_ms,
-            recovered: false,
-        });
-    }
-    let stragglers = run.report.stragglers.len();
-    run.step(
-        begun,
-        "wait for every agent",
-        stragglers == 0,
-        format!(
-            "{} of {} applied the halt",
-            expected.len() - stragglers,
-            expected.len()
-        ),
-    );
-
-    // The probes while halted.
-    let begun = run.begin();
-    let mut probes_ok = true;
-    for url in &drill.probes {
-        let probe = probe(&probe_client, url, "halted", Expected::Unavailable).await;
-        if !probe.ok {
-            probes_ok = false;
-            run.miss(format!("probe {url} did not answer 503 while halted"));
-        }
-        run.report.probes.push(probe);
-    }
-    if !drill.probes.is_empty() {
-        run.step(begun, "probe while halted", probes_ok, String::new());
+    // While halted: every agent's acknowledgement, the probes answering 503.
+    let interrupted = tokio::select! {
+        () = observe_halt(&mut run, api, drill, &expected, &agents, &event, &probes) => false,
+        () = &mut cancel => true,
+    };
+    if interrupted {
+        run.miss("interrupted by a signal while halted; resuming".into());
     }
 
-    // Resume, whatever happened.
+    // Resume what the drill tripped, and only that: a halt recorded since is someone's.
     let begun = run.begin();
+    if let Ok((board, _)) = api.switches_in().await
+        && let Some(last) = board
+            .switches
+            .get(&drill.scope)
+            .and_then(|state| state.last.as_ref())
+            .filter(|last| last.revision != event.revision)
+    {
+        run.step(begun, "resume", false, "not resumed".into());
+        run.report.findings.push(format!(
+            "`{}` changed during the drill (revision {}, {} by {}: {}); not resuming it",
+            drill.scope,
+            last.revision,
+            last.action,
+            last.actor,
+            Printable(&last.reason)
+        ));
+        return run.stop(api, &drill.scope).await;
+    }
     let resume = ChangeBody {
         reason: format!("drill {} done", run.report.id),
         ..halt
@@ -208,10 +208,10 @@ pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
         Err(error) => {
             run.step(begun, "resume", false, error.to_string());
             run.report.findings.push(format!(
-                "the resume failed: `{}` is still halted; run `ripcord resume --scope {}`",
-                drill.scope, drill.scope
+                "the resume failed ({error}); resume by hand: `ripcord resume --scope {}`",
+                drill.scope
             ));
-            return run.finish(Status::Stopped);
+            return run.stop(api, &drill.scope).await;
         }
     };
     run.report.resume_revision = Some(resumed.revision);
@@ -221,58 +221,204 @@ pub async fn run(api: &ApiClient, drill: &KillswitchDrill) -> DrillReport {
         true,
         format!("revision {}", resumed.revision),
     );
+    if interrupted {
+        return run.finish(Status::Completed);
+    }
 
     // The steady state after.
     let begun = run.begin();
-    let recovered = wait_for(api, &expected, drill.timeout, |agent| {
-        agent.report.revision >= resumed.revision && !agent.report.halted
-    })
-    .await;
-    let mut after = SteadyState {
-        ok: true,
-        agents: expected.clone(),
-        problems: Vec::new(),
+    let after = tokio::select! {
+        after = steady_after(&mut run, api, &probes, resumed.revision) => Some(after),
+        () = &mut cancel => None,
     };
-    for agent in &mut run.report.agents {
-        agent.recovered = recovered.iter().any(|record| record.id == agent.id);
-        if !agent.recovered {
-            after
-                .problems
-                .push(format!("agent `{}` did not report running again", agent.id));
-        }
-    }
-    for url in &drill.probes {
-        let probe = probe_until(&probe_client, url, drill.timeout).await;
-        if !probe.ok {
-            after
-                .problems
-                .push(format!("probe {url} did not answer 2xx again"));
-        }
-        run.report.probes.push(probe);
-    }
-    after.ok = after.problems.is_empty();
+    let Some(after) = after else {
+        run.step(
+            begun,
+            "wait for the steady state",
+            false,
+            "interrupted".into(),
+        );
+        run.report
+            .findings
+            .push("interrupted by a signal before the steady state returned".into());
+        return run.stop(api, &drill.scope).await;
+    };
     let returned = after.ok;
     let problems = after.problems.clone();
     run.report.steady_state_after = Some(after);
     run.step(begun, "wait for the steady state", returned, String::new());
     if !returned {
         run.report.findings.extend(problems);
-        return run.finish(Status::Stopped);
+        return run.stop(api, &drill.scope).await;
     }
     run.finish(Status::Completed)
 }
 
+/// The drill's own halt on the board, when a request's outcome is unknown.
+async fn drill_event(api: &ApiClient, scope: &Scope, reason: &str) -> Option<Event> {
+    let (board, _) = api.switches_in().await.ok()?;
+    board
+        .switches
+        .get(scope)?
+        .last
+        .clone()
+        .filter(|event| event.action == Action::Halt && event.reason == reason)
+}
+
+/// Waits for every expected agent to apply the halt, then probes for 503.
+async fn observe_halt(
+    run: &mut Run,
+    api: &ApiClient,
+    drill: &KillswitchDrill,
+    expected: &[String],
+    agents: &[AgentRecord],
+    event: &Event,
+    probes: &Probes<'_>,
+) {
+    let begun = run.begin();
+    let seen = wait_for(api, expected, drill.timeout, |agent| {
+        agent.report.revision >= event.revision && agent.report.halted
+    })
+    .await;
+    // Those that did not: exited, or silent.
+    let latest = api
+        .agents()
+        .await
+        .map(|list| list.agents)
+        .unwrap_or_default();
+    for id in expected {
+        let record = seen.iter().find(|agent| &agent.id == id);
+        let latency_ms = record.map(|agent| latency(agent, event.revision, event.at));
+        let scope = agents
+            .iter()
+            .find(|agent| &agent.id == id)
+            .map(|agent| agent.report.scope.to_string())
+            .unwrap_or_default();
+        let exited = record
+            .or_else(|| latest.iter().find(|agent| &agent.id == id))
+            .and_then(|agent| agent.report.exit_code);
+        match (record, exited) {
+            (None, Some(code)) => run.miss(format!(
+                "agent `{}` exited (code {code}) before applying the halt",
+                Printable(id)
+            )),
+            (None, None) => {
+                run.report.stragglers.push(id.clone());
+                run.miss(format!(
+                    "agent `{}` did not apply the halt within {}",
+                    Printable(id),
+                    humantime::format_duration(drill.timeout)
+                ));
+            }
+            (Some(_), _) => {
+                if let Some(latency) = latency_ms.filter(|ms| *ms > millis(drill.slo)) {
+                    run.miss(format!(
+                        "agent `{}` applied the halt in {}, over the SLO of {}",
+                        Printable(id),
+                        crate::report::millis(latency),
+                        humantime::format_duration(drill.slo)
+                    ));
+                }
+            }
+        }
+        run.report.agents.push(AgentResult {
+            id: id.clone(),
+            scope,
+            acknowledged: record.is_some(),
+            latency_ms,
+            exited,
+            recovered: false,
+        });
+    }
+    let applied = run
+        .report
+        .agents
+        .iter()
+        .filter(|agent| agent.acknowledged)
+        .count();
+    run.step(
+        begun,
+        "wait for every agent",
+        applied == expected.len(),
+        format!("{applied} of {} applied the halt", expected.len()),
+    );
+    if probes.urls.is_empty() {
+        return;
+    }
+    let begun = run.begin();
+    let mut all_ok = true;
+    for probe in probes.until("halted", Expected::Unavailable).await {
+        if !probe.ok {
+            all_ok = false;
+            run.miss(format!(
+                "probe {} did not answer 503 while halted",
+                probe.url
+            ));
+        }
+        run.report.probes.push(probe);
+    }
+    run.step(begun, "probe while halted", all_ok, String::new());
+}
+
+/// Waits for the agents to report running again (those that exited on the halt, as
+/// `ripcord agent` without `--restart-on-resume` does, are done), and the probes to answer
+/// 2xx again.
+async fn steady_after(
+    run: &mut Run,
+    api: &ApiClient,
+    probes: &Probes<'_>,
+    resumed: u64,
+) -> SteadyState {
+    let returning: Vec<String> = run
+        .report
+        .agents
+        .iter()
+        .filter(|agent| agent.acknowledged && agent.exited.is_none())
+        .map(|agent| agent.id.clone())
+        .collect();
+    let recovered = wait_for(api, &returning, probes.timeout, |agent| {
+        agent.report.revision >= resumed && !agent.report.halted
+    })
+    .await;
+    let mut after = SteadyState {
+        ok: true,
+        agents: returning.clone(),
+        problems: Vec::new(),
+    };
+    for agent in &mut run.report.agents {
+        agent.recovered = recovered.iter().any(|record| record.id == agent.id);
+        if returning.contains(&agent.id) && !agent.recovered {
+            after.problems.push(format!(
+                "agent `{}` did not report running again",
+                Printable(&agent.id)
+            ));
+        }
+    }
+    for probe in probes.until("after", Expected::Success).await {
+        if !probe.ok {
+            after
+                .problems
+                .push(format!("probe {} did not answer 2xx again", probe.url));
+        }
+        run.report.probes.push(probe);
+    }
+    after.ok = after.problems.is_empty();
+    after
+}
+
 /// Why the server's environment rules the drill out, if it does.
 fn environment_refusal(drill: &KillswitchDrill, reported: Option<&str>) -> Option<String> {
+    let reported = reported.map(str::trim);
     if let Some(wanted) = &drill.environment
-        && reported != Some(wanted.as_str())
+        && !reported.is_some_and(|name| name.eq_ignore_ascii_case(wanted.trim()))
     {
         return Some(format!(
             "--env {wanted}: the server reports {} (serve.environment)",
             reported.map_or("no environment".into(), |name| format!("`{name}`"))
         ));
     }
-    (reported == Some(PRODUCTION) && !drill.force_production).then(|| {
+    let production = reported.is_some_and(|name| name.eq_ignore_ascii_case(PRODUCTION));
+    (production && !drill.force_production).then(|| {
         "the server is `production`: drills belong in another environment (--force-production to run it anyway)".into()
     })
 }
@@ -298,9 +444,20 @@ fn expected_agents(agents: &[AgentRecord], drill: &KillswitchDrill) -> (Vec<Stri
     let mut problems = Vec::new();
     let ids: Vec<String> = match &drill.expect {
         Expectation::Named(names) => {
-            for name in names {
+            let mut names = names.clone();
+            names.sort();
+            names.dedup();
+            for name in &names {
                 match agents.iter().find(|agent| &agent.id == name) {
                     None => problems.push(format!("agent `{name}` is not known to the server")),
+                    Some(agent)
+                        if !drill.scope.is_global() && agent.report.scope != drill.scope =>
+                    {
+                        problems.push(format!(
+                            "agent `{name}` follows `{}`, which a halt of `{}` does not reach",
+                            agent.report.scope, drill.scope
+                        ))
+                    }
                     Some(agent) if agent.report.exit_code.is_some() => {
                         problems.push(format!("agent `{name}` has exited"))
                     }
@@ -313,7 +470,7 @@ fn expected_agents(agents: &[AgentRecord], drill: &KillswitchDrill) -> (Vec<Stri
                     Some(_) => {}
                 }
             }
-            names.clone()
+            names
         }
         Expectation::Count(count) => {
             if connected.len() < *count {
@@ -338,6 +495,13 @@ fn expected_agents(agents: &[AgentRecord], drill: &KillswitchDrill) -> (Vec<Stri
     if !matches!(drill.expect, Expectation::Named(_)) {
         for agent in connected.iter().filter(|agent| agent.report.halted) {
             problems.push(format!("agent `{}` is halted", agent.id));
+        }
+        // Not expected, but what a drill is for: an agent that may not obey a halt.
+        for agent in agents.iter().filter(in_scope).filter(|agent| agent.stale) {
+            problems.push(format!(
+                "agent `{}` is stale: the server has not heard from it",
+                agent.id
+            ));
         }
     }
     let steady = SteadyState {
@@ -389,49 +553,68 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Expected {
     Success,
     Unavailable,
 }
 
-async fn probe(
-    client: &reqwest::Client,
-    url: &str,
-    phase: &str,
-    expected: Expected,
-) -> ProbeResult {
-    let answer = client.get(url).send().await;
-    let (status, error) = match answer {
-        Ok(response) => (Some(response.status()), None),
-        Err(error) => (None, Some(ripcord_core::text::error_chain(&error))),
-    };
-    let ok = status.is_some_and(|status| match expected {
-        Expected::Success => status.is_success(),
-        Expected::Unavailable => status == reqwest::StatusCode::SERVICE_UNAVAILABLE,
-    });
-    ProbeResult {
-        url: url.to_owned(),
-        phase: phase.to_owned(),
-        expected: match expected {
-            Expected::Success => "2xx".into(),
-            Expected::Unavailable => "503".into(),
-        },
-        status: status.map(|status| status.as_u16()),
-        error,
-        ok,
-    }
+/// The drill's probes.
+struct Probes<'a> {
+    client: reqwest::Client,
+    urls: &'a [String],
+    /// How long `until` keeps asking.
+    timeout: Duration,
 }
 
-/// Probes `url` until it answers 2xx, or `timeout`: the app may take a moment to return.
-async fn probe_until(client: &reqwest::Client, url: &str, timeout: Duration) -> ProbeResult {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let result = probe(client, url, "after", Expected::Success).await;
-        if result.ok || Instant::now() >= deadline {
-            return result;
+impl Probes<'_> {
+    /// Each probe, asked once.
+    async fn once(&self, phase: &str, expected: Expected) -> Vec<ProbeResult> {
+        let mut results = Vec::new();
+        for url in self.urls {
+            results.push(self.ask(url, phase, expected).await);
         }
-        tokio::time::sleep(POLL).await;
+        results
+    }
+
+    /// Each probe, asked until it answers as expected or `timeout`: a 503 layer that is
+    /// not an expected agent, or an app coming back, may take a moment.
+    async fn until(&self, phase: &str, expected: Expected) -> Vec<ProbeResult> {
+        let deadline = Instant::now() + self.timeout;
+        let mut results = Vec::new();
+        for url in self.urls {
+            loop {
+                let result = self.ask(url, phase, expected).await;
+                if result.ok || Instant::now() >= deadline {
+                    results.push(result);
+                    break;
+                }
+                tokio::time::sleep(POLL).await;
+            }
+        }
+        results
+    }
+
+    async fn ask(&self, url: &str, phase: &str, expected: Expected) -> ProbeResult {
+        let (status, error) = match self.client.get(url).send().await {
+            Ok(response) => (Some(response.status()), None),
+            Err(error) => (None, Some(ripcord_core::text::error_chain(&error))),
+        };
+        let ok = status.is_some_and(|status| match expected {
+            Expected::Success => status.is_success(),
+            Expected::Unavailable => status == reqwest::StatusCode::SERVICE_UNAVAILABLE,
+        });
+        ProbeResult {
+            url: url.to_owned(),
+            phase: phase.to_owned(),
+            expected: match expected {
+                Expected::Success => "2xx".into(),
+                Expected::Unavailable => "503".into(),
+            },
+            status: status.map(|status| status.as_u16()),
+            error,
+            ok,
+        }
     }
 }
 
@@ -474,6 +657,7 @@ impl Run {
                 probes: Vec::new(),
                 halt_revision: None,
                 resume_revision: None,
+                switch_state: Vec::new(),
                 restore: None,
             },
         }
@@ -517,6 +701,32 @@ impl Run {
         self.finish(Status::Failed)
     }
 
+    /// Ends a drill that could not bring the system back, with the switch as it is now.
+    async fn stop(mut self, api: &ApiClient, scope: &Scope) -> DrillReport {
+        if let Ok((board, _)) = api.switches_in().await {
+            for switch in [scope.clone(), Scope::global()] {
+                let state = board.switches.get(&switch);
+                let last = state.and_then(|state| state.last.as_ref());
+                if self
+                    .report
+                    .switch_state
+                    .iter()
+                    .any(|line| line.scope == switch.as_str())
+                {
+                    continue;
+                }
+                self.report.switch_state.push(SwitchLine {
+                    scope: switch.to_string(),
+                    halted: state.is_some_and(|state| state.halted),
+                    revision: last.map(|event| event.revision),
+                    by: last.map(|event| event.actor.clone()),
+                    reason: last.map(|event| event.reason.clone()),
+                });
+            }
+        }
+        self.finish(Status::Stopped)
+    }
+
     pub(crate) fn finish(mut self, status: Status) -> DrillReport {
         self.report.status = status;
         if status == Status::Stopped && self.report.verdict == Verdict::Passed {
@@ -540,6 +750,7 @@ mod tests {
             environment: environment.map(str::to_owned),
             force_production: force,
             timeout: Duration::from_secs(30),
+            actor: None,
         }
     }
 

@@ -66,9 +66,14 @@ pub struct AgentResult {
     pub scope: String,
     /// Whether it reported applying the drill's halt in time.
     pub acknowledged: bool,
-    /// From the halt's event to the agent applying it, by the agent's report.
+    /// From the halt's event to the agent applying it, by the agent's report (so across
+    /// the server's and the agent's clocks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
+    /// Its exit code, when it exited during the drill: 75 is `ripcord agent` stopping its
+    /// command on the halt, as it does without `--restart-on-resume`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exited: Option<u8>,
     /// Whether it reported running again after the resume.
     pub recovered: bool,
 }
@@ -97,6 +102,19 @@ pub struct SteadyState {
     /// What was wrong, one line each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+}
+
+/// A switch as the server showed it when a drill stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwitchLine {
+    pub scope: String,
+    pub halted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A restore drill's measures.
@@ -150,6 +168,9 @@ pub struct DrillReport {
     pub halt_revision: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_revision: Option<u64>,
+    /// When it stopped: the drilled switch and `global`, as the server shows them now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switch_state: Vec<SwitchLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<RestoreResult>,
 }
@@ -199,10 +220,28 @@ impl DrillReport {
             self.ended,
             millis((self.ended.as_millisecond() - self.started.as_millisecond()) as f64),
         );
+        if !self.switch_state.is_empty() {
+            let _ = writeln!(out, "## The switch now\n");
+            let _ = writeln!(out, "| switch | state | revision | by | reason |");
+            let _ = writeln!(out, "|---|---|---:|---|---|");
+            for line in &self.switch_state {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&line.scope),
+                    if line.halted { "**HALTED**" } else { "running" },
+                    line.revision
+                        .map_or("-".into(), |revision| revision.to_string()),
+                    cell(line.by.as_deref().unwrap_or("-")),
+                    cell(line.reason.as_deref().unwrap_or("-"))
+                );
+            }
+            out.push('\n');
+        }
         if !self.findings.is_empty() {
             let _ = writeln!(out, "## Findings\n");
             for finding in &self.findings {
-                let _ = writeln!(out, "- {finding}");
+                let _ = writeln!(out, "- {}", cell(finding));
             }
             out.push('\n');
         }
@@ -218,7 +257,7 @@ impl DrillReport {
             );
             let _ = writeln!(out, "Agents: {}.", list(&steady.agents));
             for problem in &steady.problems {
-                let _ = writeln!(out, "- {problem}");
+                let _ = writeln!(out, "- {}", cell(problem));
             }
             out.push('\n');
         }
@@ -230,14 +269,18 @@ impl DrillReport {
             );
             let _ = writeln!(out, "|---|---|---|---:|---|");
             for agent in &self.agents {
+                let again = match agent.exited {
+                    Some(ripcord_core::exit::HALTED) => "exited on the halt".to_owned(),
+                    Some(code) => format!("**exited ({code})**"),
+                    None => yes_no(agent.recovered).to_owned(),
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} |",
-                    agent.id,
-                    agent.scope,
+                    "| {} | {} | {} | {} | {again} |",
+                    cell(&agent.id),
+                    cell(&agent.scope),
                     yes_no(agent.acknowledged),
                     agent.latency_ms.map(millis).unwrap_or_else(|| "-".into()),
-                    yes_no(agent.recovered)
                 );
             }
             out.push('\n');
@@ -254,10 +297,11 @@ impl DrillReport {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {answer} | {} |",
-                    probe.url,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&probe.url),
                     probe.phase,
                     probe.expected,
+                    cell(&answer),
                     yes_no(probe.ok)
                 );
             }
@@ -286,7 +330,7 @@ impl DrillReport {
                 duration(restore.max_rpo_seconds)
             );
             for difference in &restore.differences {
-                let _ = writeln!(out, "- {difference}");
+                let _ = writeln!(out, "- {}", cell(difference));
             }
             out.push('\n');
         }
@@ -300,7 +344,7 @@ impl DrillReport {
                 step.name,
                 millis(step.took_ms),
                 yes_no(step.ok),
-                step.detail
+                cell(&step.detail)
             );
         }
         out
@@ -323,6 +367,15 @@ fn status_word(status: Status) -> &'static str {
         Status::Failed => "failed",
         Status::Stopped => "stopped",
     }
+}
+
+/// Text from elsewhere (agent ids, reasons, errors) made safe for a Markdown table cell:
+/// one line, no cell breaks, no raw HTML.
+fn cell(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -383,12 +436,14 @@ mod tests {
                 scope: "worker".into(),
                 acknowledged: false,
                 latency_ms: None,
+                exited: None,
                 recovered: false,
             }],
             stragglers: vec!["host/job/1".into()],
             probes: vec![],
             halt_revision: Some(4),
             resume_revision: Some(5),
+            switch_state: Vec::new(),
             restore: None,
         }
     }
@@ -414,6 +469,11 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("did not apply the halt"), "{text}");
+    }
+
+    #[test]
+    fn text_from_elsewhere_cannot_break_a_table() {
+        assert_eq!(cell("a|b\n<script>"), "a\\|b &lt;script&gt;");
     }
 
     #[test]

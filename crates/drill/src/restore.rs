@@ -2,6 +2,7 @@
 //! backup capability's verification (every table compared with the manifest), with the
 //! time it took (RTO) and the backup's age (RPO) held against their targets.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -24,13 +25,15 @@ pub struct RestoreDrill {
     pub identity: Option<PathBuf>,
 }
 
-/// Runs the drill on the backups `config` names. Never fails: what went wrong is in the
-/// report, and its exit code says how bad it is.
+/// Runs the drill on the backups `config` names, until `cancel` resolves (a signal; the
+/// scratch database is removed first). Never fails: what went wrong is in the report, and
+/// its exit code says how bad it is.
 pub async fn run(
     config: &BackupConfig,
     notify: &NotifyConfig,
     drill: &RestoreDrill,
     observer: &Observer,
+    cancel: impl Future<Output = ()>,
 ) -> DrillReport {
     let mut run = Run::of(DrillKind::Restore);
     let begun = run.begin();
@@ -43,8 +46,7 @@ pub async fn run(
         identity: drill.identity.clone(),
         ..VerifyRequest::new("latest", true)
     };
-    let verified =
-        ripcord_backup::verify(config, notify, &request, observer, std::future::pending()).await;
+    let verified = ripcord_backup::verify(config, notify, &request, observer, cancel).await;
     let record = match verified {
         Ok(record) => record,
         Err(error) => {
@@ -61,12 +63,17 @@ pub async fn run(
         record.ok,
         format!("backup {}", record.backup_id),
     );
+    // The verification measures the backup's age when it ends; the recovery point is its
+    // age when the drill began, before the restore's own time is added.
+    let verified_after = record.at.duration_since(run.report.started).as_secs_f64();
     let result = RestoreResult {
         backup_id: record.backup_id.clone(),
         destination,
         rto_seconds: record.restore_seconds,
         max_rto_seconds: drill.max_rto.as_secs_f64(),
-        rpo_seconds: record.backup_age_seconds,
+        rpo_seconds: record
+            .backup_age_seconds
+            .map(|age| (age - verified_after).max(0.0)),
         max_rpo_seconds: drill.max_rpo.as_secs_f64(),
         differences: record.problems.clone(),
     };

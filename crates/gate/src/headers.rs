@@ -156,7 +156,8 @@ mod tests {
         add_via(&mut map, "ripcord-gate-cd");
         assert!(came_through(&map, "ripcord-gate-ab"));
         assert!(came_through(&map, "ripcord-gate-cd"));
-        assert!(!came_through(&map, "front"));
+        assert!(came_through(&map, "front"));
+        assert!(!came_through(&map, "1.1"));
     }
 
     #[test]

@@ -55,8 +55,13 @@ pub struct KillswitchArgs {
     pub scope: Scope,
     /// The steady state needs at least N connected agents of the scope [default: every
     /// agent connected when the drill starts, at least one]
-    #[arg(long, value_name = "N", conflicts_with = "expect")]
-    pub expect_agents: Option<usize>,
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "expect",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub expect_agents: Option<u32>,
     /// The steady state needs this agent (its id in `ripcord status`); repeat for more
     #[arg(long, value_name = "NAME")]
     pub expect: Vec<String>,
@@ -109,7 +114,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
             let api = ApiClient::new(&config.server_url(), token.as_ref())?
                 .with_timeout(config.client.request_timeout);
             let expect = match (args.expect_agents, args.expect.is_empty()) {
-                (Some(count), _) => Expectation::Count(count),
+                (Some(count), _) => Expectation::Count(count as usize),
                 (None, false) => Expectation::Named(args.expect),
                 (None, true) => Expectation::Connected,
             };
@@ -121,11 +126,11 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
                 environment: args.environment,
                 force_production: args.force_production,
                 timeout: args.timeout,
+                actor: token.is_none().then(super::default_actor),
             };
-            (
-                ripcord_drill::killswitch::run(&api, &drill).await,
-                args.output,
-            )
+            let report =
+                ripcord_drill::killswitch::run(&api, &drill, super::shutdown_signal()).await;
+            (report, args.output)
         }
         DrillCommand::Restore(args) => {
             let mut backup = config.backup.clone();
@@ -143,17 +148,26 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
                 identity: args.identity,
             };
             let observer = super::backup::observer(args.progress);
-            let report =
-                ripcord_drill::restore::run(&backup, &config.notify, &drill, &observer).await;
+            let report = ripcord_drill::restore::run(
+                &backup,
+                &config.notify,
+                &drill,
+                &observer,
+                super::shutdown_signal(),
+            )
+            .await;
             (report, args.output)
         }
     };
-    if let Some(path) = &output.report {
-        write_report(&report, path)?;
-    }
+    // Printed first: a report file that cannot be written must not lose the report.
     match output.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         _ => print!("{}", report.to_markdown()),
+    }
+    if let Some(path) = &output.report
+        && let Err(error) = write_report(&report, path)
+    {
+        eprintln!("warning: {error:#}");
     }
     Ok(report.exit_code())
 }
@@ -168,8 +182,14 @@ fn write_report(report: &DrillReport, path: &std::path::Path) -> anyhow::Result<
     } else {
         report.to_markdown()
     };
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, text)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .with_context(|| format!("cannot write the report to {}", path.display()))
+    let name = path.file_name().map_or_else(
+        || "report".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written.with_context(|| format!("cannot write the report to {}", path.display()))
 }

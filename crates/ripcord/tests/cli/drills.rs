@@ -1,6 +1,8 @@
 //! `ripcord drill` against real processes: a control plane, wrapped agents, a gate in front
 //! of a real app as the probe, and real backups of a real PostgreSQL database.
 
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
 use serde_json::Value;
 
 use crate::gate::Upstream;
@@ -33,13 +35,15 @@ async fn stage(
             &[("RIPCORD_SERVE__ENVIRONMENT", environment)],
         )
         .await;
-    let agents = ["drill-a", "drill-b", "drill-c"]
-        .map(|name| {
-            host.agent(
-                Some(&serve.url()),
-                &["--scope", "worker", "--name", name, "--restart-on-resume"],
-                "sleep 600",
-            )
+    // Two restart their command on resume; the third exits on the halt, as `ripcord
+    // agent` does by default (its service manager would start it again).
+    let agents = [("drill-a", true), ("drill-b", true), ("drill-c", false)]
+        .map(|(name, restarts)| {
+            let mut flags = vec!["--scope", "worker", "--name", name];
+            if restarts {
+                flags.push("--restart-on-resume");
+            }
+            host.agent(Some(&serve.url()), &flags, "sleep 600")
         })
         .into();
     let upstream = Upstream::start().await;
@@ -61,6 +65,23 @@ async fn stage(
         .await;
     connected(&serve.url(), 4).await;
     (serve, agents, gate, upstream)
+}
+
+/// The board as `GET /v1/switches` shows it.
+async fn board(server: &str) -> Value {
+    reqwest::get(format!("{server}/v1/switches"))
+        .await
+        .expect("board")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+/// Sends `signal` to an agent process; returns its pid.
+fn signal(agent: &tokio::process::Child, signal: Signal) -> Pid {
+    let pid = Pid::from_raw(i32::try_from(agent.id().expect("pid")).expect("pid fits"));
+    nix::sys::signal::kill(pid, signal).expect("signal");
+    pid
 }
 
 async fn drill(host: &Host, server: &str, args: &[&str]) -> (i32, String, String) {
@@ -105,8 +126,13 @@ async fn a_killswitch_drill_passes_with_three_agents_and_a_probe_behind_the_gate
     assert_eq!(agents.len(), 4, "{report:#}");
     for agent in agents {
         assert_eq!(agent["acknowledged"], true, "{agent}");
-        assert_eq!(agent["recovered"], true, "{agent}");
-        assert!(agent["latency_ms"].as_f64().is_some(), "{agent}");
+        let latency = agent["latency_ms"].as_f64().expect("a latency");
+        assert!((0.0..2000.0).contains(&latency), "{agent}");
+        if agent["id"] == "drill-c" {
+            assert_eq!(agent["exited"], 75, "{agent}");
+        } else {
+            assert_eq!(agent["recovered"], true, "{agent}");
+        }
     }
     let phases: Vec<(&str, bool)> = report["probes"]
         .as_array()
@@ -132,6 +158,9 @@ async fn a_killswitch_drill_passes_with_three_agents_and_a_probe_behind_the_gate
         .find(|event| event["revision"] == report["halt_revision"])
         .expect("the drill's halt");
     assert_eq!(halt["drill"], true, "{halt}");
+    let board = board(&serve.url()).await;
+    assert_eq!(board["switches"]["worker"]["halted"], false, "{board}");
+    assert_eq!(board["revision"], report["resume_revision"], "{board}");
     let markdown = std::fs::read_to_string(&report_file).expect("the report file");
     assert!(
         markdown.contains("**Passed** (completed) in `staging`"),
@@ -149,22 +178,23 @@ async fn a_frozen_agent_is_named_as_a_straggler_and_fails_the_drill() {
     let (serve, agents, _gate, _upstream) = stage(&host, "staging").await;
     // Frozen before the drill: its stream stays open, so the server still counts it
     // connected and the steady state holds; it cannot apply the halt.
-    let frozen =
-        nix::unistd::Pid::from_raw(i32::try_from(agents[1].id().expect("pid")).expect("pid fits"));
-    nix::sys::signal::kill(frozen, nix::sys::signal::Signal::SIGSTOP).expect("stop");
+    let frozen = signal(&agents[1], Signal::SIGSTOP);
     let (code, report) = killswitch_json(
         &host,
         &serve.url(),
         &["--scope", "worker", "--timeout", "3s"],
     )
     .await;
-    nix::sys::signal::kill(frozen, nix::sys::signal::Signal::SIGCONT).expect("continue");
+    nix::sys::signal::kill(frozen, Signal::SIGCONT).expect("continue");
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(
         report["stragglers"],
         serde_json::json!(["drill-b"]),
         "{report:#}"
     );
+    // The straggler is a miss; the others came back, so the drill completed.
+    assert_eq!(report["status"], "completed", "{report:#}");
+    assert_eq!(report["verdict"], "missed", "{report:#}");
     assert!(
         report["findings"]
             .as_array()
@@ -178,6 +208,41 @@ async fn a_frozen_agent_is_named_as_a_straggler_and_fails_the_drill() {
     );
     // The drill resumed what it halted, even so.
     assert!(report["resume_revision"].is_u64(), "{report:#}");
+}
+
+#[tokio::test]
+async fn a_halt_recorded_during_the_drill_is_not_resumed_and_the_drill_stops() {
+    let host = Host::new();
+    let (serve, agents, _gate, _upstream) = stage(&host, "staging").await;
+    // A frozen agent holds the drill in its wait, while someone halts the scope for real.
+    let frozen = signal(&agents[0], Signal::SIGSTOP);
+    let server = serve.url();
+    let incident = async {
+        let board = format!("{server}/v1/switches");
+        eventually("the drill's halt", async || {
+            let board: Value = reqwest::get(&board).await.ok()?.json().await.ok()?;
+            (board["revision"] == 1).then_some(())
+        })
+        .await;
+        crate::gate::change(&server, "worker", "halt").await
+    };
+    let drilled = killswitch_json(&host, &server, &["--scope", "worker", "--timeout", "3s"]);
+    let ((code, report), incident) = tokio::join!(drilled, incident);
+    nix::sys::signal::kill(frozen, Signal::SIGCONT).expect("continue");
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["status"], "stopped", "{report:#}");
+    assert!(report["resume_revision"].is_null(), "{report:#}");
+    let findings = report["findings"].to_string();
+    assert!(findings.contains("changed during the drill"), "{findings}");
+    // It says how the switch is now: halted, by the incident.
+    assert_eq!(report["switch_state"][0]["scope"], "worker", "{report:#}");
+    assert_eq!(report["switch_state"][0]["halted"], true, "{report:#}");
+    assert_eq!(
+        report["switch_state"][0]["revision"], incident,
+        "{report:#}"
+    );
+    let board = board(&server).await;
+    assert_eq!(board["switches"]["worker"]["halted"], true, "{board}");
 }
 
 #[tokio::test]
@@ -203,12 +268,7 @@ async fn production_is_refused_unless_forced_and_the_environment_must_match() {
         stdout.contains("no agent of `global` is connected"),
         "{stdout}"
     );
-    let board: Value = reqwest::get(format!("{}/v1/switches", serve.url()))
-        .await
-        .expect("board")
-        .json()
-        .await
-        .expect("JSON");
+    let board = board(&serve.url()).await;
     assert_eq!(board["revision"], 0, "{board}");
     assert_eq!(board["environment"], "production");
 }

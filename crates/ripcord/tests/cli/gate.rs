@@ -54,7 +54,7 @@ impl Upstream {
 }
 
 /// Halts or resumes `scope` on the server at `url`; returns the event's revision.
-async fn change(url: &str, scope: &str, action: &str) -> u64 {
+pub(crate) async fn change(url: &str, scope: &str, action: &str) -> u64 {
     let event: Value = reqwest::Client::new()
         .post(format!("{url}/v1/switches/{scope}/{action}"))
         .json(&json!({ "reason": format!("gate test {action}") }))

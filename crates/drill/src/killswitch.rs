@@ -177,6 +177,13 @@ pub async fn run(
     };
     if interrupted {
         run.miss("interrupted by a signal while halted; resuming".into());
+    } else {
+        for id in released_early(api, &run, event.revision).await {
+            run.miss(format!(
+                "agent `{}` applied the halt, then reported running while still halted",
+                Printable(&id)
+            ));
+        }
     }
 
     // Resume what the drill tripped, and only that: a halt recorded since is someone's.
@@ -358,6 +365,27 @@ async fn observe_halt(
         run.report.probes.push(probe);
     }
     run.step(begun, "probe while halted", all_ok, String::new());
+}
+
+/// The agents that applied the halt and no longer hold it, though the switch is still
+/// halted: a halt that did not hold.
+async fn released_early(api: &ApiClient, run: &Run, halt: u64) -> Vec<String> {
+    let Ok(list) = api.agents().await else {
+        return Vec::new();
+    };
+    run.report
+        .agents
+        .iter()
+        .filter(|agent| agent.acknowledged && agent.exited.is_none())
+        .filter(|agent| {
+            list.agents.iter().any(|record| {
+                record.id == agent.id
+                    && record.report.exit_code.is_none()
+                    && !(record.report.halted && record.report.revision >= halt)
+            })
+        })
+        .map(|agent| agent.id.clone())
+        .collect()
 }
 
 /// Waits for the agents to report running again (those that exited on the halt, as

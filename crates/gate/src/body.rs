@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -37,6 +38,23 @@ where
     body.map_err(Into::into).boxed_unsync()
 }
 
+/// A client's body that paused longer than `gate.body_timeout`.
+#[derive(Debug, thiserror::Error)]
+#[error("the client paused its request body longer than {0:?} (gate.body_timeout)")]
+pub(crate) struct IdleBody(Duration);
+
+/// `body`, ended with an error when no data arrives for `limit`: a client that dribbles a
+/// body (or stops sending one) does not hold its connection, and the app's, forever.
+pub(crate) fn idle_limit<B>(body: B, limit: Duration) -> GateBody
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    Guarded::wrap(body, |guarded| {
+        guarded.idle = Some((limit, Box::pin(tokio::time::sleep(limit))));
+    })
+}
+
 /// Why a body was cut.
 #[derive(Debug, thiserror::Error)]
 #[error("the kill switch halted this exchange")]
@@ -49,26 +67,43 @@ where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let body = pass(body);
-    if body.is_end_stream() {
-        return body;
-    }
     let switch = switch.clone();
-    Cut {
-        inner: body,
-        halted: Box::pin(async move {
+    Guarded::wrap(body, |guarded| {
+        guarded.halted = Some(Box::pin(async move {
             switch.halted().await;
-        }),
-    }
-    .boxed_unsync()
+        }));
+    })
 }
 
-struct Cut {
+/// A body passed through, ended early by a halt or by a pause, as configured.
+struct Guarded {
     inner: GateBody,
-    halted: Pin<Box<dyn Future<Output = ()> + Send>>,
+    halted: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
 }
 
-impl Body for Cut {
+impl Guarded {
+    /// `body` with the guards `configure` sets; a body with nothing to send needs none.
+    fn wrap<B>(body: B, configure: impl FnOnce(&mut Guarded)) -> GateBody
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let inner = pass(body);
+        if inner.is_end_stream() {
+            return inner;
+        }
+        let mut guarded = Guarded {
+            inner,
+            halted: None,
+            idle: None,
+        };
+        configure(&mut guarded);
+        guarded.boxed_unsync()
+    }
+}
+
+impl Body for Guarded {
     type Data = Bytes;
     type Error = BoxError;
 
@@ -76,10 +111,27 @@ impl Body for Cut {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        if self.halted.as_mut().poll(cx).is_ready() {
+        if let Some(halted) = self.halted.as_mut()
+            && halted.as_mut().poll(cx).is_ready()
+        {
             return Poll::Ready(Some(Err(Box::new(CutByHalt))));
         }
-        Pin::new(&mut self.inner).poll_frame(cx)
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        let Some((limit, deadline)) = self.idle.as_mut() else {
+            return polled;
+        };
+        match polled {
+            Poll::Ready(frame) => {
+                deadline
+                    .as_mut()
+                    .reset(tokio::time::Instant::now() + *limit);
+                Poll::Ready(frame)
+            }
+            Poll::Pending => match deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(IdleBody(*limit))))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
     }
 
     fn is_end_stream(&self) -> bool {

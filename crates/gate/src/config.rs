@@ -37,6 +37,12 @@ pub struct GateConfig {
     /// The longest wait for a request's headers (and between keep-alive requests).
     #[serde(with = "humantime_serde")]
     pub header_timeout: Duration,
+    /// The longest a client may pause while sending a request's body, so a client that
+    /// dribbles a body does not hold a connection to the app forever.
+    #[serde(with = "humantime_serde")]
+    pub body_timeout: Duration,
+    /// Most client connections open at once; more wait in the listen backlog.
+    pub max_connections: usize,
     /// How long requests in flight may finish after SIGTERM (Cloud Run kills a container
     /// 10 s after it; the gate also spends up to 2 s on its last report).
     #[serde(with = "humantime_serde")]
@@ -56,6 +62,8 @@ impl Default for GateConfig {
             upstream_connect_timeout: Duration::from_secs(5),
             upstream_timeout: Duration::from_secs(60),
             header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 1024,
             drain: Duration::from_secs(7),
         }
     }
@@ -68,6 +76,8 @@ pub enum GateConfigError {
     ZeroDuration { field: &'static str },
     #[error("the health path `{path}` (gate.health_paths) must start with `/`")]
     HealthPath { path: String },
+    #[error("gate.max_connections must be at least 1")]
+    NoConnections,
 }
 
 impl GateConfig {
@@ -79,6 +89,7 @@ impl GateConfig {
             ("upstream_connect_timeout", self.upstream_connect_timeout),
             ("upstream_timeout", self.upstream_timeout),
             ("header_timeout", self.header_timeout),
+            ("body_timeout", self.body_timeout),
         ] {
             if value.is_zero() {
                 return Err(GateConfigError::ZeroDuration { field });
@@ -86,6 +97,9 @@ impl GateConfig {
         }
         if let Some(path) = self.health_paths.iter().find(|path| !path.starts_with('/')) {
             return Err(GateConfigError::HealthPath { path: path.clone() });
+        }
+        if self.max_connections == 0 {
+            return Err(GateConfigError::NoConnections);
         }
         Ok(())
     }

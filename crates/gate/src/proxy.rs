@@ -14,7 +14,7 @@ use ripcord_core::text::error_chain;
 use ripcord_server::http::Accepting;
 use tokio::net::TcpListener;
 
-use crate::body::{GateBody, cut_on_halt, pass};
+use crate::body::{GateBody, IdleBody, cut_on_halt, pass};
 use crate::config::{GateConfig, Upstream};
 use crate::connection::{Affine, origin_form};
 use crate::freshness::Freshness;
@@ -134,7 +134,7 @@ impl Inner {
 
     /// Waits for the upstream to start its answer: at most `gate.upstream_timeout`, and,
     /// when `cut`, only while the scope runs, so a halt does not wait for a slow app.
-    pub(crate) async fn answer<E: std::error::Error>(
+    pub(crate) async fn answer<E: std::error::Error + 'static>(
         &self,
         answered: impl Future<Output = Result<Response<Incoming>, E>>,
         cut: bool,
@@ -156,6 +156,8 @@ impl Inner {
                 tracing::warn!(upstream = %self.upstream, limit = ?self.config.upstream_timeout, "the upstream did not answer in time (gate.upstream_timeout)");
                 Err(Refused::GatewayTimeout)
             }
+            // The client's fault, not the app's.
+            Ok(Err(error)) if caused_by::<IdleBody>(&error) => Err(Refused::RequestTimeout),
             Ok(Err(error)) => {
                 tracing::warn!(upstream = %self.upstream, error = %error_chain(&error), "the upstream did not answer");
                 Err(Refused::BadGateway)
@@ -191,6 +193,7 @@ impl Inner {
         let (mut parts, body) = request.into_parts();
         let asked = refusal::negotiation(&parts.headers);
         self.prepare(&mut parts.headers, peer, None);
+        let body = crate::body::idle_limit(body, self.config.body_timeout);
         let mut upstream_request = Request::new(self.body(body, cut));
         *upstream_request.method_mut() = parts.method;
         *upstream_request.uri_mut() = origin_form(&parts.uri);
@@ -211,6 +214,18 @@ impl Inner {
     }
 }
 
+/// Whether `error`, or any of its causes, is a `T`.
+fn caused_by<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error.is::<T>() {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
 /// Serves `gate` on `listener` until `stopping` resolves, then lets requests in flight
 /// finish for at most `gate.drain`.
 pub async fn run(
@@ -221,6 +236,7 @@ pub async fn run(
     let accepting = Accepting {
         header_timeout: gate.inner.config.header_timeout,
         drain: gate.inner.config.drain,
+        max_connections: Some(gate.inner.config.max_connections),
     };
     ripcord_server::http::serve_with(
         listener,

@@ -23,6 +23,8 @@ pub(crate) enum Refused {
     GatewayTimeout,
     /// The request came back to the gate that sent it: the upstream is the gate.
     Loop,
+    /// The client stopped sending its request's body (`gate.body_timeout`).
+    RequestTimeout,
 }
 
 pub(crate) struct Refusals {
@@ -59,6 +61,11 @@ impl Refusals {
                 StatusCode::GATEWAY_TIMEOUT,
                 "gateway_timeout",
                 "The service did not answer in time.",
+            ),
+            Refused::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "The request's body stopped arriving.",
             ),
             Refused::Loop => (
                 StatusCode::LOOP_DETECTED,

@@ -284,9 +284,11 @@ impl Application {
             hub.end_streams();
         };
         let router = crate::api::router(state.clone());
+        // Streams are capped by `serve.max_streams`; other requests are short.
         let accepting = crate::http::Accepting {
             header_timeout: state.config.header_timeout,
             drain: state.config.shutdown_timeout,
+            max_connections: None,
         };
         let served = crate::http::serve(self.listener, router, accepting, stopping).await;
         for task in background {

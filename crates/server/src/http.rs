@@ -5,6 +5,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -13,7 +14,7 @@ use hyper::body::{Body, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
@@ -30,6 +31,9 @@ pub struct Accepting {
     pub header_timeout: Duration,
     /// How long open connections may finish once stopping.
     pub drain: Duration,
+    /// Most connections open at once; more wait in the kernel's listen backlog. An
+    /// upgraded connection (a WebSocket) no longer counts once upgraded.
+    pub max_connections: Option<usize>,
 }
 
 /// Serves `router` on `listener` until `stopping` resolves, then lets open connections
@@ -85,8 +89,30 @@ where
     let (stop_connections, stopped) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut refused = RefusedAccepts::default();
+    let limit = accepting
+        .max_connections
+        .map(|most| Arc::new(Semaphore::new(most)));
+    let mut full_since_log: Option<Instant> = None;
     tokio::pin!(stopping);
     loop {
+        let permit = match &limit {
+            Some(limit) => {
+                if limit.available_permits() == 0
+                    && full_since_log.is_none_or(|at| at.elapsed() >= REFUSED_LOG_EVERY)
+                {
+                    tracing::warn!(
+                        most = accepting.max_connections,
+                        "at the connection limit; new connections wait"
+                    );
+                    full_since_log = Some(Instant::now());
+                }
+                tokio::select! {
+                    permit = limit.clone().acquire_owned() => permit.ok(),
+                    () = &mut stopping => break,
+                }
+            }
+            None => None,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -107,6 +133,7 @@ where
             .with_upgrades();
         let mut stopped = stopped.clone();
         connections.spawn(async move {
+            let _permit = permit;
             tokio::pin!(connection);
             let ended = tokio::select! {
                 ended = connection.as_mut() => ended,

@@ -113,10 +113,15 @@ async fn start_gate(host: &Host, server: &str, upstream: &Upstream) -> Serve {
 
 /// A host with a control plane, an app, and a gate in front of the app following it.
 async fn stage() -> (Host, Serve, Upstream, Serve) {
+    stage_with(&[]).await
+}
+
+/// [`stage`] with the gate's environment set.
+async fn stage_with(env: &[(&str, &str)]) -> (Host, Serve, Upstream, Serve) {
     let host = Host::new();
     let serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
     let upstream = Upstream::start().await;
-    let gate = start_gate(&host, &serve.url(), &upstream).await;
+    let gate = start_gate_with(&host, &serve.url(), &upstream, &[], env).await;
     (host, serve, upstream, gate)
 }
 
@@ -602,17 +607,8 @@ async fn a_halt_cuts_an_answer_still_streaming() {
 
 #[tokio::test]
 async fn a_slow_app_gets_504_and_a_halt_does_not_wait_for_it() {
-    let host = Host::new();
-    let serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
-    let upstream = Upstream::start().await;
-    let gate = start_gate_with(
-        &host,
-        &serve.url(),
-        &upstream,
-        &[],
-        &[("RIPCORD_GATE__UPSTREAM_TIMEOUT", "300ms")],
-    )
-    .await;
+    let (host, serve, upstream, gate) =
+        stage_with(&[("RIPCORD_GATE__UPSTREAM_TIMEOUT", "300ms")]).await;
     let stall = format!("{}/stall", gate.url());
     assert_eq!(reqwest::get(&stall).await.expect("answer").status(), 504);
     // An app that never switched protocols on request does not get to.
@@ -668,4 +664,30 @@ async fn a_request_that_comes_back_to_its_gate_is_refused_as_a_loop() {
         .await;
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("would loop"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_client_that_stops_sending_its_body_gets_408_and_lets_go() {
+    let (_host, _serve, _upstream, gate) =
+        stage_with(&[("RIPCORD_GATE__BODY_TIMEOUT", "300ms")]).await;
+    let mut socket = TcpStream::connect(&gate.addr).await.expect("connect");
+    // A megabyte announced, a kilobyte sent, then nothing.
+    socket
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: gate\r\nContent-Length: 1048576\r\n\r\n")
+        .await
+        .expect("headers");
+    socket.write_all(&[7u8; 1024]).await.expect("a little body");
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !answer.windows(4).any(|window| window == b"\r\n\r\n") {
+        let read = tokio::time::timeout(DEADLINE, socket.read(&mut buffer))
+            .await
+            .expect("an answer in time")
+            .expect("read");
+        assert!(read > 0, "closed without an answer");
+        answer.extend_from_slice(&buffer[..read]);
+    }
+    let head = String::from_utf8_lossy(&answer);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    gate.stop().await;
 }

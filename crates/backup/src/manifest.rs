@@ -106,6 +106,9 @@ pub struct VerifyRecord {
     /// Age of the backup when verified (the recovery point), seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_age_seconds: Option<f64>,
+    /// How many tables a restore compared with the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables_compared: Option<usize>,
 }
 
 /// A record of bytes that prune deleted.
@@ -287,6 +290,7 @@ mod tests {
             problems: Vec::new(),
             restore_seconds: None,
             backup_age_seconds: None,
+            tables_compared: None,
         }
     }
 

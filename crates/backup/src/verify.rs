@@ -142,6 +142,7 @@ pub async fn verify_at(
         problems: Vec::new(),
         restore_seconds: None,
         backup_age_seconds: Some(age_seconds(manifest)),
+        tables_compared: None,
     };
     if request.restore && problems.is_empty() {
         let into = request
@@ -168,6 +169,7 @@ pub async fn verify_at(
                 problems.extend(check.problems);
                 record.restore_seconds = Some(check.restore_seconds);
                 record.backup_age_seconds = Some(age_seconds(manifest));
+                record.tables_compared = Some(manifest.contents.tables.len());
             }
             // Setup problems and cancellation are errors; anything else the restore hit is
             // a finding about this backup.

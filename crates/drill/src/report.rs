@@ -130,6 +130,9 @@ pub struct RestoreResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpo_seconds: Option<f64>,
     pub max_rpo_seconds: f64,
+    /// How many tables the restore compared with the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables_compared: Option<usize>,
     /// What the restore found different from the manifest, or could not read back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub differences: Vec<String>,
@@ -311,8 +314,12 @@ impl DrillReport {
             let _ = writeln!(out, "## Restore\n");
             let _ = writeln!(
                 out,
-                "Backup `{}` from {}.\n",
-                restore.backup_id, restore.destination
+                "Backup `{}` from {}; {} tables compared with its manifest.\n",
+                restore.backup_id,
+                restore.destination,
+                restore
+                    .tables_compared
+                    .map_or("no".into(), |count| count.to_string())
             );
             let _ = writeln!(out, "| measure | measured | target |");
             let _ = writeln!(out, "|---|---:|---:|");

@@ -75,8 +75,13 @@ pub async fn run(
             .backup_age_seconds
             .map(|age| (age - verified_after).max(0.0)),
         max_rpo_seconds: drill.max_rpo.as_secs_f64(),
+        tables_compared: record.tables_compared,
         differences: record.problems.clone(),
     };
+    // A restore that compared nothing proved nothing.
+    if record.ok && result.tables_compared.is_none_or(|count| count == 0) {
+        run.miss("the restore compared no table with the manifest".into());
+    }
     for problem in &record.problems {
         run.miss(format!("the restore differs: {problem}"));
     }

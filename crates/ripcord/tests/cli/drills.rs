@@ -341,6 +341,7 @@ async fn a_restore_drill_passes_and_an_old_backup_misses_its_rpo() {
     );
     assert!(restore["rpo_seconds"].as_f64().is_some(), "{report:#}");
     assert_eq!(restore["max_rpo_seconds"], 26.0 * 3600.0);
+    assert_eq!(restore["tables_compared"], 1, "{report:#}");
 
     // Any backup is older than a millisecond by the time it is restored.
     let (code, report) = restore_drill(&host, &destination, &["--max-rpo", "1ms"]).await;

@@ -94,12 +94,8 @@ pub async fn run(
             ),
         );
     }
-    run.step(
-        begun,
-        "check the environment",
-        true,
-        environment.unwrap_or_default(),
-    );
+    let environment = environment.unwrap_or_else(|| "not set (serve.environment)".into());
+    run.step(begun, "check the environment", true, environment);
 
     // The steady state before.
     let begun = run.begin();

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use ripcord_core::api::{
-    AgentId, AgentRecord, AgentReport, ChangeBody, ErrorBody, IDEMPOTENCY_HEADER, LOG_HEADER,
-    NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
+    AgentId, AgentRecord, AgentReport, ChangeBody, DrillRecord, ErrorBody, IDEMPOTENCY_HEADER,
+    LOG_HEADER, NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
 };
 use ripcord_core::auth::{Role, Secret, TokenInfo};
 use ripcord_core::{Action, Board, CarriedHalts, Event, Printable, Scope};
@@ -287,6 +287,18 @@ impl ApiClient {
             carried: CarriedHalts::new(),
             witness: None,
         })
+    }
+
+    /// Records a drill's report on the control plane (an operator token).
+    pub async fn record_drill(&self, drill: &DrillRecord) -> Result<(), ApiClientError> {
+        let request = self.http.post(self.url("v1/drills")).json(drill);
+        self.respond(request, self.request_timeout).await.map(drop)
+    }
+
+    /// The newest `limit` drills, newest first.
+    pub async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, ApiClientError> {
+        let url = self.url(&format!("v1/drills?limit={limit}"));
+        self.send(self.http.get(url), self.request_timeout).await
     }
 
     pub async fn events(&self, after: u64, limit: u32) -> Result<Vec<Event>, ApiClientError> {

@@ -320,3 +320,33 @@ mod tests {
         assert_eq!(plain.as_str(), "vm/job?/7");
     }
 }
+
+/// A drill as the control plane keeps it (`POST /v1/drills`, `GET /v1/drills`): what
+/// `status` and the console show, and the whole report as the drill wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillRecord {
+    pub id: String,
+    /// `killswitch` or `restore`.
+    pub kind: String,
+    pub started: Timestamp,
+    pub ended: Timestamp,
+    /// `completed`, `failed` or `stopped`.
+    pub status: String,
+    /// `passed`, `missed` or `inconclusive`.
+    pub verdict: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Who recorded it: set by the server from the caller, whatever the body says.
+    #[serde(default)]
+    pub recorded_by: String,
+    pub report: serde_json::Value,
+}
+
+impl DrillRecord {
+    /// Whether every check of the drill was met.
+    pub fn passed(&self) -> bool {
+        self.status == "completed" && self.verdict == "passed"
+    }
+}

@@ -36,6 +36,16 @@ pub enum Status {
     Stopped,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Stopped => "stopped",
+        }
+    }
+}
+
 /// What the drill proved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +56,16 @@ pub enum Verdict {
     Missed,
     /// Not run far enough to say.
     Inconclusive,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Missed => "missed",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
 }
 
 /// One step, timed.
@@ -198,6 +218,22 @@ impl DrillReport {
         }
     }
 
+    /// What the control plane keeps of the drill: its summary and the whole report.
+    pub fn to_record(&self) -> ripcord_core::api::DrillRecord {
+        ripcord_core::api::DrillRecord {
+            id: self.id.clone(),
+            kind: self.kind.as_str().to_owned(),
+            started: self.started,
+            ended: self.ended,
+            status: self.status.as_str().to_owned(),
+            verdict: self.verdict.as_str().to_owned(),
+            environment: self.environment.clone(),
+            scope: self.scope.clone(),
+            recorded_by: String::new(),
+            report: serde_json::to_value(self).unwrap_or_default(),
+        }
+    }
+
     /// The report for people, in Markdown.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
@@ -210,7 +246,7 @@ impl DrillReport {
             out,
             "**{}** ({}){}{}, {} to {} ({}).\n",
             verdict_word(self.verdict, self.status),
-            status_word(self.status),
+            self.status.as_str(),
             self.environment
                 .as_deref()
                 .map(|environment| format!(" in `{environment}`"))
@@ -365,14 +401,6 @@ fn verdict_word(verdict: Verdict, status: Status) -> &'static str {
         (_, Verdict::Passed) => "Passed",
         (_, Verdict::Missed) => "Missed",
         (_, Verdict::Inconclusive) => "Inconclusive",
-    }
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Completed => "completed",
-        Status::Failed => "failed",
-        Status::Stopped => "stopped",
     }
 }
 

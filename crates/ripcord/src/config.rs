@@ -27,6 +27,7 @@ pub struct Config {
     pub backup: ripcord_backup::BackupConfig,
     pub notify: ripcord_notifier::NotifyConfig,
     pub gate: ripcord_gate::GateConfig,
+    pub drill: ripcord_drill::DrillConfig,
 }
 
 /// A loaded configuration, and what the operator should hear about it once logging runs.

@@ -108,11 +108,12 @@ pub struct RestoreArgs {
 }
 
 pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
-    let (report, output) = match args.command {
+    let token = config.client.resolve_token()?;
+    let api = ApiClient::new(&config.server_url(), token.as_ref())?
+        .with_timeout(config.client.request_timeout);
+    // A kill-switch drill has a server; a restore drill records where one is configured.
+    let (report, output, record) = match args.command {
         DrillCommand::Killswitch(args) => {
-            let token = config.client.resolve_token()?;
-            let api = ApiClient::new(&config.server_url(), token.as_ref())?
-                .with_timeout(config.client.request_timeout);
             let expect = match (args.expect_agents, args.expect.is_empty()) {
                 (Some(count), _) => Expectation::Count(count as usize),
                 (None, false) => Expectation::Named(args.expect),
@@ -130,7 +131,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
             };
             let report =
                 ripcord_drill::killswitch::run(&api, &drill, super::shutdown_signal()).await;
-            (report, args.output)
+            (report, args.output, true)
         }
         DrillCommand::Restore(args) => {
             let mut backup = config.backup.clone();
@@ -156,7 +157,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
                 super::shutdown_signal(),
             )
             .await;
-            (report, args.output)
+            (report, args.output, config.server.is_some())
         }
     };
     // Printed first: a report file that cannot be written must not lose the report.
@@ -168,6 +169,10 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
         && let Err(error) = write_report(&report, path)
     {
         eprintln!("warning: {error:#}");
+    }
+    // Kept by the control plane for `status` and the console; the exit code stands either way.
+    if record && let Err(error) = api.record_drill(&report.to_record()).await {
+        eprintln!("warning: the drill was not recorded on the server: {error}");
     }
     Ok(report.exit_code())
 }

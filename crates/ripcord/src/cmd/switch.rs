@@ -4,7 +4,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use ripcord_agent::local::Markers;
 use ripcord_agent::{AgentList, ApiClient, ApiClientError};
-use ripcord_core::api::{AgentRecord, ChangeBody};
+use ripcord_core::api::{AgentRecord, ChangeBody, DrillRecord};
 use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
 
@@ -154,6 +154,11 @@ struct ServerStatus {
     /// The server answers without authentication (`--insecure-no-auth`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     unauthenticated: bool,
+    /// The last drill of each kind the server recorded.
+    drills: Vec<DrillRecord>,
+    /// Each kind with no drill passed within `drill.max_age`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    drill_warnings: Vec<String>,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -180,6 +185,13 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
         .readiness()
         .await
         .is_ok_and(|text| text.contains("WITHOUT AUTHENTICATION"));
+    // A server of an older release has no drills to list: that is not an error here.
+    let (drills, drill_warnings) = match api.drills(MAX_DRILLS).await {
+        Ok(drills) if error.is_none() => {
+            ripcord_drill::last_of_each_kind(&drills, config.drill.max_age, jiff::Timestamp::now())
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     let status = Status {
         server: ServerStatus {
             url,
@@ -190,6 +202,8 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             agents: agents.agents,
             skipped_agents: agents.skipped,
             unauthenticated,
+            drills,
+            drill_warnings,
         },
         local: LocalStatus {
             dir: config.client.local_dir.clone(),
@@ -251,10 +265,49 @@ fn shown(text: &str) -> String {
 
 fn print_status(status: &Status) {
     print_switches(status);
+    print_drills(&status.server);
     match (&status.backup.status, &status.backup.error) {
         (Some(backup), _) => print!("{backup}"),
         (None, Some(error)) => println!("backups: cannot read the run log: {error}"),
         (None, None) => {}
+    }
+}
+
+/// How many recent drills `status` reads to find the last of each kind.
+const MAX_DRILLS: u32 = 200;
+
+fn print_drills(server: &ServerStatus) {
+    if !server.reachable {
+        return;
+    }
+    println!("drills:");
+    for kind in ripcord_drill::KINDS {
+        match server
+            .drills
+            .iter()
+            .find(|drill| drill.kind == kind.as_str())
+        {
+            Some(drill) => println!(
+                "  {:<11} {:<12} {}{}  {}",
+                kind.as_str(),
+                if drill.passed() {
+                    "passed"
+                } else {
+                    drill.verdict.as_str()
+                },
+                drill.ended.strftime("%Y-%m-%d %H:%M UTC"),
+                drill
+                    .environment
+                    .as_deref()
+                    .map(|environment| format!(" in {}", Printable(environment)))
+                    .unwrap_or_default(),
+                Printable(&drill.id)
+            ),
+            None => println!("  {:<11} never", kind.as_str()),
+        }
+    }
+    for warning in &server.drill_warnings {
+        println!("  warning: {warning}");
     }
 }
 

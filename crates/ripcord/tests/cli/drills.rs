@@ -161,6 +161,23 @@ async fn a_killswitch_drill_passes_with_three_agents_and_a_probe_behind_the_gate
     let board = board(&serve.url()).await;
     assert_eq!(board["switches"]["worker"]["halted"], false, "{board}");
     assert_eq!(board["revision"], report["resume_revision"], "{board}");
+    // The control plane keeps it: `status` shows the last drill of each kind, and warns
+    // about the kind never drilled.
+    let (code, stdout, stderr) = host
+        .run_with(
+            &[("RIPCORD_SERVER", &serve.url())],
+            &["status", "--format", "json"],
+        )
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let status: Value = serde_json::from_str(&stdout).expect("JSON");
+    let drills = status["server"]["drills"].as_array().expect("drills");
+    assert_eq!(drills.len(), 1, "{status:#}");
+    assert_eq!(drills[0]["id"], report["id"]);
+    assert_eq!(drills[0]["verdict"], "passed");
+    let warnings = status["server"]["drill_warnings"].to_string();
+    assert!(warnings.contains("no restore drill passed"), "{warnings}");
+    assert!(!warnings.contains("killswitch"), "{warnings}");
     let markdown = std::fs::read_to_string(&report_file).expect("the report file");
     assert!(
         markdown.contains("**Passed** (completed) in `staging`"),

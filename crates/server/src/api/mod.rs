@@ -1,6 +1,7 @@
 //! The HTTP API: routes, and extractors whose rejections become the documented JSON errors.
 
 mod agents;
+mod drills;
 mod ofrep;
 mod switches;
 mod tokens;
@@ -34,6 +35,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/stream", get(switches::event_stream))
         .route("/v1/agents", get(agents::list))
         .route("/v1/agents/{id}/report", post(agents::report))
+        .route("/v1/drills", get(drills::list).post(drills::record))
         .route("/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/v1/tokens/{token}", delete(tokens::revoke))
         .route("/v1/security-events", get(tokens::security_events))

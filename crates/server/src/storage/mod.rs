@@ -8,7 +8,7 @@ mod sqlite;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 pub use ripcord_core::chain::AuditEntry;
 use serde::{Deserialize, Serialize};
@@ -222,4 +222,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Writes to the storage (`/readyz`): a server that can read but not write (a full
     /// disk, a read-only file system) cannot record a halt, so it is not ready.
     async fn probe_write(&self) -> Result<(), StorageError>;
+
+    /// Keeps a drill's record. Ids are unique: a record sent again (a retry) is ignored.
+    async fn record_drill(&self, drill: &DrillRecord) -> Result<(), StorageError>;
+
+    /// The newest `limit` drills, newest first.
+    async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, StorageError>;
 }

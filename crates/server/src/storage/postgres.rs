@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::{ConnectOptions, Connection};
@@ -124,6 +124,21 @@ WHEN (OLD.hash IS NOT NULL
       OR NEW.reason IS DISTINCT FROM OLD.reason OR NEW.at IS DISTINCT FROM OLD.at
       OR NEW.drill IS DISTINCT FROM OLD.drill OR NEW.source IS DISTINCT FROM OLD.source)
 EXECUTE FUNCTION ripcord.refuse_change();
+"#,
+    r#"
+CREATE TABLE ripcord.drills (
+    seq         BIGSERIAL PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    started     TEXT NOT NULL,
+    ended       TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    verdict     TEXT NOT NULL,
+    environment TEXT,
+    scope       TEXT,
+    recorded_by TEXT NOT NULL,
+    report      TEXT NOT NULL
+);
 "#,
 ];
 
@@ -686,6 +701,38 @@ impl Storage for PostgresStorage {
 
     /// Writes, and checks that nobody holds a lock on the switch log that would make the
     /// next halt wait.
+    async fn record_drill(&self, drill: &DrillRecord) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO ripcord.drills (id, kind, started, ended, status, verdict, environment, scope, recorded_by, report)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&drill.id)
+        .bind(&drill.kind)
+        .bind(drill.started.to_string())
+        .bind(drill.ended.to_string())
+        .bind(&drill.status)
+        .bind(&drill.verdict)
+        .bind(&drill.environment)
+        .bind(&drill.scope)
+        .bind(&drill.recorded_by)
+        .bind(drill.report.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, started, ended, status, verdict, environment, scope, recorded_by, report
+             FROM ripcord.drills ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::drill).collect()
+    }
+
     async fn probe_write(&self) -> Result<(), StorageError> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("LOCK TABLE ripcord.events IN ROW EXCLUSIVE MODE NOWAIT")

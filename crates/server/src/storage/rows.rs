@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 use ripcord_core::chain::AuditEntry;
 use ripcord_core::{Action, Event, Scope};
@@ -161,6 +161,23 @@ pub(super) fn audit_entry(row: &impl Columns) -> Result<AuditEntry, StorageError
         actor: read.text("actor")?,
         detail: read.text("detail")?,
         hash: read.text("hash")?,
+    })
+}
+
+pub(super) fn drill(row: &impl Columns) -> Result<DrillRecord, StorageError> {
+    let read = Reader::new(row, "drill");
+    Ok(DrillRecord {
+        id: read.text("id")?,
+        kind: read.text("kind")?,
+        started: read.required_time("started")?,
+        ended: read.required_time("ended")?,
+        status: read.text("status")?,
+        verdict: read.text("verdict")?,
+        environment: read.optional("environment")?,
+        scope: read.optional("scope")?,
+        recorded_by: read.text("recorded_by")?,
+        report: serde_json::from_str(&read.text("report")?)
+            .map_err(|error| read.corrupt(error.to_string()))?,
     })
 }
 

@@ -14,7 +14,7 @@ const BY: ripcord_server::Changer<'static> = ripcord_server::Changer {
 };
 
 /// A server whose store holds one token per `(name, role)`, created before it starts.
-async fn app_with_tokens(
+pub(crate) async fn app_with_tokens(
     tokens: &[(&str, Role)],
     adjust: impl FnOnce(&mut ripcord_server::ServerConfig),
 ) -> (TestApp, Vec<String>, State) {
@@ -43,7 +43,7 @@ async fn halt_with(app: &TestApp, token: Option<&str>, body: Value) -> reqwest::
     request.send().await.expect("sent")
 }
 
-async fn code_of(response: reqwest::Response) -> (u16, String) {
+pub(crate) async fn code_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or_default();
     (

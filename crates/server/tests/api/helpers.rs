@@ -164,6 +164,19 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `GET path` with `token`, read as JSON.
+    pub async fn get_json_as(&self, path: &str, token: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.url))

@@ -3,6 +3,7 @@
 mod agents;
 mod auth;
 mod chain;
+mod drills;
 mod errors;
 mod helpers;
 mod ofrep;

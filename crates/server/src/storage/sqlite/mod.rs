@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
-use ripcord_core::api::AgentRecord;
+use ripcord_core::api::{AgentRecord, DrillRecord};
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -114,6 +114,21 @@ WHEN OLD.hash IS NOT NULL
   OR NEW.reason IS NOT OLD.reason OR NEW.at IS NOT OLD.at
   OR NEW.drill IS NOT OLD.drill OR NEW.source IS NOT OLD.source
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
+    r#"
+CREATE TABLE drills (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    started     TEXT NOT NULL,
+    ended       TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    verdict     TEXT NOT NULL,
+    environment TEXT,
+    scope       TEXT,
+    recorded_by TEXT NOT NULL,
+    report      TEXT NOT NULL
+) STRICT;
 "#,
 ];
 
@@ -583,6 +598,38 @@ impl Storage for SqliteStorage {
 
     async fn close(&self) {
         self.pool.close().await;
+    }
+
+    async fn record_drill(&self, drill: &DrillRecord) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO drills (id, kind, started, ended, status, verdict, environment, scope, recorded_by, report)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&drill.id)
+        .bind(&drill.kind)
+        .bind(drill.started.to_string())
+        .bind(drill.ended.to_string())
+        .bind(&drill.status)
+        .bind(&drill.verdict)
+        .bind(&drill.environment)
+        .bind(&drill.scope)
+        .bind(&drill.recorded_by)
+        .bind(drill.report.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, started, ended, status, verdict, environment, scope, recorded_by, report
+             FROM drills ORDER BY seq DESC LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::drill).collect()
     }
 
     async fn probe_write(&self) -> Result<(), StorageError> {

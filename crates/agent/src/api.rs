@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use ripcord_core::api::{
-    AgentId, AgentRecord, AgentReport, ChangeBody, DrillRecord, ErrorBody, IDEMPOTENCY_HEADER,
-    LOG_HEADER, NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
+    AgentId, AgentRecord, AgentReport, BackupRecord, ChangeBody, DrillRecord, ErrorBody,
+    IDEMPOTENCY_HEADER, LOG_HEADER, NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
 };
 use ripcord_core::auth::{Role, Secret, TokenInfo};
 use ripcord_core::{Action, Board, CarriedHalts, Event, Printable, Scope};
@@ -293,6 +293,18 @@ impl ApiClient {
     pub async fn record_drill(&self, drill: &DrillRecord) -> Result<(), ApiClientError> {
         let request = self.http.post(self.url("v1/drills")).json(drill);
         self.respond(request, self.request_timeout).await.map(drop)
+    }
+
+    /// Records what a backup command did (an agent token and up).
+    pub async fn record_backup(&self, backup: &BackupRecord) -> Result<(), ApiClientError> {
+        let request = self.http.post(self.url("v1/backups")).json(backup);
+        self.respond(request, self.request_timeout).await.map(drop)
+    }
+
+    /// The newest `limit` backup records, newest first.
+    pub async fn backups(&self, limit: u32) -> Result<Vec<BackupRecord>, ApiClientError> {
+        let url = self.url(&format!("v1/backups?limit={limit}"));
+        self.send(self.http.get(url), self.request_timeout).await
     }
 
     /// The newest `limit` drills, newest first.

@@ -6,7 +6,7 @@ use std::time::Instant;
 use jiff::Timestamp;
 use ripcord_notifier::{Notification, NotificationKind, NotifyConfig};
 
-use crate::progress::Observer;
+use crate::progress::{Observer, Progress};
 use crate::state::{self, RunKind, RunRecord};
 use crate::{BackupConfig, BackupError, human_duration};
 
@@ -63,6 +63,7 @@ impl<'a> Outcome<'a> {
                 crate::report(&error)
             ));
         }
+        observer.report(Progress::Recorded(Box::new(record)));
     }
 
     /// Records the outcome, then notifies: failures always, successes when `notify.on_success`

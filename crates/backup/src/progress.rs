@@ -48,6 +48,9 @@ pub enum Progress {
     /// Something went wrong that does not fail the command (the run log could not be
     /// written, a notification channel failed): the binary shows it as a warning.
     Warning(String),
+    /// The command ended and this is its run-log line: the binary sends it to the control
+    /// plane, so `status` shows it wherever it ran.
+    Recorded(Box<crate::state::RunRecord>),
 }
 
 /// A function that receives [`Progress`].

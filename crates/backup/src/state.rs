@@ -63,6 +63,29 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// The record as the control plane keeps it, from `host`. Its id is the host, the
+    /// kind and the start to the millisecond: the same run sent twice is kept once.
+    pub fn to_api(&self, host: &str) -> ripcord_core::api::BackupRecord {
+        ripcord_core::api::BackupRecord {
+            id: format!(
+                "{host}/{}/{}",
+                self.kind.as_str(),
+                self.started_at.as_millisecond()
+            ),
+            kind: self.kind.as_str().to_owned(),
+            started_at: self.started_at,
+            duration_ms: self.duration_ms,
+            ok: self.ok,
+            destination: self.destination.clone(),
+            backup_id: self.backup_id.clone(),
+            bytes: self.bytes,
+            error: self.error.clone(),
+            scheduled: self.scheduled,
+            host: host.to_owned(),
+            recorded_by: String::new(),
+        }
+    }
+
     /// A successful, unscheduled record of `kind` that started at `started_at` (wall clock)
     /// and `started` (monotonic); set the outcome with struct update syntax.
     pub fn new(

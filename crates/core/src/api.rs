@@ -350,3 +350,31 @@ impl DrillRecord {
         self.status == "completed" && self.verdict == "passed"
     }
 }
+
+/// What a backup command did, as the control plane keeps it (`POST /v1/backups`,
+/// `GET /v1/backups`): the line of the host's run log, so `status` shows the last backup
+/// and verification wherever they ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupRecord {
+    /// Chosen by the sender, so a retry is kept once.
+    pub id: String,
+    /// `run`, `verify`, `verify-restore`, `restore` or `prune`.
+    pub kind: String,
+    pub started_at: Timestamp,
+    pub duration_ms: u64,
+    pub ok: bool,
+    pub destination: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub scheduled: bool,
+    /// The host that ran it.
+    pub host: String,
+    /// Who recorded it: set by the server from the caller, whatever the body says.
+    #[serde(default)]
+    pub recorded_by: String,
+}

@@ -66,6 +66,8 @@ pub enum Permission<'a> {
     Read,
     /// Report as the agent with this id.
     Report { agent: &'a str },
+    /// Record what a backup did (`backup run`, `verify` on any host).
+    RecordBackup,
     /// Halt or resume.
     Change,
     /// Create, list and revoke tokens; read security events.
@@ -86,6 +88,9 @@ impl Permission<'_> {
                     .is_some_and(|rest| rest.starts_with('/')),
                 Role::Viewer | Role::Operator => false,
             },
+            Permission::RecordBackup => {
+                matches!(role, Role::Agent | Role::Operator | Role::Admin)
+            }
             Permission::Change => matches!(role, Role::Operator | Role::Admin),
             Permission::Administer => role == Role::Admin,
         }
@@ -218,6 +223,11 @@ mod tests {
             .filter(|role| Permission::Administer.allowed(*role, "x"))
             .collect();
         assert_eq!(administer, [Role::Admin]);
+        let record: Vec<Role> = all
+            .into_iter()
+            .filter(|role| Permission::RecordBackup.allowed(*role, "x"))
+            .collect();
+        assert_eq!(record, [Role::Agent, Role::Operator, Role::Admin]);
     }
 
     #[test]

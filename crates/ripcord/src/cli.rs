@@ -228,7 +228,13 @@ pub fn dispatch(cli: Cli, mut config: Config) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => cmd::check::run(args, &config.check),
         Command::Backup(args) => {
-            runtime()?.block_on(cmd::backup::run(args, &config.backup, &config.notify))
+            let history = cmd::history_client(&config)?;
+            runtime()?.block_on(cmd::backup::run(
+                args,
+                &config.backup,
+                &config.notify,
+                history,
+            ))
         }
         Command::Token(args) => runtime()?.block_on(cmd::token::run(config, args)),
         Command::Audit(args) => runtime()?.block_on(cmd::audit::run(config, args)),

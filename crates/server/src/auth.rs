@@ -136,6 +136,7 @@ fn describe(permission: Permission<'_>) -> String {
     match permission {
         Permission::Read => "read".into(),
         Permission::Report { agent } => format!("report as agent `{agent}`"),
+        Permission::RecordBackup => "record a backup".into(),
         Permission::Change => "halt or resume".into(),
         Permission::Administer => "manage tokens or read security events".into(),
     }

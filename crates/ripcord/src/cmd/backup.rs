@@ -12,8 +12,10 @@ use clap::builder::PossibleValue;
 
 use super::OutputFormat;
 use jiff::Timestamp;
+use ripcord_agent::ApiClient;
 use ripcord_backup::listing::Listing;
 use ripcord_backup::preflight::Preflight;
+use ripcord_backup::state::RunRecord;
 use ripcord_backup::{
     BackupConfig, ChecksumMode, ChecksumSource, DatabaseUrl, Observer, Phase, Progress,
     PruneReport, RestoreReport, RestoreRequest, RunReport, RunRequest, VerifyKind, VerifyRequest,
@@ -190,8 +192,44 @@ pub async fn run(
     args: BackupArgs,
     config: &BackupConfig,
     notify: &NotifyConfig,
+    history: Option<ApiClient>,
+) -> anyhow::Result<u8> {
+    let records = Records::default();
+    let outcome = command(args, config, notify, &records).await;
+    if let Some(api) = history {
+        send_records(&api, &records).await;
+    }
+    outcome
+}
+
+/// The run-log lines a command wrote, to send to the control plane.
+pub(crate) type Records = Arc<Mutex<Vec<RunRecord>>>;
+
+/// Sends each record to the control plane; one that does not arrive is a warning.
+pub(crate) async fn send_records(api: &ApiClient, records: &Records) {
+    let taken = records
+        .lock()
+        .map(|mut records| std::mem::take(&mut *records))
+        .unwrap_or_default();
+    let host = ripcord_agent::hostname();
+    for record in taken {
+        if let Err(error) = api.record_backup(&record.to_api(&host)).await {
+            eprintln!(
+                "warning: the {} was not recorded on the server: {error}",
+                record.kind.as_str()
+            );
+        }
+    }
+}
+
+async fn command(
+    args: BackupArgs,
+    config: &BackupConfig,
+    notify: &NotifyConfig,
+    records: &Records,
 ) -> anyhow::Result<u8> {
     let mut config = config.clone();
+    let observer = |mode| observer(mode, records);
     match args.command {
         BackupCommand::Run(args) => {
             merge_run(&mut config, &args);
@@ -307,8 +345,10 @@ fn merge_prune(config: &mut BackupConfig, args: &PruneArgs) {
 // ---------------------------------------------------------------------------------------
 // progress: a live line on a terminal, or JSON lines on stderr; warnings always.
 
-/// An observer that renders progress in `mode` and prints warnings on stderr.
-pub(crate) fn observer(mode: ProgressMode) -> Observer {
+/// An observer that renders progress in `mode`, prints warnings on stderr, and keeps the
+/// run-log lines in `records`.
+pub(crate) fn observer(mode: ProgressMode, records: &Records) -> Observer {
+    let records = records.clone();
     let mode = match mode {
         ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,
         ProgressMode::Auto => ProgressMode::None,
@@ -327,6 +367,11 @@ pub(crate) fn observer(mode: ProgressMode) -> Observer {
             }
         }
         Progress::Warning(message) => eprintln!("warning: {message}"),
+        Progress::Recorded(record) => {
+            if let Ok(mut records) = records.lock() {
+                records.push((**record).clone());
+            }
+        }
         _ => {}
     })
 }

@@ -112,6 +112,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
     let api = ApiClient::new(&config.server_url(), token.as_ref())?
         .with_timeout(config.client.request_timeout);
     // A kill-switch drill has a server; a restore drill records where one is configured.
+    let records = super::backup::Records::default();
     let (report, output, record) = match args.command {
         DrillCommand::Killswitch(args) => {
             let expect = match (args.expect_agents, args.expect.is_empty()) {
@@ -148,7 +149,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
                 into: args.into,
                 identity: args.identity,
             };
-            let observer = super::backup::observer(args.progress);
+            let observer = super::backup::observer(args.progress, &records);
             let report = ripcord_drill::restore::run(
                 &backup,
                 &config.notify,
@@ -171,8 +172,12 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
         eprintln!("warning: {error:#}");
     }
     // Kept by the control plane for `status` and the console; the exit code stands either way.
-    if record && let Err(error) = api.record_drill(&report.to_record()).await {
-        eprintln!("warning: the drill was not recorded on the server: {error}");
+    if record {
+        if let Err(error) = api.record_drill(&report.to_record()).await {
+            eprintln!("warning: the drill was not recorded on the server: {error}");
+        }
+        // The restore's verification is a backup record too.
+        super::backup::send_records(&api, &records).await;
     }
     Ok(report.exit_code())
 }

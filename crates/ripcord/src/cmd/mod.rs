@@ -126,3 +126,19 @@ pub fn default_actor() -> String {
         .unwrap_or_else(|_| "unknown".into());
     format!("{user}@{}", ripcord_agent::hostname())
 }
+
+/// A client of the control plane for the history of backups and drills: only when a server
+/// is configured (`--server`, `RIPCORD_SERVER` or `server =`), since a backup or restore
+/// drill needs no server to run.
+pub fn history_client(
+    config: &crate::config::Config,
+) -> anyhow::Result<Option<ripcord_agent::ApiClient>> {
+    let Some(server) = &config.server else {
+        return Ok(None);
+    };
+    let token = config.client.resolve_token()?;
+    Ok(Some(
+        ripcord_agent::ApiClient::new(server, token.as_ref())?
+            .with_timeout(config.client.request_timeout),
+    ))
+}

@@ -4,7 +4,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use ripcord_agent::local::Markers;
 use ripcord_agent::{AgentList, ApiClient, ApiClientError};
-use ripcord_core::api::{AgentRecord, ChangeBody, DrillRecord};
+use ripcord_core::api::{AgentRecord, BackupRecord, ChangeBody, DrillRecord};
 use ripcord_core::{Action, Board, Printable, exit};
 use serde::Serialize;
 
@@ -159,6 +159,8 @@ struct ServerStatus {
     /// Each kind with no drill passed within `drill.max_age`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     drill_warnings: Vec<String>,
+    /// The last backup run and the last verification the server recorded, from any host.
+    backups: Vec<BackupRecord>,
 }
 
 fn is_zero(count: &usize) -> bool {
@@ -192,6 +194,10 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
         }
         _ => (Vec::new(), Vec::new()),
     };
+    let backups = match api.backups(MAX_DRILLS).await {
+        Ok(records) if error.is_none() => last_backups(records),
+        _ => Vec::new(),
+    };
     let status = Status {
         server: ServerStatus {
             url,
@@ -204,6 +210,7 @@ pub async fn status(config: Config, args: StatusArgs) -> anyhow::Result<u8> {
             unauthenticated,
             drills,
             drill_warnings,
+            backups,
         },
         local: LocalStatus {
             dir: config.client.local_dir.clone(),
@@ -309,6 +316,39 @@ fn print_drills(server: &ServerStatus) {
     for warning in &server.drill_warnings {
         println!("  warning: {warning}");
     }
+    if server.backups.is_empty() {
+        return;
+    }
+    println!("backups recorded on the server:");
+    for backup in &server.backups {
+        println!(
+            "  {:<15} {:<7} {}  {} on {}{}",
+            backup.kind,
+            if backup.ok { "ok" } else { "FAILED" },
+            backup.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+            backup
+                .backup_id
+                .as_deref()
+                .map(Printable)
+                .map_or_else(String::new, |id| id.to_string()),
+            Printable(&backup.host),
+            backup
+                .error
+                .as_deref()
+                .map(|error| format!(": {}", Printable(error)))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// The newest backup run and the newest verification among `records` (newest first).
+fn last_backups(records: Vec<BackupRecord>) -> Vec<BackupRecord> {
+    let run = records.iter().find(|record| record.kind == "run").cloned();
+    let verify = records
+        .iter()
+        .find(|record| record.kind.starts_with("verify"))
+        .cloned();
+    run.into_iter().chain(verify).collect()
 }
 
 fn print_switches(status: &Status) {

@@ -67,6 +67,18 @@ async fn stage(
     (serve, agents, gate, upstream)
 }
 
+/// `ripcord status --format json` against `server`.
+async fn status_json(host: &Host, server: &str) -> Value {
+    let (code, stdout, stderr) = host
+        .run_with(
+            &[("RIPCORD_SERVER", server)],
+            &["status", "--format", "json"],
+        )
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("JSON")
+}
+
 /// The board as `GET /v1/switches` shows it.
 async fn board(server: &str) -> Value {
     reqwest::get(format!("{server}/v1/switches"))
@@ -163,14 +175,7 @@ async fn a_killswitch_drill_passes_with_three_agents_and_a_probe_behind_the_gate
     assert_eq!(board["revision"], report["resume_revision"], "{board}");
     // The control plane keeps it: `status` shows the last drill of each kind, and warns
     // about the kind never drilled.
-    let (code, stdout, stderr) = host
-        .run_with(
-            &[("RIPCORD_SERVER", &serve.url())],
-            &["status", "--format", "json"],
-        )
-        .await;
-    assert_eq!(code, 0, "{stderr}");
-    let status: Value = serde_json::from_str(&stdout).expect("JSON");
+    let status = status_json(&host, &serve.url()).await;
     let drills = status["server"]["drills"].as_array().expect("drills");
     assert_eq!(drills.len(), 1, "{status:#}");
     assert_eq!(drills[0]["id"], report["id"]);
@@ -292,6 +297,11 @@ async fn production_is_refused_unless_forced_and_the_environment_must_match() {
 
 /// A database with a table, and one backup of it at a file:// destination.
 async fn backed_up(host: &Host) -> String {
+    backed_up_to(host, None).await
+}
+
+/// [`backed_up`], recording the run on `server` when given.
+async fn backed_up_to(host: &Host, server: Option<&str>) -> String {
     let pg = ripcord_testkit::Postgres::shared().expect("a PostgreSQL cluster");
     let url = pg.fresh_database().expect("a database");
     ripcord_testkit::postgres::psql(
@@ -301,9 +311,12 @@ async fn backed_up(host: &Host) -> String {
     )
     .expect("the fixture");
     let destination = format!("file://{}", host.path("backups").display());
+    let state = state_dir(host);
+    let mut env = vec![("RIPCORD_BACKUP__STATE_DIR", state.as_str())];
+    env.extend(server.map(|server| ("RIPCORD_SERVER", server)));
     let (code, _, stderr) = host
         .run_with(
-            &[("RIPCORD_BACKUP__STATE_DIR", &state_dir(host))],
+            &env,
             &[
                 "backup",
                 "run",
@@ -326,8 +339,19 @@ fn state_dir(host: &Host) -> String {
 }
 
 async fn restore_drill(host: &Host, destination: &str, extra: &[&str]) -> (i32, Value) {
+    restore_drill_on(host, destination, None, extra).await
+}
+
+/// [`restore_drill`], recorded on `server` when given.
+async fn restore_drill_on(
+    host: &Host,
+    destination: &str,
+    server: Option<&str>,
+    extra: &[&str],
+) -> (i32, Value) {
     let state = state_dir(host);
-    let env = [("RIPCORD_BACKUP__STATE_DIR", state.as_str())];
+    let mut env = vec![("RIPCORD_BACKUP__STATE_DIR", state.as_str())];
+    env.extend(server.map(|server| ("RIPCORD_SERVER", server)));
     let mut args = vec![
         "drill",
         "restore",
@@ -402,4 +426,29 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backups_and_restore_drills_are_kept_by_the_server_and_shown_by_status() {
+    let host = Host::new();
+    let serve = host.serve(&["--listen", "127.0.0.1:0"], &[]).await;
+    let destination = backed_up_to(&host, Some(&serve.url())).await;
+    let (code, report) = restore_drill_on(&host, &destination, Some(&serve.url()), &[]).await;
+    assert_eq!(code, 0, "{report:#}");
+    let status = status_json(&host, &serve.url()).await;
+    let drills = status["server"]["drills"].as_array().expect("drills");
+    assert_eq!(drills.len(), 1, "{status:#}");
+    assert_eq!(drills[0]["kind"], "restore");
+    assert_eq!(drills[0]["id"], report["id"]);
+    let backups = status["server"]["backups"].as_array().expect("backups");
+    let kinds: Vec<(&str, bool)> = backups
+        .iter()
+        .map(|backup| (backup["kind"].as_str().expect("kind"), backup["ok"] == true))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("run", true), ("verify-restore", true)],
+        "{status:#}"
+    );
+    assert_eq!(backups[1]["backup_id"], report["restore"]["backup_id"]);
 }

@@ -36,6 +36,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/agents", get(agents::list))
         .route("/v1/agents/{id}/report", post(agents::report))
         .route("/v1/drills", get(drills::list).post(drills::record))
+        .route(
+            "/v1/backups",
+            get(drills::backups).post(drills::record_backup),
+        )
         .route("/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/v1/tokens/{token}", delete(tokens::revoke))
         .route("/v1/security-events", get(tokens::security_events))

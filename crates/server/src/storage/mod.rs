@@ -8,7 +8,7 @@ mod sqlite;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
-use ripcord_core::api::{AgentRecord, DrillRecord};
+use ripcord_core::api::{AgentRecord, BackupRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 pub use ripcord_core::chain::AuditEntry;
 use serde::{Deserialize, Serialize};
@@ -228,4 +228,10 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The newest `limit` drills, newest first.
     async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, StorageError>;
+
+    /// Keeps a backup command's record; an id sent again (a retry) is ignored.
+    async fn record_backup(&self, backup: &BackupRecord) -> Result<(), StorageError>;
+
+    /// The newest `limit` backup records, newest first.
+    async fn backups(&self, limit: u32) -> Result<Vec<BackupRecord>, StorageError>;
 }

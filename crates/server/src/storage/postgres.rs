@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ripcord_core::Event;
-use ripcord_core::api::{AgentRecord, DrillRecord};
+use ripcord_core::api::{AgentRecord, BackupRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::{ConnectOptions, Connection};
@@ -138,6 +138,23 @@ CREATE TABLE ripcord.drills (
     scope       TEXT,
     recorded_by TEXT NOT NULL,
     report      TEXT NOT NULL
+);
+"#,
+    r#"
+CREATE TABLE ripcord.backups (
+    seq         BIGSERIAL PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    duration_ms BIGINT NOT NULL,
+    ok          BOOLEAN NOT NULL,
+    destination TEXT NOT NULL,
+    backup_id   TEXT,
+    bytes       BIGINT,
+    error       TEXT,
+    scheduled   BOOLEAN NOT NULL,
+    host        TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
 );
 "#,
 ];
@@ -731,6 +748,42 @@ impl Storage for PostgresStorage {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(rows::drill).collect()
+    }
+
+    async fn record_backup(&self, backup: &BackupRecord) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO ripcord.backups (id, kind, started_at, duration_ms, ok, destination, backup_id,
+                 bytes, error, scheduled, host, recorded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&backup.id)
+        .bind(&backup.kind)
+        .bind(backup.started_at.to_string())
+        .bind(rows::signed(backup.duration_ms))
+        .bind(backup.ok)
+        .bind(&backup.destination)
+        .bind(&backup.backup_id)
+        .bind(backup.bytes.map(rows::signed))
+        .bind(&backup.error)
+        .bind(backup.scheduled)
+        .bind(&backup.host)
+        .bind(&backup.recorded_by)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn backups(&self, limit: u32) -> Result<Vec<BackupRecord>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, started_at, duration_ms, ok, destination, backup_id, bytes, error,
+                 scheduled, host, recorded_by
+             FROM ripcord.backups ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::backup).collect()
     }
 
     async fn probe_write(&self) -> Result<(), StorageError> {

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use ripcord_core::api::{AgentRecord, DrillRecord};
+use ripcord_core::api::{AgentRecord, BackupRecord, DrillRecord};
 use ripcord_core::auth::TokenInfo;
 use ripcord_core::chain::AuditEntry;
 use ripcord_core::{Action, Event, Scope};
@@ -178,6 +178,35 @@ pub(super) fn drill(row: &impl Columns) -> Result<DrillRecord, StorageError> {
         recorded_by: read.text("recorded_by")?,
         report: serde_json::from_str(&read.text("report")?)
             .map_err(|error| read.corrupt(error.to_string()))?,
+    })
+}
+
+pub(super) fn backup(row: &impl Columns) -> Result<BackupRecord, StorageError> {
+    let read = Reader::new(row, "backup record");
+    Ok(BackupRecord {
+        id: read.text("id")?,
+        kind: read.text("kind")?,
+        started_at: read.required_time("started_at")?,
+        duration_ms: read.number("duration_ms")?,
+        ok: read
+            .row
+            .flag("ok")
+            .map_err(|error| read.corrupt(error.to_string()))?,
+        destination: read.text("destination")?,
+        backup_id: read.optional("backup_id")?,
+        bytes: read
+            .row
+            .int("bytes")
+            .map_err(|error| read.corrupt(error.to_string()))?
+            .map(|bytes| u64::try_from(bytes).map_err(|error| read.corrupt(error.to_string())))
+            .transpose()?,
+        error: read.optional("error")?,
+        scheduled: read
+            .row
+            .flag("scheduled")
+            .map_err(|error| read.corrupt(error.to_string()))?,
+        host: read.text("host")?,
+        recorded_by: read.text("recorded_by")?,
     })
 }
 

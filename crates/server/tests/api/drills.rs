@@ -77,3 +77,52 @@ async fn operators_record_drills_and_anyone_reads_them_newest_first() {
         assert_eq!(error["error"]["field"], field, "{error}");
     }
 }
+
+#[tokio::test]
+async fn hosts_record_backups_and_a_retry_is_kept_once() {
+    let (app, secrets, _state) = app_with_tokens(
+        &[("viewer-1", Role::Viewer), ("db-host", Role::Agent)],
+        |_| {},
+    )
+    .await;
+    let (viewer, agent) = (&secrets[0], &secrets[1]);
+    let backup = |id: &str, kind: &str, ok: bool| {
+        json!({
+            "id": id, "kind": kind, "started_at": "2026-12-01T03:00:00Z", "duration_ms": 1200,
+            "ok": ok, "destination": "gs://acme/prod", "backup_id": "20261201T030000Z",
+            "bytes": 1048576, "error": if ok { Value::Null } else { json!("pg_dump failed") },
+            "scheduled": false, "host": "db-host", "recorded_by": "forged"
+        })
+    };
+    let record = |token: &str, body: Value| {
+        app.http
+            .post(format!("{}/v1/backups", app.url))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let refused = record(viewer, backup("b-0", "run", true))
+        .await
+        .expect("sent");
+    assert_eq!(code_of(refused).await, (403, "forbidden".into()));
+    for (id, kind, ok) in [
+        ("b-1", "run", true),
+        ("b-2", "verify-restore", false),
+        ("b-1", "run", true),
+    ] {
+        let recorded = record(agent, backup(id, kind, ok)).await.expect("sent");
+        assert_eq!(recorded.status(), 204, "{id}");
+    }
+    let listed = app.get_json_as("/v1/backups", viewer).await;
+    let listed = listed.as_array().expect("a list");
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0]["id"], "b-2");
+    assert_eq!(listed[0]["ok"], false);
+    assert_eq!(listed[0]["error"], "pg_dump failed");
+    assert_eq!(listed[1]["bytes"], 1048576);
+    assert_eq!(listed[1]["recorded_by"], "db-host");
+    let mut unknown = backup("b-3", "snapshot", true);
+    unknown["host"] = json!("db-host");
+    let refused = record(agent, unknown).await.expect("sent");
+    assert_eq!(refused.status(), 422);
+}

@@ -159,6 +159,7 @@ pub async fn run(
         },
     };
     run.report.halt_revision = Some(event.revision);
+    run.tripped = Some(begun.1);
     run.step(
         begun,
         "trip the switch",
@@ -283,6 +284,8 @@ async fn observe_halt(
         agent.report.revision >= event.revision && agent.report.halted
     })
     .await;
+    // The drill's own clock: from its halt request to the read that showed each report.
+    let tripped = run.tripped.unwrap_or(begun.1);
     // Those that did not: exited, or silent.
     let latest = api
         .agents()
@@ -290,8 +293,13 @@ async fn observe_halt(
         .map(|list| list.agents)
         .unwrap_or_default();
     for id in expected {
-        let record = seen.iter().find(|agent| &agent.id == id);
-        let latency_ms = record.map(|agent| latency(agent, event.revision, event.at));
+        let found = seen.iter().find(|(agent, _)| &agent.id == id);
+        let record = found.map(|(agent, _)| agent);
+        let seen_within_ms = found.map(|(_, read)| millis(read.duration_since(tripped)));
+        // The agent's figure crosses two clocks; past the drill's own bound it is skew.
+        let latency_ms = record
+            .map(|agent| latency(agent, event.revision, event.at))
+            .map(|ms| seen_within_ms.map_or(ms, |bound| ms.min(bound)));
         let scope = agents
             .iter()
             .find(|agent| &agent.id == id)
@@ -329,6 +337,7 @@ async fn observe_halt(
             scope,
             acknowledged: record.is_some(),
             latency_ms,
+            seen_within_ms,
             exited,
             recovered: false,
         });
@@ -400,22 +409,40 @@ async fn steady_after(
         .filter(|agent| agent.acknowledged && agent.exited.is_none())
         .map(|agent| agent.id.clone())
         .collect();
-    let recovered = wait_for(api, &returning, probes.timeout, |agent| {
-        agent.report.revision >= resumed && !agent.report.halted
+    // Running again, or ended: an agent's report of its exit may come after its report of
+    // the halt.
+    let ended: Vec<AgentRecord> = wait_for(api, &returning, probes.timeout, |agent| {
+        agent.report.exit_code.is_some()
+            || (agent.report.revision >= resumed && !agent.report.halted)
     })
-    .await;
+    .await
+    .into_iter()
+    .map(|(agent, _)| agent)
+    .collect();
     let mut after = SteadyState {
         ok: true,
-        agents: returning.clone(),
+        agents: Vec::new(),
         problems: Vec::new(),
     };
     for agent in &mut run.report.agents {
-        agent.recovered = recovered.iter().any(|record| record.id == agent.id);
-        if returning.contains(&agent.id) && !agent.recovered {
-            after.problems.push(format!(
+        if !returning.contains(&agent.id) {
+            continue;
+        }
+        let record = ended.iter().find(|record| record.id == agent.id);
+        agent.exited = record.and_then(|record| record.report.exit_code);
+        agent.recovered = record.is_some() && agent.exited.is_none();
+        match agent.exited {
+            // `ripcord agent` stopping its command on the halt, by design.
+            Some(ripcord_core::exit::HALTED) => {}
+            Some(code) => after.problems.push(format!(
+                "agent `{}` exited (code {code}) during the drill",
+                Printable(&agent.id)
+            )),
+            None if agent.recovered => after.agents.push(agent.id.clone()),
+            None => after.problems.push(format!(
                 "agent `{}` did not report running again",
                 Printable(&agent.id)
-            ));
+            )),
         }
     }
     for probe in probes.until("after", Expected::Success).await {
@@ -537,23 +564,24 @@ fn expected_agents(agents: &[AgentRecord], drill: &KillswitchDrill) -> (Vec<Stri
 }
 
 /// Reads the agents until each of `ids` satisfies `done`, or `timeout`; returns those
-/// that did, as last read.
+/// that did, as first read so, with when that read came back.
 async fn wait_for(
     api: &ApiClient,
     ids: &[String],
     timeout: Duration,
     done: impl Fn(&AgentRecord) -> bool,
-) -> Vec<AgentRecord> {
+) -> Vec<(AgentRecord, Instant)> {
     let deadline = Instant::now() + timeout;
-    let mut finished: Vec<AgentRecord> = Vec::new();
+    let mut finished: Vec<(AgentRecord, Instant)> = Vec::new();
     loop {
         if let Ok(list) = api.agents().await {
+            let read = Instant::now();
             for agent in list.agents {
                 if ids.contains(&agent.id)
                     && done(&agent)
-                    && !finished.iter().any(|seen| seen.id == agent.id)
+                    && !finished.iter().any(|(seen, _)| seen.id == agent.id)
                 {
-                    finished.push(agent);
+                    finished.push((agent, read));
                 }
             }
         }
@@ -645,6 +673,8 @@ impl Probes<'_> {
 /// A report being written, step by step.
 pub(crate) struct Run {
     pub(crate) report: DrillReport,
+    /// When the halt request was sent, by the drill's monotonic clock.
+    tripped: Option<Instant>,
 }
 
 impl Run {
@@ -663,6 +693,7 @@ impl Run {
             fastrand::u16(..)
         );
         Run {
+            tripped: None,
             report: DrillReport {
                 id,
                 kind,

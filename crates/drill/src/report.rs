@@ -90,6 +90,11 @@ pub struct AgentResult {
     /// the server's and the agent's clocks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
+    /// From the drill's halt request to the read of the agents' reports that first showed
+    /// it applied, by the drill's own clock: an upper bound (reports are read every 50 ms),
+    /// free of clock skew. The latency above never exceeds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_within_ms: Option<f64>,
     /// Its exit code, when it exited during the drill: 75 is `ripcord agent` stopping its
     /// command on the halt, as it does without `--restart-on-resume`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -304,9 +309,9 @@ impl DrillReport {
             let _ = writeln!(out, "## Agents\n");
             let _ = writeln!(
                 out,
-                "| agent | scope | halt applied | latency | running again |"
+                "| agent | scope | halt applied | latency | seen within | running again |"
             );
-            let _ = writeln!(out, "|---|---|---|---:|---|");
+            let _ = writeln!(out, "|---|---|---|---:|---:|---|");
             for agent in &self.agents {
                 let again = match agent.exited {
                     Some(ripcord_core::exit::HALTED) => "exited on the halt".to_owned(),
@@ -315,11 +320,15 @@ impl DrillReport {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {again} |",
+                    "| {} | {} | {} | {} | {} | {again} |",
                     cell(&agent.id),
                     cell(&agent.scope),
                     yes_no(agent.acknowledged),
                     agent.latency_ms.map(millis).unwrap_or_else(|| "-".into()),
+                    agent
+                        .seen_within_ms
+                        .map(millis)
+                        .unwrap_or_else(|| "-".into()),
                 );
             }
             out.push('\n');
@@ -471,6 +480,7 @@ mod tests {
                 scope: "worker".into(),
                 acknowledged: false,
                 latency_ms: None,
+                seen_within_ms: None,
                 exited: None,
                 recovered: false,
             }],
@@ -500,7 +510,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("| host/job/1 | worker | **no** | - | **no** |"),
+            text.contains("| host/job/1 | worker | **no** | - | - | **no** |"),
             "{text}"
         );
         assert!(text.contains("did not apply the halt"), "{text}");

@@ -140,6 +140,9 @@ async fn a_killswitch_drill_passes_with_three_agents_and_a_probe_behind_the_gate
         assert_eq!(agent["acknowledged"], true, "{agent}");
         let latency = agent["latency_ms"].as_f64().expect("a latency");
         assert!((0.0..2000.0).contains(&latency), "{agent}");
+        // The drill's own bound holds the agent's figure.
+        let bound = agent["seen_within_ms"].as_f64().expect("a bound");
+        assert!(latency <= bound, "{agent}");
         if agent["id"] == "drill-c" {
             assert_eq!(agent["exited"], 75, "{agent}");
         } else {

@@ -336,12 +336,25 @@ async fn an_agent_refused_a_stream_still_learns_the_board() {
 }
 
 /// The data folder's files, copied while its server is stopped: what a backup restored
-/// later brings back.
+/// later brings back. SQLite may still be closing a connection a stopped task dropped: it
+/// then checkpoints the WAL into the database and removes the WAL and shared-memory
+/// files, so a listed file may be gone, and the database file is copied last, after
+/// everything a checkpoint could fold into it.
 fn copy_state(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).expect("copy folder");
-    for entry in std::fs::read_dir(from).expect("state folder") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    let mut files: Vec<_> = std::fs::read_dir(from)
+        .expect("state folder")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    // `…-wal` and `…-shm` sort after the database's own name: copy them first.
+    files.sort_by_key(|path| std::cmp::Reverse(path.to_string_lossy().len()));
+    for path in files {
+        let name = path.file_name().expect("a file name");
+        match std::fs::copy(&path, to.join(name)) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => panic!("copy {}: {error}", path.display()),
+        }
     }
 }
 

@@ -8,22 +8,13 @@ use ripcord_core::api::{
     IDEMPOTENCY_HEADER, LOG_HEADER, NEXT_HEADER, REPLACED_HEADER, SKIPPED_HEADER,
 };
 use ripcord_core::auth::{Role, Secret, TokenInfo};
+// reqwest's Display hides the cause ("error sending request"); the chain says why.
+use ripcord_core::text::error_chain;
 use ripcord_core::{Action, Board, CarriedHalts, Event, Printable, Scope};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::cache::KnownBoard;
-
-/// reqwest's Display hides the cause ("error sending request"); the chain says why.
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut reason = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        reason = format!("{reason}: {cause}");
-        source = cause.source();
-    }
-    reason
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiClientError {

@@ -104,14 +104,10 @@ pub async fn run(
         Err(error) => return run.not_run(begun, "read the agents", error.to_string()),
     };
     let (expected, mut steady) = expected_agents(&agents, drill);
-    for probe in probes.once("before", Expected::Success).await {
-        if !probe.ok {
-            steady
-                .problems
-                .push(format!("probe {} did not answer 2xx", probe.url));
-        }
-        run.report.probes.push(probe);
-    }
+    let answers = probes.once("before", Expected::Success).await;
+    steady
+        .problems
+        .extend(run.keep_probes(answers, "did not answer 2xx"));
     steady.ok = steady.problems.is_empty();
     let steady_ok = steady.ok;
     run.report.steady_state_before = Some(steady);
@@ -358,18 +354,17 @@ async fn observe_halt(
         return;
     }
     let begun = run.begin();
-    let mut all_ok = true;
-    for probe in probes.until("halted", Expected::Unavailable).await {
-        if !probe.ok {
-            all_ok = false;
-            run.miss(format!(
-                "probe {} did not answer 503 while halted",
-                probe.url
-            ));
-        }
-        run.report.probes.push(probe);
+    let answers = probes.until("halted", Expected::Unavailable).await;
+    let failed = run.keep_probes(answers, "did not answer 503 while halted");
+    run.step(
+        begun,
+        "probe while halted",
+        failed.is_empty(),
+        String::new(),
+    );
+    for failure in failed {
+        run.miss(failure);
     }
-    run.step(begun, "probe while halted", all_ok, String::new());
 }
 
 /// The agents that applied the halt and no longer hold it, though the switch is still
@@ -445,14 +440,10 @@ async fn steady_after(
             )),
         }
     }
-    for probe in probes.until("after", Expected::Success).await {
-        if !probe.ok {
-            after
-                .problems
-                .push(format!("probe {} did not answer 2xx again", probe.url));
-        }
-        run.report.probes.push(probe);
-    }
+    let answers = probes.until("after", Expected::Success).await;
+    after
+        .problems
+        .extend(run.keep_probes(answers, "did not answer 2xx again"));
     after.ok = after.problems.is_empty();
     after
 }
@@ -736,6 +727,17 @@ impl Run {
             ok,
             detail,
         });
+    }
+
+    /// Keeps the probes' answers in the report; returns a line for each that failed.
+    fn keep_probes(&mut self, answers: Vec<ProbeResult>, failed: &str) -> Vec<String> {
+        let lines = answers
+            .iter()
+            .filter(|probe| !probe.ok)
+            .map(|probe| format!("probe {} {failed}", probe.url))
+            .collect();
+        self.report.probes.extend(answers);
+        lines
     }
 
     pub(crate) fn miss(&mut self, finding: String) {

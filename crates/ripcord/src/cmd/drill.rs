@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use ripcord_agent::ApiClient;
 use ripcord_backup::DatabaseUrl;
 use ripcord_core::Scope;
 use ripcord_drill::{DrillReport, Expectation, KillswitchDrill, RestoreDrill};
@@ -108,9 +107,9 @@ pub struct RestoreArgs {
 }
 
 pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
-    let token = config.client.resolve_token()?;
-    let api = ApiClient::new(&config.server_url(), token.as_ref())?
-        .with_timeout(config.client.request_timeout);
+    let api = super::token::api(&config)?;
+    // Without a token the audit log names this user and host.
+    let anonymous = config.client.resolve_token()?.is_none();
     // A kill-switch drill has a server; a restore drill records where one is configured.
     let records = super::backup::Records::default();
     let (report, output, record) = match args.command {
@@ -128,7 +127,7 @@ pub async fn run(config: Config, args: DrillArgs) -> anyhow::Result<u8> {
                 environment: args.environment,
                 force_production: args.force_production,
                 timeout: args.timeout,
-                actor: token.is_none().then(super::default_actor),
+                actor: anonymous.then(super::default_actor),
             };
             let report =
                 ripcord_drill::killswitch::run(&api, &drill, super::shutdown_signal()).await;

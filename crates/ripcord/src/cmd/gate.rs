@@ -67,7 +67,6 @@ pub async fn run(config: Config, args: GateArgs) -> anyhow::Result<u8> {
         "no upstream: give the app behind the gate with --upstream http://127.0.0.1:8000 (or gate.upstream)",
     )?;
     let upstream = Upstream::parse(&url)?;
-    upstream.check_not(settings.listen)?;
     // Before following the switch, so a gate that cannot listen never shows as an agent.
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

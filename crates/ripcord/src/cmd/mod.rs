@@ -133,12 +133,9 @@ pub fn default_actor() -> String {
 pub fn history_client(
     config: &crate::config::Config,
 ) -> anyhow::Result<Option<ripcord_agent::ApiClient>> {
-    let Some(server) = &config.server else {
-        return Ok(None);
-    };
-    let token = config.client.resolve_token()?;
-    Ok(Some(
-        ripcord_agent::ApiClient::new(server, token.as_ref())?
-            .with_timeout(config.client.request_timeout),
-    ))
+    config
+        .server
+        .as_ref()
+        .map(|_| token::api(config))
+        .transpose()
 }

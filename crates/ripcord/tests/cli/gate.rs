@@ -691,3 +691,21 @@ async fn a_client_that_stops_sending_its_body_gets_408_and_lets_go() {
     assert!(head.starts_with("HTTP/1.1 408"), "{head}");
     gate.stop().await;
 }
+
+#[tokio::test]
+async fn an_idle_gate_costs_no_cpu_and_then_answers() {
+    let (_host, serve, _upstream, gate) = stage().await;
+    let pid = gate.child.id().expect("the gate's pid");
+    gate_reported(&serve.url(), 0, false).await;
+    // A measurement window, not a synchronisation: the gate must sleep through it.
+    let before = crate::helpers::cpu_time(pid);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = crate::helpers::cpu_time(pid) - before;
+    assert!(
+        used <= Duration::from_millis(10),
+        "an idle gate used {used:?} of CPU in two seconds"
+    );
+    let answer = reqwest::get(gate.url()).await.expect("through");
+    assert_eq!(answer.status(), 200);
+    gate.stop().await;
+}

@@ -69,12 +69,15 @@ pub fn schedules(config: &BackupConfig) -> Result<Vec<(Job, Schedule)>, BackupEr
     Ok(out)
 }
 
-/// Runs backups and verifies on their cron expressions until `shutdown` completes. Returns at
-/// once when nothing is scheduled; fails only on a bad expression or configuration.
-pub async fn run_schedules(
+/// Runs backups and verifies on their cron expressions until a `shutdown()` future
+/// completes (one cancels a job under way, as Ctrl-C cancels `ripcord backup`), telling
+/// `observer` of each (its run-log lines included). Returns at once when nothing is
+/// scheduled; fails only on a bad expression or configuration.
+pub async fn run_schedules<S: Future<Output = ()>>(
     config: &BackupConfig,
     notify: &NotifyConfig,
-    shutdown: impl Future<Output = ()>,
+    observer: &Observer,
+    shutdown: impl Fn() -> S,
 ) -> Result<(), BackupError> {
     let jobs = schedules(config)?;
     if jobs.is_empty() {
@@ -90,11 +93,32 @@ pub async fn run_schedules(
             "backup.schedule is set but backup.database_url is not".into(),
         ));
     }
-    tokio::pin!(shutdown);
+    run_on_schedule(&jobs, &shutdown, |job, cancel| {
+        run_job(job, config, notify, observer, cancel)
+    })
+    .await
+}
+
+/// Runs `run(job, cancel)` each time a job's schedule comes due, one at a time, until a
+/// `shutdown()` future completes. A job under way is given one as `cancel` and awaited:
+/// it winds down its own way (a backup removes its partial upload, a drill resumes what it
+/// tripped). Shared by `serve`'s backups and drills.
+pub async fn run_on_schedule<J, S, F>(
+    jobs: &[(J, Schedule)],
+    shutdown: &impl Fn() -> S,
+    mut run: impl FnMut(J, S) -> F,
+) -> Result<(), BackupError>
+where
+    J: Copy + std::fmt::Debug,
+    S: Future<Output = ()>,
+    F: Future<Output = ()>,
+{
+    let stopped = shutdown();
+    tokio::pin!(stopped);
     loop {
         let now = Timestamp::now();
-        let mut next: Option<(Timestamp, Job)> = None;
-        for (job, schedule) in &jobs {
+        let mut next: Option<(Timestamp, J)> = None;
+        for (job, schedule) in jobs {
             let at = schedule.next_after(now)?;
             if next.is_none_or(|(t, _)| at < t) {
                 next = Some((at, *job));
@@ -104,29 +128,31 @@ pub async fn run_schedules(
             return Ok(());
         };
         let wait = now.duration_until(at).unsigned_abs();
-        tracing::info!(?job, at = %at, "next scheduled backup job");
+        tracing::info!(?job, at = %at, "next scheduled job");
         tokio::select! {
-            _ = &mut shutdown => return Ok(()),
+            _ = &mut stopped => return Ok(()),
             _ = tokio::time::sleep(wait) => {}
         }
-        tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            _ = run_job(job, config, notify) => {}
-        }
+        run(job, shutdown()).await;
     }
 }
 
 /// Runs one scheduled job now. It is recorded and notified like a command run by hand (with
 /// `scheduled` set); its outcome is in the run log, so nothing is returned.
-pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
-    let observer = Observer::none();
+pub async fn run_job(
+    job: Job,
+    config: &BackupConfig,
+    notify: &NotifyConfig,
+    observer: &Observer,
+    cancel: impl Future<Output = ()>,
+) {
     let outcome = match job {
         Job::Backup => {
             let request = RunRequest {
                 scheduled: true,
                 ..RunRequest::default()
             };
-            run(config, notify, request, &observer, std::future::pending())
+            run(config, notify, request, observer, cancel)
                 .await
                 .map(drop)
         }
@@ -135,7 +161,7 @@ pub async fn run_job(job: Job, config: &BackupConfig, notify: &NotifyConfig) {
                 scheduled: true,
                 ..VerifyRequest::new("latest", true)
             };
-            verify(config, notify, &request, &observer, std::future::pending())
+            verify(config, notify, &request, observer, cancel)
                 .await
                 .map(drop)
         }

@@ -641,14 +641,18 @@ impl Probes<'_> {
     async fn ask(&self, url: &str, phase: &str, expected: Expected) -> ProbeResult {
         let (status, error) = match self.client.get(url).send().await {
             Ok(response) => (Some(response.status()), None),
-            Err(error) => (None, Some(ripcord_core::text::error_chain(&error))),
+            // The URL is in the result already, shown without its secrets.
+            Err(error) => (
+                None,
+                Some(ripcord_core::text::error_chain(&error.without_url())),
+            ),
         };
         let ok = status.is_some_and(|status| match expected {
             Expected::Success => status.is_success(),
             Expected::Unavailable => status == reqwest::StatusCode::SERVICE_UNAVAILABLE,
         });
         ProbeResult {
-            url: url.to_owned(),
+            url: shown_url(url),
             phase: phase.to_owned(),
             expected: match expected {
                 Expected::Success => "2xx".into(),
@@ -659,6 +663,21 @@ impl Probes<'_> {
             ok,
         }
     }
+}
+
+/// A probe URL as the report shows it: a password and a query (where tokens hide) are
+/// replaced by `***`, since reports are shared, kept by the server and sent to chat.
+fn shown_url(url: &str) -> String {
+    let Ok(mut parsed) = reqwest::Url::parse(url) else {
+        return url.to_owned();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if parsed.query().is_some() {
+        parsed.set_query(Some("***"));
+    }
+    parsed.to_string()
 }
 
 /// A report being written, step by step.
@@ -809,6 +828,18 @@ mod tests {
             timeout: Duration::from_secs(30),
             actor: None,
         }
+    }
+
+    #[test]
+    fn probe_urls_are_reported_without_their_secrets() {
+        assert_eq!(
+            shown_url("https://ops:hunter2@app.example/healthz?token=abc"),
+            "https://ops:***@app.example/healthz?***"
+        );
+        assert_eq!(
+            shown_url("http://127.0.0.1:8080/healthz"),
+            "http://127.0.0.1:8080/healthz"
+        );
     }
 
     #[test]

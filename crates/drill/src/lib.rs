@@ -17,6 +17,9 @@ pub mod restore;
 use std::time::Duration;
 
 use jiff::Timestamp;
+use ripcord_backup::DatabaseUrl;
+use ripcord_backup::schedule::Schedule;
+use ripcord_core::Scope;
 use ripcord_core::api::DrillRecord;
 use serde::{Deserialize, Serialize};
 
@@ -25,20 +28,182 @@ pub use report::{DrillKind, DrillReport, Status, Verdict};
 pub use restore::RestoreDrill;
 
 /// The `[drill]` section of `ripcord.toml`.
+///
+/// ```toml
+/// [drill]
+/// max_age = "92days"
+///
+/// [[drill.schedule]]             # run by `ripcord serve`, cron in UTC
+/// kind = "killswitch"
+/// cron = "0 10 * * 1"            # Mondays 10:00
+/// scope = "worker"
+/// expect_agents = 2
+/// probes = ["http://127.0.0.1:8080/healthz"]
+/// environment = "staging"
+///
+/// [[drill.schedule]]
+/// kind = "restore"
+/// cron = "30 4 * * *"
+/// max_rpo = "26h"
+/// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DrillConfig {
     /// `status` warns when no drill of a kind passed within this long (a quarter).
     #[serde(with = "humantime_serde")]
     pub max_age: Duration,
+    /// Drills `ripcord serve` runs on a cron schedule.
+    pub schedule: Vec<ScheduledDrill>,
 }
 
 impl Default for DrillConfig {
     fn default() -> Self {
         DrillConfig {
             max_age: Duration::from_secs(92 * 24 * 3600),
+            schedule: Vec::new(),
         }
     }
+}
+
+/// One `[[drill.schedule]]` entry: what `ripcord drill killswitch|restore` would be given
+/// as flags, and when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ScheduledDrill {
+    Killswitch(ScheduledKillswitch),
+    Restore(ScheduledRestore),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledKillswitch {
+    /// A cron expression, in UTC.
+    pub cron: String,
+    #[serde(default = "Scope::global")]
+    pub scope: Scope,
+    /// At least this many connected agents (default: every agent connected at the start).
+    #[serde(default)]
+    pub expect_agents: Option<usize>,
+    /// These agents by id.
+    #[serde(default)]
+    pub expect: Vec<String>,
+    #[serde(default)]
+    pub probes: Vec<String>,
+    #[serde(default = "default_slo", with = "humantime_serde")]
+    pub slo: Duration,
+    #[serde(default = "default_timeout", with = "humantime_serde")]
+    pub timeout: Duration,
+    /// Run only while the server is this environment (`serve.environment`).
+    #[serde(default)]
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub force_production: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledRestore {
+    /// A cron expression, in UTC.
+    pub cron: String,
+    #[serde(default = "default_max_rto", with = "humantime_serde")]
+    pub max_rto: Duration,
+    #[serde(default = "default_max_rpo", with = "humantime_serde")]
+    pub max_rpo: Duration,
+    /// A server to create the scratch database on (default: a private cluster).
+    #[serde(default)]
+    pub into: Option<DatabaseUrl>,
+}
+
+fn default_slo() -> Duration {
+    Duration::from_secs(2)
+}
+
+fn default_timeout() -> Duration {
+    Duration::from_secs(30)
+}
+
+fn default_max_rto() -> Duration {
+    Duration::from_secs(600)
+}
+
+fn default_max_rpo() -> Duration {
+    Duration::from_secs(26 * 3600)
+}
+
+impl ScheduledDrill {
+    fn cron(&self) -> &str {
+        match self {
+            Self::Killswitch(drill) => &drill.cron,
+            Self::Restore(drill) => &drill.cron,
+        }
+    }
+
+    /// A kill-switch drill's settings, checked as the command line checks its flags.
+    fn killswitch(&self) -> Option<Result<KillswitchDrill, String>> {
+        let Self::Killswitch(drill) = self else {
+            return None;
+        };
+        let expect = match (drill.expect_agents, drill.expect.is_empty()) {
+            (Some(_), false) => {
+                return Some(Err("set `expect_agents` or `expect`, not both".to_owned()));
+            }
+            (Some(0), _) => return Some(Err("`expect_agents` must be at least 1".to_owned())),
+            (Some(count), true) => Expectation::Count(count),
+            (None, false) => Expectation::Named(drill.expect.clone()),
+            (None, true) => Expectation::Connected,
+        };
+        Some(Ok(KillswitchDrill {
+            scope: drill.scope.clone(),
+            expect,
+            probes: drill.probes.clone(),
+            slo: drill.slo,
+            environment: drill.environment.clone(),
+            force_production: drill.force_production,
+            timeout: drill.timeout,
+            // Set by whoever runs it: only a caller without a token may name itself.
+            actor: None,
+        }))
+    }
+
+    fn restore(&self) -> Option<RestoreDrill> {
+        let Self::Restore(drill) = self else {
+            return None;
+        };
+        Some(RestoreDrill {
+            max_rto: drill.max_rto,
+            max_rpo: drill.max_rpo,
+            into: drill.into.clone(),
+            identity: None,
+        })
+    }
+}
+
+/// A drill ready to run, from one `[[drill.schedule]]` entry.
+#[derive(Debug, Clone)]
+pub enum Planned {
+    Killswitch(KillswitchDrill),
+    Restore(RestoreDrill),
+}
+
+/// The drill schedules, parsed and checked, in the order configured: an error names the
+/// entry (from 1) and what is wrong with it.
+pub fn schedules(config: &DrillConfig) -> Result<Vec<(Schedule, Planned)>, String> {
+    config
+        .schedule
+        .iter()
+        .enumerate()
+        .map(|(index, drill)| {
+            let entry = |reason: String| format!("drill.schedule entry {}: {reason}", index + 1);
+            let planned = match (drill.killswitch(), drill.restore()) {
+                (Some(killswitch), _) => Planned::Killswitch(killswitch.map_err(entry)?),
+                (None, Some(restore)) => Planned::Restore(restore),
+                (None, None) => return Err(entry("no kind".into())),
+            };
+            let schedule = Schedule::parse(drill.cron())
+                .map_err(|error| entry(ripcord_backup::report(&error)))?;
+            Ok((schedule, planned))
+        })
+        .collect()
 }
 
 /// The drill kinds `status` expects to see passing.
@@ -103,6 +268,50 @@ mod tests {
             recorded_by: "tests".into(),
             report: serde_json::json!({}),
         }
+    }
+
+    #[test]
+    fn schedules_are_read_and_bad_entries_named() {
+        let config: DrillConfig = serde_json::from_value(serde_json::json!({
+            "schedule": [
+                {"kind": "killswitch", "cron": "0 10 * * 1", "scope": "worker", "expect_agents": 2},
+                {"kind": "restore", "cron": "30 4 * * *", "max_rpo": "2h"},
+            ],
+        }))
+        .expect("config");
+        let parsed = schedules(&config).expect("schedules");
+        assert_eq!(parsed.len(), 2);
+        let Planned::Killswitch(drill) = &parsed[0].1 else {
+            panic!("a kill-switch drill first: {parsed:?}");
+        };
+        assert_eq!(drill.scope.as_str(), "worker");
+        assert!(matches!(drill.expect, Expectation::Count(2)));
+        let Planned::Restore(restore) = &parsed[1].1 else {
+            panic!("a restore drill second: {parsed:?}");
+        };
+        assert_eq!(restore.max_rpo, Duration::from_secs(7200));
+
+        let typo = serde_json::from_value::<DrillConfig>(serde_json::json!({
+            "schedule": [{"kind": "killswitch", "cron": "0 10 * * 1", "probe": ["x"]}],
+        }));
+        assert!(
+            typo.expect_err("unknown field")
+                .to_string()
+                .contains("probe")
+        );
+        let bad_cron: DrillConfig = serde_json::from_value(serde_json::json!({
+            "schedule": [{"kind": "restore", "cron": "0 4 * * *"},
+                         {"kind": "restore", "cron": "every night"}],
+        }))
+        .expect("config");
+        let error = schedules(&bad_cron).expect_err("bad cron");
+        assert!(error.starts_with("drill.schedule entry 2:"), "{error}");
+        let both: DrillConfig = serde_json::from_value(serde_json::json!({
+            "schedule": [{"kind": "killswitch", "cron": "0 4 * * *", "expect_agents": 1,
+                          "expect": ["a"]}],
+        }))
+        .expect("config");
+        assert!(schedules(&both).expect_err("both").contains("not both"));
     }
 
     #[test]

@@ -134,6 +134,23 @@ pub enum NotificationKind {
     /// A scheduled `verify --restore`.
     #[serde(rename = "backup.verify-restore")]
     BackupVerifyRestore,
+    /// A switch was halted (`ripcord halt`, the API, a drill).
+    #[serde(rename = "switch.halt")]
+    Halt,
+    /// A switch was resumed.
+    #[serde(rename = "switch.resume")]
+    Resume,
+    /// A drill ended, whatever its verdict.
+    #[serde(rename = "drill")]
+    Drill,
+}
+
+impl NotificationKind {
+    /// Whether the notification is sent whatever its outcome: a halt, a resume and a drill
+    /// result are news in themselves, where a backup that worked is news only on request.
+    fn always_sent(self) -> bool {
+        matches!(self, Self::Halt | Self::Resume | Self::Drill)
+    }
 }
 
 /// Something worth telling a human about.
@@ -149,6 +166,14 @@ pub struct Notification {
     #[serde(default)]
     pub fields: Vec<(String, String)>,
     pub at: Timestamp,
+    /// The same for every delivery of one notification (`<log id>:<revision>` for a switch
+    /// change, `drill:<id>` for a drill): a receiver that sees it twice drops the second,
+    /// since delivery is at least once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The whole record for machines: the switch event, or the drill's record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 impl Notification {
@@ -165,6 +190,8 @@ impl Notification {
             text: text.into(),
             fields: Vec::new(),
             at: Timestamp::now(),
+            id: None,
+            data: None,
         }
     }
 
@@ -173,10 +200,19 @@ impl Notification {
         self
     }
 
+    /// The word after the title: what happened to a switch, else how the job went.
+    fn mark(&self) -> &'static str {
+        match self.kind {
+            NotificationKind::Halt => "HALTED",
+            NotificationKind::Resume => "RESUMED",
+            _ if self.ok => "OK",
+            _ => "FAILED",
+        }
+    }
+
     /// Plain-text rendering, for chat and email.
     pub fn render(&self) -> String {
-        let mark = if self.ok { "OK" } else { "FAILED" };
-        let mut out = format!("[ripcord] {} — {mark}\n", self.title);
+        let mut out = format!("[ripcord] {} — {}\n", self.title, self.mark());
         if !self.text.is_empty() {
             out.push_str(&self.text);
             out.push('\n');
@@ -197,14 +233,68 @@ pub enum NotifyError {
     Render(#[source] serde_json::Error),
 }
 
-/// Whether `config` wants this notification at all (failures always; successes when
-/// `on_success` or `force_success`).
+/// Whether `config` wants this notification at all: halts, resumes, drills and failures
+/// always; other successes when `on_success` or `force_success`.
 pub fn wanted(config: &NotifyConfig, event: &Notification, force_success: bool) -> bool {
-    !config.is_empty() && (!event.ok || config.on_success || force_success)
+    !config.is_empty()
+        && (event.kind.always_sent() || !event.ok || config.on_success || force_success)
+}
+
+/// A stable name for each configured channel, so a sender that retries can skip the
+/// channels that already took a notification: a hash of the channel's settings (a webhook's
+/// URL is its secret, so it never appears).
+pub fn channel_keys(config: &NotifyConfig) -> Vec<String> {
+    let hooks = config
+        .webhooks
+        .iter()
+        .map(|hook| channel_key("webhook", &[&hook.url]));
+    let email = config.email.iter().map(|email| {
+        let mut parts = vec![email.host.as_str(), email.from.as_str()];
+        parts.extend(email.to.iter().map(String::as_str));
+        channel_key("email", &parts)
+    });
+    hooks.chain(email).collect()
+}
+
+fn channel_key(kind: &str, parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    format!("{kind}:{}", &hex::encode(hash.finalize())[..16])
+}
+
+/// What one attempt to deliver a notification did, channel by channel.
+#[derive(Debug, Default)]
+pub struct Delivery {
+    /// The keys ([`channel_keys`]) of the channels that took it.
+    pub delivered: Vec<String>,
+    /// One line per channel that did not, naming the channel but not its secret.
+    pub failures: Vec<String>,
 }
 
 /// Sends `event` to every configured channel, concurrently.
 pub async fn send(config: &NotifyConfig, event: &Notification) -> Result<(), NotifyError> {
+    let delivery = deliver(config, event, &[]).await?;
+    if delivery.failures.is_empty() {
+        Ok(())
+    } else {
+        Err(NotifyError::Failed {
+            total: delivery.delivered.len() + delivery.failures.len(),
+            failures: delivery.failures,
+        })
+    }
+}
+
+/// Sends `event` to every configured channel whose key is not in `skip`, concurrently,
+/// and says which took it.
+pub async fn deliver(
+    config: &NotifyConfig,
+    event: &Notification,
+    skip: &[String],
+) -> Result<Delivery, NotifyError> {
     // Rendered once, before any channel: a notification that cannot be rendered is an error,
     // never an empty message.
     let bodies = Bodies::render(event)?;
@@ -215,40 +305,49 @@ pub async fn send(config: &NotifyConfig, event: &Notification) -> Result<(), Not
             total: 1,
             failures: vec![format!("HTTP client: {e}")],
         })?;
+    let mut keys = channel_keys(config).into_iter();
     let mut tasks = Vec::new();
     for hook in &config.webhooks {
+        let key = keys.next().unwrap_or_default();
+        if skip.contains(&key) {
+            continue;
+        }
         let http = http.clone();
         let hook = hook.clone();
         let body = bodies.for_format(hook.format).clone();
-        tasks.push(tokio::spawn(async move {
-            send_webhook(&http, &hook, &body)
-                .await
-                .map_err(|e| format!("webhook {}: {e}", redact_url(&hook.url)))
-        }));
+        tasks.push((
+            key,
+            tokio::spawn(async move {
+                send_webhook(&http, &hook, &body)
+                    .await
+                    .map_err(|e| format!("webhook {}: {e}", redact_url(&hook.url)))
+            }),
+        ));
     }
     if let Some(email) = &config.email {
-        let email = email.clone();
-        let event = event.clone();
-        tasks.push(tokio::spawn(async move {
-            send_email(&email, &event)
-                .await
-                .map_err(|e| format!("email via {}: {e}", email.host))
-        }));
-    }
-    let total = tasks.len();
-    let mut failures = Vec::new();
-    for task in tasks {
-        match task.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failures.push(e),
-            Err(e) => failures.push(format!("task: {e}")),
+        let key = keys.next().unwrap_or_default();
+        if !skip.contains(&key) {
+            let email = email.clone();
+            let event = event.clone();
+            tasks.push((
+                key,
+                tokio::spawn(async move {
+                    send_email(&email, &event)
+                        .await
+                        .map_err(|e| format!("email via {}: {e}", email.host))
+                }),
+            ));
         }
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(NotifyError::Failed { total, failures })
+    let mut delivery = Delivery::default();
+    for (key, task) in tasks {
+        match task.await {
+            Ok(Ok(())) => delivery.delivered.push(key),
+            Ok(Err(e)) => delivery.failures.push(e),
+            Err(e) => delivery.failures.push(format!("task: {e}")),
+        }
     }
+    Ok(delivery)
 }
 
 /// Webhook URLs carry their secret in the path: show only scheme and host.
@@ -339,7 +438,7 @@ async fn send_email(config: &EmailConfig, event: &Notification) -> Result<(), St
     let mut builder = Message::builder().from(from).subject(format!(
         "[ripcord] {} — {}",
         event.title,
-        if event.ok { "OK" } else { "FAILED" }
+        event.mark()
     ));
     if config.to.is_empty() {
         return Err("no recipient (notify.email.to is empty)".into());
@@ -422,6 +521,38 @@ mod tests {
         assert!(wanted(&config, &ok, true));
         assert!(wanted(&config, &failed, false));
         assert!(!wanted(&NotifyConfig::default(), &failed, false));
+        let halt = Notification::new(NotificationKind::Halt, true, "t", "");
+        assert!(wanted(&config, &halt, false), "halts are always news");
+    }
+
+    #[test]
+    fn channel_keys_are_stable_distinct_and_keep_secrets_out() {
+        let hook = |url: &str| WebhookConfig {
+            url: url.into(),
+            format: WebhookFormat::Json,
+        };
+        let config = NotifyConfig {
+            webhooks: vec![
+                hook("https://hooks.example/services/secret-a"),
+                hook("https://hooks.example/services/secret-b"),
+            ],
+            ..Default::default()
+        };
+        let keys = channel_keys(&config);
+        assert_eq!(keys, channel_keys(&config.clone()));
+        assert_eq!(keys.len(), 2);
+        assert_ne!(keys[0], keys[1]);
+        assert!(keys.iter().all(|key| key.starts_with("webhook:")));
+        assert!(!keys.concat().contains("secret"));
+    }
+
+    #[test]
+    fn switch_changes_render_what_happened() {
+        let halt = Notification::new(NotificationKind::Halt, true, "global halted", "");
+        assert!(
+            halt.render()
+                .starts_with("[ripcord] global halted — HALTED")
+        );
     }
 
     #[test]
@@ -433,6 +564,9 @@ mod tests {
                 NotificationKind::BackupVerifyRestore,
                 "backup.verify-restore",
             ),
+            (NotificationKind::Halt, "switch.halt"),
+            (NotificationKind::Resume, "switch.resume"),
+            (NotificationKind::Drill, "drill"),
         ] {
             assert_eq!(serde_json::to_value(kind).expect("json"), name);
         }

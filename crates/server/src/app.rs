@@ -31,6 +31,8 @@ const WRITE_DEADLINE: Duration = Duration::from_secs(5);
 const KEY_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// How long refused requests stay listed (their counts are in the audit log for good).
 const SECURITY_EVENT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How long the outbox keeps notifications, sent or not (the sender gives up after a day).
+const NOTIFICATION_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Refusal rows logged one by one per keep-alive; the rest are summed in one line.
 const REFUSALS_LOGGED: usize = 10;
 
@@ -100,6 +102,8 @@ pub(crate) struct AppState {
     pub(crate) streams: Arc<Semaphore>,
     pub(crate) contacts: Contacts,
     pub(crate) auth: Auth,
+    /// Wakes the outbox's sender when this replica recorded something to announce.
+    pub(crate) outbox: tokio::sync::Notify,
     /// Held for the server's lifetime: no second server on this data folder.
     _data_dir: Option<DataDir>,
 }
@@ -235,6 +239,7 @@ impl Application {
             streams: Arc::new(Semaphore::new(max_streams)),
             contacts: Contacts::default(),
             auth,
+            outbox: tokio::sync::Notify::new(),
             config,
             shutdown: shutdown_rx,
             _data_dir: data_dir,
@@ -250,6 +255,14 @@ impl Application {
         self.listener
             .local_addr()
             .unwrap_or(self.state.config.listen)
+    }
+
+    /// Where `serve`'s own scheduled backups and drills are kept, as `POST /v1/backups`
+    /// and `POST /v1/drills` keep those of other hosts.
+    pub fn history(&self) -> History {
+        History {
+            state: self.state.clone(),
+        }
     }
 
     /// Serves in a task of the current runtime until [`RunningServer::stop`]: what the
@@ -270,10 +283,15 @@ impl Application {
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let state = self.state;
-        let background = [
+        let mut background = vec![
             tokio::spawn(follow_fanout(state.clone())),
             tokio::spawn(maintain(state.clone())),
         ];
+        // Without channels the outbox still fills (and is pruned): a channel configured
+        // later does not announce what happened before, as those rows are old by then.
+        if !state.config.notify.is_empty() {
+            background.push(tokio::spawn(crate::outbox::run(state.clone())));
+        }
         let shutdown = self.shutdown;
         let hub = state.hub.clone();
         let stopping = async move {
@@ -415,6 +433,7 @@ async fn maintain(state: Arc<AppState>) {
                     agents: ago(now, state.config.agent_retention),
                     keys: ago(now, KEY_LIFETIME),
                     security_events: ago(now, SECURITY_EVENT_RETENTION),
+                    notifications: ago(now, NOTIFICATION_RETENTION),
                 };
                 match state.hub.storage().prune(before).await {
                     Ok(0) => {}
@@ -453,7 +472,41 @@ fn log_refusals(refused: &[crate::storage::SecurityEvent]) {
     }
 }
 
+/// The history of backups and drills of one server, for work the server process runs
+/// itself (a record sent again is ignored, as through the API).
+#[derive(Clone)]
+pub struct History {
+    state: Arc<AppState>,
+}
+
+impl History {
+    /// Keeps a drill's record and announces its result.
+    pub async fn record_drill(
+        &self,
+        drill: &ripcord_core::api::DrillRecord,
+    ) -> Result<(), StorageError> {
+        self.state.record_drill(drill).await
+    }
+
+    pub async fn record_backup(
+        &self,
+        backup: &ripcord_core::api::BackupRecord,
+    ) -> Result<(), StorageError> {
+        self.state.hub.storage().record_backup(backup).await
+    }
+}
+
 impl AppState {
+    /// Keeps a drill's record, and wakes the outbox to announce it.
+    pub(crate) async fn record_drill(
+        &self,
+        drill: &ripcord_core::api::DrillRecord,
+    ) -> Result<(), StorageError> {
+        self.hub.storage().record_drill(drill).await?;
+        self.outbox.notify_one();
+        Ok(())
+    }
+
     /// Appends an entry to the audit log.
     pub(crate) async fn audit(
         &self,
@@ -483,8 +536,12 @@ impl AppState {
         key: Option<String>,
     ) -> Result<Event, ApiError> {
         let (event, fresh) = self.store_change(request, key).await?;
-        if fresh && let Err(error) = self.fanout.publish(&event).await {
-            tracing::warn!(%error, "the change is recorded; other replicas will read it from storage within a keep-alive");
+        if fresh {
+            if let Err(error) = self.fanout.publish(&event).await {
+                tracing::warn!(%error, "the change is recorded; other replicas will read it from storage within a keep-alive");
+            }
+            // After the announcement: people hear of a halt once agents could have.
+            self.outbox.notify_one();
         }
         Ok(event)
     }

@@ -65,6 +65,10 @@ pub struct ServerConfig {
     /// Running on Cloud Run (`K_SERVICE` is set): never without tokens.
     #[serde(skip)]
     pub cloud_run: bool,
+    /// Where halts, resumes and drill results are announced: the top-level `[notify]`
+    /// section, which backups share, set here by the binary.
+    #[serde(skip)]
+    pub notify: ripcord_notifier::NotifyConfig,
 }
 
 impl Default for ServerConfig {
@@ -90,6 +94,7 @@ impl Default for ServerConfig {
             audit_key: None,
             environment: None,
             cloud_run: false,
+            notify: ripcord_notifier::NotifyConfig::default(),
         }
     }
 }

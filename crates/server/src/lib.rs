@@ -18,12 +18,13 @@ mod fanout;
 pub mod http;
 mod hub;
 mod lock;
+mod outbox;
 mod state;
 mod storage;
 mod stream;
 mod ticket;
 
-pub use app::{Application, RunningServer, ServerError, spawn_local};
+pub use app::{Application, History, RunningServer, ServerError, spawn_local};
 pub use audit::{ChainReport, Verification, record as record_audit, verify as verify_logs};
 pub use auth::{Changer, RateLimits, TokenError, create_token, new_token, revoke_token};
 pub use config::ServerConfig;
@@ -33,6 +34,6 @@ pub use state::{
     Migration, Opening, describe as describe_store, describe_fanout, migrate_store, open_store,
 };
 pub use storage::{
-    AgentsPage, AuditEntry, PostgresStorage, PruneBefore, SecurityEvent, SqliteStorage, Storage,
-    StorageError, TokenRecord,
+    AgentsPage, AuditEntry, OUTBOX_LEASE, Outgoing, PostgresStorage, PruneBefore, SecurityEvent,
+    Settled, SqliteStorage, Storage, StorageError, TokenRecord,
 };

@@ -25,7 +25,7 @@ pub use postgres::Postgres;
 pub use process::cpu_time;
 pub use redis::Redis;
 pub use servers::{FakeGcs, Moto};
-pub use sinks::{SmtpSink, WebhookSink};
+pub use sinks::{Held, HoldingSink, Request, SmtpSink, WebhookSink};
 
 use std::path::PathBuf;
 

@@ -49,12 +49,7 @@ fn listen<T: Send + 'static>(
     what: &str,
     serve: fn(TcpStream) -> Vec<T>,
 ) -> Result<(u16, Mutex<mpsc::Receiver<T>>), TestkitError> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| TestkitError::io(format!("binding the {what}"), e))?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| TestkitError::io(format!("{what} address"), e))?
-        .port();
+    let (listener, port) = bind(what)?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -69,7 +64,25 @@ fn listen<T: Send + 'static>(
     Ok((port, Mutex::new(rx)))
 }
 
+/// A listener on a free loopback port, and the port.
+fn bind(what: &str) -> Result<(TcpListener, u16), TestkitError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| TestkitError::io(format!("binding the {what}"), e))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| TestkitError::io(format!("{what} address"), e))?
+        .port();
+    Ok((listener, port))
+}
+
 fn serve_http(stream: TcpStream) -> Option<Request> {
+    let request = read_request(&stream)?;
+    answer(stream, 200);
+    Some(request)
+}
+
+/// Reads one request (headers and a `Content-Length` body) from `stream`.
+fn read_request(stream: &TcpStream) -> Option<Request> {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
@@ -96,15 +109,80 @@ fn serve_http(stream: TcpStream) -> Option<Request> {
     }
     let mut body = vec![0u8; length];
     reader.read_exact(&mut body).ok()?;
-    let mut stream = stream;
-    let _ =
-        stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
     Some(Request {
         method,
         path,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
+}
+
+/// Answers with `status` and closes the connection.
+fn answer(mut stream: TcpStream, status: u16) {
+    let _ = stream.write_all(
+        format!("HTTP/1.1 {status} Test\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            .as_bytes(),
+    );
+}
+
+/// A webhook receiver that hands each request to the test unanswered, so the test decides
+/// when and how it is answered: to hold a sender's request open, fail it, or drop it.
+pub struct HoldingSink {
+    port: u16,
+    rx: Mutex<mpsc::Receiver<Held>>,
+}
+
+/// A request [`HoldingSink`] holds open until [`Held::answer`]; dropped unanswered, its
+/// connection closes with no response.
+pub struct Held {
+    pub request: Request,
+    answer: mpsc::Sender<u16>,
+}
+
+impl Held {
+    pub fn answer(self, status: u16) {
+        let _ = self.answer.send(status);
+    }
+}
+
+impl HoldingSink {
+    pub fn start() -> Result<Self, TestkitError> {
+        let (listener, port) = bind("holding sink")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let Some(request) = read_request(&stream) else {
+                        return;
+                    };
+                    let (answer_tx, answer_rx) = mpsc::channel();
+                    let held = Held {
+                        request,
+                        answer: answer_tx,
+                    };
+                    if tx.send(held).is_ok()
+                        && let Ok(status) = answer_rx.recv()
+                    {
+                        answer(stream, status);
+                    }
+                });
+            }
+        });
+        Ok(Self {
+            port,
+            rx: Mutex::new(rx),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The next request, or `None` after `timeout`.
+    pub fn next(&self, timeout: Duration) -> Option<Held> {
+        self.rx.lock().ok()?.recv_timeout(timeout).ok()
+    }
 }
 
 /// One message received by [`SmtpSink`].

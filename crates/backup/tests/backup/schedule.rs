@@ -28,16 +28,29 @@ async fn a_scheduled_backup_runs_is_recorded_and_shows_in_status() {
     };
     let hooks = std::sync::Arc::new(hooks);
     let waiter = hooks.clone();
-    // Shut down once the first scheduled run has notified.
-    let shutdown = async move {
-        let request = tokio::task::spawn_blocking(move || waiter.next(Duration::from_secs(60)))
-            .await
-            .expect("join");
-        assert!(request.is_some(), "no scheduled run within a minute");
+    // Shut down once the first scheduled run has notified (it notifies when it has ended).
+    let (notified, stop) = tokio::sync::watch::channel(false);
+    let waiting = tokio::task::spawn_blocking(move || {
+        let request = waiter.next(Duration::from_secs(60));
+        let _ = notified.send(true);
+        request
+    });
+    let shutdown = || {
+        let mut stop = stop.clone();
+        async move {
+            let _ = stop.wait_for(|stopping| *stopping).await;
+        }
     };
-    run_schedules(&config, &notify, shutdown)
-        .await
-        .expect("schedules");
+    run_schedules(
+        &config,
+        &notify,
+        &ripcord_backup::Observer::none(),
+        shutdown,
+    )
+    .await
+    .expect("schedules");
+    let request = waiting.await.expect("join");
+    assert!(request.is_some(), "no scheduled run within a minute");
 
     let status = ripcord_backup::status(&config).await.expect("status");
     let run = status.last_run.as_ref().expect("a run");
@@ -53,14 +66,24 @@ async fn bad_or_missing_schedules() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = config(dir.path());
     // Nothing scheduled: returns at once.
-    run_schedules(&config, &NotifyConfig::default(), std::future::pending())
-        .await
-        .expect("no-op");
+    run_schedules(
+        &config,
+        &NotifyConfig::default(),
+        &ripcord_backup::Observer::none(),
+        std::future::pending,
+    )
+    .await
+    .expect("no-op");
     config.schedule = Some("every night".into());
     config.to = Some("file:///tmp/x".into());
     config.database_url = Some("postgres://localhost/app".into());
-    let error = run_schedules(&config, &NotifyConfig::default(), std::future::pending())
-        .await
-        .expect_err("bad cron");
+    let error = run_schedules(
+        &config,
+        &NotifyConfig::default(),
+        &ripcord_backup::Observer::none(),
+        std::future::pending,
+    )
+    .await
+    .expect_err("bad cron");
     assert!(error.to_string().contains("every night"), "{error}");
 }

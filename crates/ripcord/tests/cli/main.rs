@@ -9,6 +9,7 @@ mod drills;
 mod gate;
 mod helpers;
 mod hostile;
+mod notify;
 mod ofrep;
 mod postgres;
 mod serve;

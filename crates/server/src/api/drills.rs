@@ -42,7 +42,7 @@ pub(crate) async fn record(
     caller.require(&state.auth, Permission::Change)?;
     check(&drill)?;
     drill.recorded_by = caller.name().unwrap_or("local").to_owned();
-    state.hub.storage().record_drill(&drill).await?;
+    state.record_drill(&drill).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

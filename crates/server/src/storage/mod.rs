@@ -73,6 +73,62 @@ pub struct PruneBefore {
     pub keys: Timestamp,
     /// Security events of minutes before it.
     pub security_events: Timestamp,
+    /// Outbox notifications recorded before it, delivered or not.
+    pub notifications: Timestamp,
+}
+
+/// A notification waiting in the outbox: recorded in the same transaction as the switch
+/// change or drill it announces, so a replica that dies before sending loses nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// `switch/<revision>` or `drill/<id>`: one row per change or drill, never two.
+    pub id: String,
+    /// The switch event or the drill record, as JSON.
+    pub subject: serde_json::Value,
+    pub created: Timestamp,
+    pub attempts: u32,
+    /// The channels ([`ripcord_notifier::channel_keys`]) that took it already.
+    pub delivered: Vec<String>,
+}
+
+/// What became of one attempt to send an [`Outgoing`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settled {
+    pub delivered: Vec<String>,
+    /// Every channel took it, or the sender gave up on it: it is not claimed again.
+    pub done: bool,
+    /// When to try again, when not done; the claim is kept until then and a lease after.
+    pub retry_at: Timestamp,
+    pub error: Option<String>,
+}
+
+/// The outbox id of a switch change.
+fn switch_notification_id(event: &Event) -> String {
+    format!("switch/{}", event.revision)
+}
+
+/// The outbox id of a drill.
+fn drill_notification_id(drill: &DrillRecord) -> String {
+    format!("drill/{}", drill.id)
+}
+
+/// Milliseconds since the epoch: the outbox compares times in SQL, which text timestamps
+/// of varying precision would order wrongly.
+fn millis(at: Timestamp) -> i64 {
+    at.as_millisecond()
+}
+
+/// How long a claim on an outbox row lasts: longer than one attempt at every channel
+/// (each has 15 s), so a live replica's row is never sent twice by two replicas.
+pub const OUTBOX_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn lease_millis(lease: std::time::Duration) -> i64 {
+    i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+/// A random name for this opening of the storage: outbox rows it claims carry it.
+fn replica_name() -> String {
+    format!("{:016x}", fastrand::u64(..))
 }
 
 /// Refused requests, counted per minute, kind, token and peer, so a flood of them costs
@@ -234,4 +290,27 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The newest `limit` backup records, newest first.
     async fn backups(&self, limit: u32) -> Result<Vec<BackupRecord>, StorageError>;
+
+    /// Claims up to `limit` outbox notifications that are due at `now` and not held by
+    /// another live replica, oldest first, for `lease`; a replica that dies holding them
+    /// frees them when the lease ends. (SQLite has one server at a time, so there a claim
+    /// never blocks the next start.)
+    async fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: u32,
+    ) -> Result<Vec<Outgoing>, StorageError>;
+
+    /// Records what an attempt did. A row still pending stays claimed until `retry_at`
+    /// plus `lease`.
+    async fn settle_notification(
+        &self,
+        id: &str,
+        settled: &Settled,
+        lease: std::time::Duration,
+    ) -> Result<(), StorageError>;
+
+    /// The earliest time a pending notification could be claimed by this replica.
+    async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError>;
 }

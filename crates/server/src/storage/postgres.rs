@@ -16,7 +16,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::{ConnectOptions, Connection};
 
 use super::{
-    AgentsPage, AuditEntry, PruneBefore, SecurityEvent, Storage, StorageError, TokenRecord, rows,
+    AgentsPage, AuditEntry, OUTBOX_LEASE, Outgoing, PruneBefore, SecurityEvent, Settled, Storage,
+    StorageError, TokenRecord, lease_millis, millis, rows,
 };
 
 /// Connections per replica: Supabase's free plan allows few clients.
@@ -157,12 +158,30 @@ CREATE TABLE ripcord.backups (
     recorded_by TEXT NOT NULL
 );
 "#,
+    r#"
+CREATE TABLE ripcord.notifications (
+    seq              BIGSERIAL PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    subject          TEXT NOT NULL,
+    created_ms       BIGINT NOT NULL,
+    due_ms           BIGINT NOT NULL,
+    claimed_by       TEXT,
+    claimed_until_ms BIGINT NOT NULL DEFAULT 0,
+    attempts         BIGINT NOT NULL DEFAULT 0,
+    delivered        TEXT NOT NULL DEFAULT '',
+    last_error       TEXT,
+    done             BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX notifications_pending ON ripcord.notifications (done, due_ms);
+"#,
 ];
 
 /// The control plane's state in PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PostgresStorage {
     pool: PgPool,
+    /// This replica's name on the outbox rows it claims.
+    replica: String,
 }
 
 /// Supabase's transaction pooler (port 6543) hands each statement to any server
@@ -198,6 +217,31 @@ fn is_local(options: &PgConnectOptions) -> bool {
 }
 
 impl PostgresStorage {
+    /// Puts a notification in the outbox, due now and claimed by this replica, in the
+    /// caller's transaction. A row with this id already there is left alone: the outbox
+    /// never makes a write fail.
+    async fn enqueue(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        id: &str,
+        subject: &str,
+    ) -> Result<(), StorageError> {
+        let now = millis(Timestamp::now());
+        sqlx::query(
+            "INSERT INTO ripcord.notifications (id, subject, created_ms, due_ms, claimed_by, claimed_until_ms)
+             VALUES ($1, $2, $3, $3, $4, $5)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(subject)
+        .bind(now)
+        .bind(&self.replica)
+        .bind(now + lease_millis(OUTBOX_LEASE))
+        .execute(&mut **transaction)
+        .await?;
+        Ok(())
+    }
+
     /// Connects and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let storage = Self::connect_only(url).await?;
@@ -247,7 +291,10 @@ impl PostgresStorage {
                 path: redact(url),
                 error: Box::new(error),
             })?;
-        Ok(PostgresStorage { pool })
+        Ok(PostgresStorage {
+            pool,
+            replica: super::replica_name(),
+        })
     }
 
     /// Whether ripcord's schema is in this database (a migration ran here).
@@ -449,6 +496,14 @@ impl Storage for PostgresStorage {
                 _ => error.into(),
             })?;
         }
+        // Claimed by this replica, which announces the change: another sends it only when
+        // this one dies before its lease ends.
+        self.enqueue(
+            &mut transaction,
+            &super::switch_notification_id(event),
+            &rows::json(event)?,
+        )
+        .await?;
         transaction.commit().await?;
         Ok(())
     }
@@ -553,6 +608,10 @@ impl Storage for PostgresStorage {
             .await?;
         sqlx::query("DELETE FROM ripcord.security_events WHERE minute < $1")
             .bind(before.security_events.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM ripcord.notifications WHERE created_ms < $1")
+            .bind(millis(before.notifications))
             .execute(&self.pool)
             .await?;
         Ok(agents.rows_affected())
@@ -719,7 +778,8 @@ impl Storage for PostgresStorage {
     /// Writes, and checks that nobody holds a lock on the switch log that would make the
     /// next halt wait.
     async fn record_drill(&self, drill: &DrillRecord) -> Result<(), StorageError> {
-        sqlx::query(
+        let mut transaction = self.pool.begin().await?;
+        let inserted = sqlx::query(
             "INSERT INTO ripcord.drills (id, kind, started, ended, status, verdict, environment, scope, recorded_by, report)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (id) DO NOTHING",
@@ -734,9 +794,79 @@ impl Storage for PostgresStorage {
         .bind(&drill.scope)
         .bind(&drill.recorded_by)
         .bind(drill.report.to_string())
+        .execute(&mut *transaction)
+        .await?;
+        // A record sent again is not announced again.
+        if inserted.rows_affected() == 1 {
+            self.enqueue(
+                &mut transaction,
+                &super::drill_notification_id(drill),
+                &rows::json(drill)?,
+            )
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Outgoing>, StorageError> {
+        let mut rows = sqlx::query(
+            "UPDATE ripcord.notifications SET claimed_by = $1, claimed_until_ms = $2
+             WHERE seq IN (SELECT seq FROM ripcord.notifications
+                           WHERE NOT done AND due_ms <= $3
+                             AND (claimed_by IS NULL OR claimed_by = $1 OR claimed_until_ms < $3)
+                           ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+             RETURNING seq, id, subject, created_ms, attempts, delivered",
+        )
+        .bind(&self.replica)
+        .bind(millis(now) + lease_millis(lease))
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.sort_by_key(|row| sqlx::Row::try_get::<i64, _>(row, "seq").unwrap_or_default());
+        rows.iter().map(rows::outgoing).collect()
+    }
+
+    async fn settle_notification(
+        &self,
+        id: &str,
+        settled: &Settled,
+        lease: Duration,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE ripcord.notifications SET delivered = $2, done = $3, due_ms = $4,
+                 claimed_until_ms = $5, last_error = $6, attempts = attempts + 1
+             WHERE id = $1 AND claimed_by = $7",
+        )
+        .bind(id)
+        .bind(settled.delivered.join(" "))
+        .bind(settled.done)
+        .bind(millis(settled.retry_at))
+        .bind(millis(settled.retry_at) + lease_millis(lease))
+        .bind(&settled.error)
+        .bind(&self.replica)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError> {
+        // Another replica's row is claimable once its lease ends.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(GREATEST(due_ms, CASE WHEN claimed_by IS NULL OR claimed_by = $1
+                                              THEN 0 ELSE claimed_until_ms END))
+             FROM ripcord.notifications WHERE NOT done",
+        )
+        .bind(&self.replica)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(due.and_then(|due| Timestamp::from_millisecond(due).ok()))
     }
 
     async fn drills(&self, limit: u32) -> Result<Vec<DrillRecord>, StorageError> {

@@ -10,7 +10,7 @@ use ripcord_core::chain::AuditEntry;
 use ripcord_core::{Action, Event, Scope};
 use sqlx::Row;
 
-use super::{SecurityEvent, StorageError, TokenRecord};
+use super::{Outgoing, SecurityEvent, StorageError, TokenRecord};
 
 /// A row's columns as text and integers.
 pub(super) trait Columns {
@@ -214,6 +214,29 @@ pub(super) fn backup(row: &impl Columns) -> Result<BackupRecord, StorageError> {
 pub(super) fn audit_tail(row: &impl Columns) -> Result<(u64, String), StorageError> {
     let read = Reader::new(row, "audit entry");
     Ok((read.number("seq")?, read.text("hash")?))
+}
+
+pub(super) fn outgoing(row: &impl Columns) -> Result<Outgoing, StorageError> {
+    let read = Reader::new(row, "notification");
+    let created = read.number("created_ms")?;
+    Ok(Outgoing {
+        id: read.text("id")?,
+        subject: serde_json::from_str(&read.text("subject")?)
+            .map_err(|error| read.corrupt(format!("subject: {error}")))?,
+        created: Timestamp::from_millisecond(signed(created))
+            .map_err(|error| read.corrupt(format!("created_ms: {error}")))?,
+        attempts: u32::try_from(read.number("attempts")?).unwrap_or(u32::MAX),
+        delivered: read
+            .text("delivered")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    })
+}
+
+/// A record as the JSON text a column keeps.
+pub(super) fn json(value: &impl serde::Serialize) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|error| StorageError::Database(Box::new(error)))
 }
 
 /// Integers are signed in both databases; revisions never come near `i64::MAX`.

@@ -10,7 +10,7 @@ use ripcord_core::api::{AgentRecord, AgentReport};
 use ripcord_core::auth::Role;
 use ripcord_core::chain::AuditEntry;
 use ripcord_core::{Action, Event, Scope};
-use ripcord_server::{PruneBefore, SecurityEvent, Storage, StorageError};
+use ripcord_server::{PruneBefore, SecurityEvent, Settled, Storage, StorageError};
 
 use crate::helpers::State;
 
@@ -44,6 +44,7 @@ on_both_backends!(
     refusals_of_one_minute_kind_token_and_peer_share_a_row,
     agents_are_paged_in_byte_order,
     a_migrated_store_has_nothing_pending,
+    the_outbox_holds_each_change_and_drill_once_until_settled,
 );
 
 fn event(revision: u64) -> Event {
@@ -148,6 +149,7 @@ async fn prune_forgets_exited_and_silent_agents_old_keys_and_old_refusals(state:
         agents: at(7),
         keys: Timestamp::now(),
         security_events: at(7),
+        notifications: Timestamp::now(),
     };
     let forgotten = storage.prune(before).await.expect("prune");
     assert_eq!(forgotten, 2);
@@ -729,4 +731,98 @@ async fn postgres_a_locked_log_is_a_prompt_503_and_readyz_says_so() {
         .expect("sent");
     assert_eq!(halt.status(), 200);
     server.stop().await.expect("stops");
+}
+
+async fn the_outbox_holds_each_change_and_drill_once_until_settled(state: State) {
+    let storage = state.store().await;
+    let lease = std::time::Duration::from_secs(60);
+    storage.append(&event(1), None).await.expect("append");
+    let drill: ripcord_core::api::DrillRecord = serde_json::from_value(serde_json::json!({
+        "id": "d1", "kind": "restore", "started": "2026-12-01T00:00:00Z",
+        "ended": "2026-12-01T00:01:00Z", "status": "completed", "verdict": "passed",
+        "recorded_by": "ops", "report": {},
+    }))
+    .expect("drill");
+    storage.record_drill(&drill).await.expect("drill");
+    storage
+        .record_drill(&drill)
+        .await
+        .expect("a retry is ignored");
+
+    let now = Timestamp::now();
+    let claimed = storage
+        .claim_notifications(now, lease, 10)
+        .await
+        .expect("claim");
+    let ids: Vec<&str> = claimed.iter().map(|row| row.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["switch/1", "drill/d1"],
+        "in the order recorded, once each"
+    );
+    assert_eq!(claimed[0].subject["revision"], 1);
+
+    // Another replica (another opening of the store) must not send what this one holds;
+    // SQLite has one server at a time, so a new opening there is the next run.
+    let other = state.store().await;
+    let taken = other
+        .claim_notifications(now, lease, 10)
+        .await
+        .expect("claim");
+    let expected = if state.database_url().is_some() { 0 } else { 2 };
+    assert_eq!(taken.len(), expected);
+
+    let later = |seconds: i64| now + jiff::SignedDuration::from_secs(seconds);
+    let retry = Settled {
+        delivered: vec!["webhook:a".into()],
+        done: false,
+        retry_at: later(30),
+        error: Some("webhook b answered 503".into()),
+    };
+    storage
+        .settle_notification("switch/1", &retry, lease)
+        .await
+        .expect("settle");
+    let done = Settled {
+        delivered: vec!["webhook:a".into()],
+        done: true,
+        retry_at: now,
+        error: None,
+    };
+    storage
+        .settle_notification("drill/d1", &done, lease)
+        .await
+        .expect("settle");
+    assert!(
+        storage
+            .claim_notifications(later(10), lease, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "nothing is due before the retry"
+    );
+    assert_eq!(
+        storage.next_notification_due().await.expect("due"),
+        Some(Timestamp::from_millisecond(later(30).as_millisecond()).expect("ms"))
+    );
+    let again = storage
+        .claim_notifications(later(31), lease, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        again.len(),
+        1,
+        "the pending change, not the delivered drill"
+    );
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(again[0].delivered, ["webhook:a"]);
+
+    let before = PruneBefore {
+        agents: Timestamp::UNIX_EPOCH,
+        keys: Timestamp::UNIX_EPOCH,
+        security_events: Timestamp::UNIX_EPOCH,
+        notifications: later(1),
+    };
+    storage.prune(before).await.expect("prune");
+    assert_eq!(storage.next_notification_due().await.expect("due"), None);
 }

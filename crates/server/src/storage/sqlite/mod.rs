@@ -16,7 +16,8 @@ use sqlx::sqlite::{
 use ripcord_core::auth::TokenInfo;
 
 use super::{
-    AgentsPage, AuditEntry, PruneBefore, SecurityEvent, Storage, StorageError, TokenRecord, rows,
+    AgentsPage, AuditEntry, Outgoing, PruneBefore, SecurityEvent, Settled, Storage, StorageError,
+    TokenRecord, lease_millis, millis, rows,
 };
 
 /// The schema, one step per version (`PRAGMA user_version`), applied in order at open.
@@ -146,6 +147,22 @@ CREATE TABLE backups (
     host        TEXT NOT NULL,
     recorded_by TEXT NOT NULL
 ) STRICT;
+"#,
+    r#"
+CREATE TABLE notifications (
+    seq              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    subject          TEXT NOT NULL,
+    created_ms       INTEGER NOT NULL,
+    due_ms           INTEGER NOT NULL,
+    claimed_by       TEXT,
+    claimed_until_ms INTEGER NOT NULL DEFAULT 0,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    delivered        TEXT NOT NULL DEFAULT '',
+    last_error       TEXT,
+    done             INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+) STRICT;
+CREATE INDEX notifications_pending ON notifications (done, due_ms);
 "#,
 ];
 
@@ -341,6 +358,12 @@ impl Storage for SqliteStorage {
                 _ => error.into(),
             })?;
         }
+        enqueue(
+            &mut transaction,
+            &super::switch_notification_id(event),
+            &rows::json(event)?,
+        )
+        .await?;
         transaction.commit().await?;
         Ok(())
     }
@@ -445,6 +468,10 @@ impl Storage for SqliteStorage {
             .await?;
         sqlx::query("DELETE FROM security_events WHERE minute < ?1")
             .bind(before.security_events.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM notifications WHERE created_ms < ?1")
+            .bind(millis(before.notifications))
             .execute(&self.pool)
             .await?;
         Ok(agents.rows_affected())
@@ -618,7 +645,8 @@ impl Storage for SqliteStorage {
     }
 
     async fn record_drill(&self, drill: &DrillRecord) -> Result<(), StorageError> {
-        sqlx::query(
+        let mut transaction = self.pool.begin().await?;
+        let inserted = sqlx::query(
             "INSERT INTO drills (id, kind, started, ended, status, verdict, environment, scope, recorded_by, report)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO NOTHING",
@@ -633,8 +661,18 @@ impl Storage for SqliteStorage {
         .bind(&drill.scope)
         .bind(&drill.recorded_by)
         .bind(drill.report.to_string())
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await?;
+        // A record sent again is not announced again.
+        if inserted.rows_affected() == 1 {
+            enqueue(
+                &mut transaction,
+                &super::drill_notification_id(drill),
+                &rows::json(drill)?,
+            )
+            .await?;
+        }
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -685,6 +723,59 @@ impl Storage for SqliteStorage {
         rows.iter().map(rows::backup).collect()
     }
 
+    async fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Outgoing>, StorageError> {
+        // Whoever claimed a row before was an earlier run of this server: the data folder's
+        // lock lets one run at a time, so its claims end with it.
+        let mut rows = sqlx::query(
+            "UPDATE notifications SET claimed_until_ms = ?1
+             WHERE seq IN (SELECT seq FROM notifications WHERE done = 0 AND due_ms <= ?2
+                           ORDER BY seq LIMIT ?3)
+             RETURNING seq, id, subject, created_ms, attempts, delivered",
+        )
+        .bind(millis(now) + lease_millis(lease))
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.sort_by_key(|row| row.try_get::<i64, _>("seq").unwrap_or_default());
+        rows.iter().map(rows::outgoing).collect()
+    }
+
+    async fn settle_notification(
+        &self,
+        id: &str,
+        settled: &Settled,
+        lease: Duration,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE notifications SET delivered = ?2, done = ?3, due_ms = ?4,
+                 claimed_until_ms = ?5, last_error = ?6, attempts = attempts + 1
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(settled.delivered.join(" "))
+        .bind(settled.done)
+        .bind(millis(settled.retry_at))
+        .bind(millis(settled.retry_at) + lease_millis(lease))
+        .bind(&settled.error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError> {
+        let due: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(due_ms) FROM notifications WHERE done = 0")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(due.and_then(|due| Timestamp::from_millisecond(due).ok()))
+    }
+
     async fn probe_write(&self) -> Result<(), StorageError> {
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('write_probe', ?1)
@@ -695,6 +786,26 @@ impl Storage for SqliteStorage {
         .await?;
         Ok(())
     }
+}
+
+/// Puts a notification in the outbox, due now, in the caller's transaction. A row with
+/// this id already there is left alone: the outbox never makes a write fail.
+async fn enqueue(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    subject: &str,
+) -> Result<(), StorageError> {
+    let now = millis(Timestamp::now());
+    sqlx::query(
+        "INSERT INTO notifications (id, subject, created_ms, due_ms) VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(subject)
+    .bind(now)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

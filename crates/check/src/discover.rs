@@ -43,6 +43,31 @@ const K8S_DIRS: &[&str] = &[
     "deploy",
 ];
 
+/// Folders of test input, examples and demos: their Dockerfiles, Compose files and
+/// workflows are data for a test or a reader, not configuration anyone deploys, so a walk
+/// skips them (below the paths given; a path given is always checked).
+pub const TEST_DATA_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testdata",
+    "test-data",
+    "test_data",
+    "__tests__",
+    "fixtures",
+    "__fixtures__",
+    "examples",
+    "example",
+    "demo",
+    "demos",
+];
+
+/// Whether a folder's name says it holds test input, examples or demos.
+pub fn is_test_data_dir(name: &str) -> bool {
+    TEST_DATA_DIRS
+        .iter()
+        .any(|dir| name.eq_ignore_ascii_case(dir))
+}
+
 /// Classifies a path by its name and folders.
 pub fn classify(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
@@ -103,7 +128,8 @@ pub fn classify(path: &Path) -> Option<Kind> {
 
 /// Walks the given paths. A file named explicitly is checked even if ignored; folders are
 /// walked with `.gitignore`, `.ignore` and global git excludes applied, hidden folders
-/// included (for `.github`), `.git` and `exclude` globs skipped.
+/// included (for `.github`), `.git`, test-data folders ([`TEST_DATA_DIRS`]) and `exclude`
+/// globs skipped.
 pub fn discover(
     paths: &[PathBuf],
     base: Option<&Path>,
@@ -127,9 +153,11 @@ pub fn discover(
             .hidden(false)
             .require_git(false)
             .filter_entry(|e| {
-                e.file_name() != ".git"
-                    && e.file_name() != ".terraform"
-                    && e.file_name() != "node_modules"
+                let name = e.file_name();
+                let test_data = e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && name.to_str().is_some_and(is_test_data_dir);
+                name != ".git" && name != ".terraform" && name != "node_modules" && !test_data
             })
             .build();
         for entry in walker {

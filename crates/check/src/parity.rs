@@ -22,13 +22,24 @@ use crate::parse::{terraform, yaml};
 use crate::rules::{Rule, RuleMeta};
 use crate::source::{Loc, Source};
 
-/// Keys allowed to differ when the configuration names none.
+/// Keys allowed to differ when the configuration names none: what names an environment
+/// (`env`, `environment…`, `…_code`, the project), what must not overlap between
+/// environments (CIDR ranges, IP addresses), and what is derived or prose (outputs, which
+/// repeat what their inputs already show; descriptions).
 pub const DEFAULT_ALLOW: &[&str] = &[
     "terraform.backend.*.prefix",
     "tfvars.project",
-    "tfvars.project_id",
-    "tfvars.env",
-    "tfvars.environment",
+    "*.project_id",
+    "*.env",
+    "*.environment",
+    "*.environment_*",
+    "*_code",
+    "*cidr*",
+    "*range*",
+    "*_ip",
+    "*address*",
+    "*.description",
+    "output.*",
     "kustomization.namespace",
     "kustomization.namePrefix",
     "kustomization.nameSuffix",

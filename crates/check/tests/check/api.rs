@@ -161,7 +161,11 @@ fn parity_compares_the_given_or_the_configured_environments() {
     );
     let allowed = check_parity(
         &[dev.clone(), prod.clone()],
-        &["module.db.version".into(), "tfvars.region".into()],
+        &[
+            "module.db.version".into(),
+            "tfvars.region".into(),
+            "locals.max_instances".into(),
+        ],
         &config,
     )
     .unwrap_or_else(|e| panic!("{e}"));

@@ -68,3 +68,41 @@ fn discovery_respects_gitignore_and_finds_every_kind() {
         ]
     );
 }
+
+#[test]
+fn test_and_example_folders_are_not_configuration_unless_named() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let write = |p: &str| {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, "services: {}\n").unwrap_or_else(|e| panic!("{e}"));
+    };
+    for path in [
+        "compose.yaml",
+        "tests/resources/docker/docker-compose.yml",
+        "hack/demo/compose.yaml",
+        "examples/simple/Dockerfile",
+        "pkg/testdata/.github/workflows/ci.yml",
+        "web/__fixtures__/compose.yaml",
+    ] {
+        write(path);
+    }
+    let found = |path: &std::path::Path| -> Vec<String> {
+        ripcord_check::discover::discover(
+            &[path.to_path_buf()],
+            Some(root),
+            &globset::GlobSet::empty(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|f| f.display)
+        .collect()
+    };
+    assert_eq!(found(root), ["compose.yaml"]);
+    // A test-data folder given on the command line is checked.
+    assert_eq!(
+        found(&root.join("tests")),
+        ["tests/resources/docker/docker-compose.yml"]
+    );
+}

@@ -123,7 +123,7 @@ async fn parity_runs_as_a_subcommand_with_config() {
     assert!(out.contains("module.db.version"), "{out}");
     std::fs::write(
         host.path("ripcord.toml"),
-        "[check.parity]\nallow = [\"module.db.version\", \"tfvars.region\", \"tfvars.project_id\"]\n",
+        "[check.parity]\nallow = [\"module.db.version\", \"tfvars.region\", \"tfvars.project_id\", \"locals.max_instances\"]\n",
     )
     .expect("config");
     let (code, out, _) = check(&host, &["parity", &dev, &prod]).await;

@@ -45,10 +45,34 @@ declare_rule! {
     }
 }
 
-/// (host ip, container port) of a `ports` entry.
+/// `${NAME:-default}` and `${NAME-default}` replaced by their defaults: what Compose
+/// publishes when the variable is not set. Other text is kept as written.
+fn with_defaults(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let inner = &after[..end];
+        match inner.split_once(":-").or_else(|| inner.split_once('-')) {
+            Some((_, default)) => out.push_str(default),
+            None => out.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// (host ip, container port) of a `ports` entry, variables at their defaults.
 fn parse_port(entry: &YNode) -> Option<(String, u16)> {
     if let Some(s) = entry.as_str() {
-        let s = s.split('/').next().unwrap_or(s);
+        let expanded = with_defaults(s);
+        let s = expanded.split('/').next().unwrap_or(&expanded);
         // [ip:][host:]container, where ip may be [::]
         let (ip, rest) = if let Some(stripped) = s.strip_prefix('[') {
             let (ip, rest) = stripped.split_once(']')?;
@@ -121,6 +145,14 @@ mod tests {
             Some(("::1".into(), 6379))
         );
         assert_eq!(parse_port(&node("6379")), Some((String::new(), 6379)));
+        assert_eq!(
+            parse_port(&node("${SQL_PORT:-127.0.0.1:13306}:3306")),
+            Some(("127.0.0.1".into(), 3306))
+        );
+        assert_eq!(
+            parse_port(&node("${SQL_PORT:-13306}:3306")),
+            Some((String::new(), 3306))
+        );
         let _ = Source::in_memory("x", "");
     }
 }

@@ -55,8 +55,28 @@ fn url_with_password(value: &str) -> bool {
     })
 }
 
+/// A value that stands for one the operator fills in (`<your-API-key>`), or a JWT
+/// configuration that names where the public keys are (`{"jwk_url": …}`) and holds no key.
+fn not_a_secret(value: &str) -> bool {
+    let value = value.trim();
+    let placeholder = value.starts_with('<') && value.ends_with('>');
+    let public_keys = value.starts_with('{')
+        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(value).is_ok_and(
+            |config| {
+                ["jwk_url", "jwks_uri"]
+                    .iter()
+                    .any(|k| config.contains_key(*k))
+                    && !config.contains_key("key")
+            },
+        );
+    placeholder || public_keys
+}
+
 fn check(name: &str, key: &str, value: &str, node: &YNode, file: &YamlFile, cx: &mut Cx<'_>) {
-    let literal = !value.is_empty() && !value.contains("${") && !value.starts_with('$');
+    let literal = !value.is_empty()
+        && !value.contains("${")
+        && !value.starts_with('$')
+        && !not_a_secret(value);
     if literal && looks_like_secret_name(key) {
         cx.report(
             node.loc(&file.src),

@@ -1,10 +1,21 @@
+use std::collections::HashMap;
+
 use super::services;
-use crate::parse::yaml::YamlFile;
-use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::yaml::{YNode, YamlFile};
+use crate::rules::{Project, ProjectCx, Rule, declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
     /// Flags Compose services with no `healthcheck` (or with `healthcheck.disable: true`).
+    ///
+    /// A service counts as checked when any Compose file of the project gives it a
+    /// `healthcheck`, or when the image it builds declares one (`HEALTHCHECK` in the
+    /// final stage of the Dockerfile its `build:` names). Override files are read with
+    /// the file they override: an entry that only adds `build`, `ports`, `dns`, `profiles`
+    /// or volumes to a service defined with an `image` elsewhere (or that has neither an
+    /// `image` nor a `build`, so it cannot run alone) is not reported; the defining entry
+    /// is.
     ///
     /// ## Why is this bad?
     /// Without a health check, `depends_on: condition: service_healthy` cannot work, so
@@ -46,26 +57,198 @@ declare_rule! {
 impl Rule for ServiceWithoutHealthcheck {
     rule_meta!();
 
-    fn compose(&self, file: &YamlFile, cx: &mut Cx<'_>) {
-        for (name, key, service) in services(file) {
-            let disabled = |h: &crate::parse::yaml::YNode| {
-                h.get("disable").and_then(|d| d.as_str()) == Some("true")
-            };
-            match service.get("healthcheck") {
-                Some(h) if !disabled(h) => {}
+    fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
+        let entries: Vec<Entry<'_>> = project
+            .compose
+            .iter()
+            .flat_map(|file| {
+                services(file).map(move |(name, key, service)| Entry {
+                    file,
+                    name,
+                    key,
+                    service,
+                })
+            })
+            .collect();
+        let mut by_name: HashMap<&str, Vec<&Entry<'_>>> = HashMap::new();
+        for entry in &entries {
+            by_name.entry(entry.name).or_default().push(entry);
+        }
+        for entry in &entries {
+            let siblings = &by_name[entry.name];
+            if entry.is_partial(siblings) {
+                continue;
+            }
+            let healthcheck = siblings
+                .iter()
+                .find_map(|sibling| sibling.service.get("healthcheck"));
+            match healthcheck {
+                Some(check) if !disabled(check) => {}
                 Some(_) => {
                     cx.report(
-                        key.loc(&file.src),
-                        format!("service `{name}` disables its healthcheck"),
+                        &entry.file.src,
+                        entry.key.loc(&entry.file.src),
+                        format!("service `{}` disables its healthcheck", entry.name),
                     );
                 }
+                None if siblings.iter().any(|sibling| {
+                    sibling.declares_healthcheck_in_image(siblings, &project.dockerfiles)
+                }) => {}
                 None => {
                     cx.report(
-                        key.loc(&file.src),
-                        format!("service `{name}` has no healthcheck"),
+                        &entry.file.src,
+                        entry.key.loc(&entry.file.src),
+                        format!("service `{}` has no healthcheck", entry.name),
                     );
                 }
             }
         }
+    }
+}
+
+fn disabled(check: &YNode) -> bool {
+    check.get("disable").and_then(|d| d.as_str()) == Some("true")
+}
+
+/// One service entry of one Compose file.
+struct Entry<'a> {
+    file: &'a YamlFile,
+    name: &'a str,
+    key: &'a YNode,
+    service: &'a YNode,
+}
+
+/// Images whose own Dockerfile declares a `HEALTHCHECK` (checked upstream), so a service
+/// that runs them is checked without one in Compose.
+const IMAGES_WITH_HEALTHCHECK: &[&str] = &["clamav/clamav"];
+
+impl Entry<'_> {
+    fn has(&self, key: &str) -> bool {
+        self.service.get(key).is_some()
+    }
+
+    /// Whether the file is an override by name (`compose.override.yaml`, templates in
+    /// `docker-compose.override.yml.d/`).
+    fn in_override_file(&self) -> bool {
+        self.file
+            .src
+            .display
+            .to_ascii_lowercase()
+            .contains("override")
+    }
+
+    /// An entry that does not define the service on its own: it has neither `image` nor
+    /// `build` (Compose refuses to run it alone), it has no `image` while another file
+    /// defines the service with one (an override adding a build, ports or DNS), or it is
+    /// in an override file and another file, not an override, defines the service.
+    fn is_partial(&self, siblings: &[&Entry<'_>]) -> bool {
+        let others = || {
+            siblings
+                .iter()
+                .filter(|sibling| !std::ptr::eq(**sibling, self))
+        };
+        if self.in_override_file() && others().any(|sibling| !sibling.in_override_file()) {
+            return true;
+        }
+        if self.has("image") {
+            return false;
+        }
+        !self.has("build") || others().any(|sibling| sibling.has("image"))
+    }
+
+    /// Whether the image this entry runs declares a healthcheck: a well-known image that
+    /// does, or a `build:` whose final stage (or `build.target`) has a `HEALTHCHECK`
+    /// other than `NONE`. A build context is tried from the folder of every file that
+    /// names the service, since override templates are written for the base's folder.
+    fn declares_healthcheck_in_image(
+        &self,
+        siblings: &[&Entry<'_>],
+        dockerfiles: &[Dockerfile],
+    ) -> bool {
+        let image = self
+            .service
+            .get("image")
+            .and_then(YNode::as_str)
+            .unwrap_or("");
+        let repository = image.split(['@', ':']).next().unwrap_or("");
+        if IMAGES_WITH_HEALTHCHECK.contains(&repository) {
+            return true;
+        }
+        let Some(build) = self.service.get("build") else {
+            return false;
+        };
+        let (context, dockerfile, target) = match build.as_str() {
+            Some(context) => (context, "Dockerfile", None),
+            None => (
+                build.get("context").and_then(YNode::as_str).unwrap_or("."),
+                build
+                    .get("dockerfile")
+                    .and_then(YNode::as_str)
+                    .unwrap_or("Dockerfile"),
+                build.get("target").and_then(YNode::as_str),
+            ),
+        };
+        let wanted: Vec<String> = siblings
+            .iter()
+            .map(|sibling| {
+                let folder = sibling
+                    .file
+                    .src
+                    .display
+                    .rsplit_once('/')
+                    .map_or("", |(folder, _)| folder);
+                normalise(&format!("{folder}/{context}/{dockerfile}"))
+            })
+            .collect();
+        dockerfiles
+            .iter()
+            .filter(|file| wanted.contains(&file.src.display))
+            .any(|file| {
+                let stage = match target {
+                    Some(target) => file.stages.iter().find(|stage| {
+                        stage
+                            .name
+                            .as_deref()
+                            .is_some_and(|name| name.eq_ignore_ascii_case(target))
+                    }),
+                    None => file.final_stage(),
+                };
+                stage.is_some_and(|stage| {
+                    file.stage_instrs(stage).iter().any(|instr| {
+                        instr.keyword == "HEALTHCHECK"
+                            && !instr.args.trim().eq_ignore_ascii_case("none")
+                    })
+                })
+            })
+    }
+}
+
+/// A `/`-separated relative path without `.`, empty parts or resolvable `..`.
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn paths_are_normalised() {
+        assert_eq!(
+            normalise("/./data/Dockerfiles/clamd/Dockerfile"),
+            "data/Dockerfiles/clamd/Dockerfile"
+        );
+        assert_eq!(normalise("app/../web/./Dockerfile"), "web/Dockerfile");
+        assert_eq!(normalise("../x/Dockerfile"), "../x/Dockerfile");
     }
 }

@@ -43,7 +43,9 @@ pub fn is_full_sha(reference: &str) -> bool {
 
 fn check(node: &YNode, file: &YamlFile, cx: &mut Cx<'_>) {
     let Some(uses) = node.as_str() else { return };
-    if uses.starts_with("./") || uses.contains("${{") {
+    // `./…` is a path in the checked-out workspace and `$/…` the workflow's own
+    // repository at the running commit: both are as pinned as the workflow itself.
+    if uses.starts_with("./") || uses.starts_with("$/") || uses.contains("${{") {
         return;
     }
     if let Some(image) = uses.strip_prefix("docker://") {

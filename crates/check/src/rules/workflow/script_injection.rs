@@ -67,14 +67,76 @@ const SAFE_SUFFIXES: &[&str] = &[
     ".fork",
 ];
 
-/// Dangerous context references inside one `${{ … }}` expression.
+/// Dangerous context references inside one `${{ … }}` expression. An expression whose
+/// value is a boolean (a comparison, `contains(…)`, `startsWith(…)`, `endsWith(…)`) cannot
+/// carry attacker text, and an index (`pull_requests[0].number`) is read as a property.
 pub fn dangerous(expr: &str) -> Option<String> {
+    let inner = expr
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}")
+        .trim();
+    if is_boolean(inner) {
+        return None;
+    }
+    let indexed = without_indexes(inner);
     let tokens =
-        expr.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '*')));
+        indexed.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '*')));
     tokens
         .filter(|t| t.starts_with("github.event.") || *t == "github.head_ref")
         .find(|t| !SAFE_SUFFIXES.iter().any(|s| t.ends_with(s)))
         .map(str::to_string)
+}
+
+/// Whether the expression's value is `true` or `false`: one comparison or one boolean
+/// function, with no `&&`/`||` (which yield one of their operands, text included).
+fn is_boolean(expr: &str) -> bool {
+    if expr.contains("&&") || expr.contains("||") {
+        return false;
+    }
+    let comparison = ["==", "!=", "<=", ">=", "<", ">"]
+        .iter()
+        .any(|operator| expr.contains(operator));
+    let function = ["contains(", "startsWith(", "endsWith(", "!"]
+        .iter()
+        .any(|name| expr.starts_with(name))
+        && expr.ends_with(')');
+    comparison || function
+}
+
+/// `a[0].b` and `a['x'].b` as `a.*.b`.
+fn without_indexes(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let mut depth = 0usize;
+    for c in expr.chars() {
+        match c {
+            '[' => {
+                if depth == 0 {
+                    out.push_str(".*");
+                }
+                depth += 1;
+            }
+            ']' if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The types of `workflow_dispatch` inputs: a `choice`, `boolean` or `number` input holds
+/// only what the workflow allows.
+fn constrained_input(file: &YamlFile, reference: &str) -> bool {
+    let Some(name) = reference.strip_prefix("github.event.inputs.") else {
+        return false;
+    };
+    file.docs.iter().any(|doc| {
+        doc.get("on")
+            .or_else(|| doc.get("true"))
+            .and_then(|on| on.path(&["workflow_dispatch", "inputs", name, "type"]))
+            .and_then(YNode::as_str)
+            .is_some_and(|kind| matches!(kind, "choice" | "boolean" | "number"))
+    })
 }
 
 fn check(node: &YNode, file: &YamlFile, cx: &mut Cx<'_>) {
@@ -85,7 +147,7 @@ fn check(node: &YNode, file: &YamlFile, cx: &mut Cx<'_>) {
             break;
         };
         let expr = &rest[start..start + len + 2];
-        if let Some(reference) = dangerous(expr) {
+        if let Some(reference) = dangerous(expr).filter(|r| !constrained_input(file, r)) {
             let loc = locate(file, node.line, expr).unwrap_or_else(|| node.loc(&file.src));
             cx.report(
                 loc,
@@ -124,6 +186,25 @@ impl Rule for ScriptInjection {
 #[cfg(test)]
 mod tests {
     use super::dangerous;
+
+    #[test]
+    fn booleans_and_indexed_numbers_are_safe() {
+        for safe in [
+            "${{ github.event.workflow_run.pull_requests[0].number }}",
+            "${{ github.event.label.name == 'bug' }}",
+            "${{ contains(github.event.pull_request.title, 'wip') }}",
+            "${{ github.event.commits.*.id }}",
+        ] {
+            assert_eq!(dangerous(safe), None, "{safe}");
+        }
+        for unsafe_ in [
+            "${{ github.event.pull_request.title }}",
+            "${{ github.event.label.name == 'x' && github.event.issue.title }}",
+            "${{ github.event.pull_requests[0].head.ref }}",
+        ] {
+            assert!(dangerous(unsafe_).is_some(), "{unsafe_}");
+        }
+    }
 
     #[test]
     fn dangerous_contexts() {

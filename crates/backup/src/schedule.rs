@@ -83,6 +83,15 @@ pub async fn run_schedules<S: Future<Output = ()>>(
     if jobs.is_empty() {
         return Ok(());
     }
+    check(config, &jobs)?;
+    run_on_schedule(&jobs, &shutdown, |job, _, cancel| {
+        run_job(job, config, notify, observer, cancel)
+    })
+    .await
+}
+
+/// Whether the configuration has what the scheduled jobs need.
+pub fn check(config: &BackupConfig, jobs: &[(Job, Schedule)]) -> Result<(), BackupError> {
     if config.to.is_none() {
         return Err(BackupError::Usage(
             "backup.schedule is set but backup.to is not".into(),
@@ -93,47 +102,48 @@ pub async fn run_schedules<S: Future<Output = ()>>(
             "backup.schedule is set but backup.database_url is not".into(),
         ));
     }
-    run_on_schedule(&jobs, &shutdown, |job, cancel| {
-        run_job(job, config, notify, observer, cancel)
-    })
-    .await
+    Ok(())
 }
 
-/// Runs `run(job, cancel)` each time a job's schedule comes due, one at a time, until a
-/// `shutdown()` future completes. A job under way is given one as `cancel` and awaited:
-/// it winds down its own way (a backup removes its partial upload, a drill resumes what it
-/// tripped). Shared by `serve`'s backups and drills.
+/// Runs `run(job, slot, cancel)` each time a job's schedule comes due (`slot` is the
+/// time it was due), one at a time, until a `shutdown()` future completes. Each job keeps
+/// its own next time, so jobs due together all run, one after the other; a run that
+/// outlasts later slots of its own job skips them. A job under way is given a `shutdown()`
+/// future as `cancel` and awaited: it winds down its own way (a backup removes its
+/// partial upload, a drill resumes what it tripped). Shared by `serve`'s backups and
+/// drills.
 pub async fn run_on_schedule<J, S, F>(
     jobs: &[(J, Schedule)],
     shutdown: &impl Fn() -> S,
-    mut run: impl FnMut(J, S) -> F,
+    mut run: impl FnMut(J, Timestamp, S) -> F,
 ) -> Result<(), BackupError>
 where
     J: Copy + std::fmt::Debug,
     S: Future<Output = ()>,
     F: Future<Output = ()>,
 {
+    let start = Timestamp::now();
+    let mut due = jobs
+        .iter()
+        .map(|(_, schedule)| schedule.next_after(start))
+        .collect::<Result<Vec<_>, _>>()?;
     let stopped = shutdown();
     tokio::pin!(stopped);
     loop {
-        let now = Timestamp::now();
-        let mut next: Option<(Timestamp, J)> = None;
-        for (job, schedule) in jobs {
-            let at = schedule.next_after(now)?;
-            if next.is_none_or(|(t, _)| at < t) {
-                next = Some((at, *job));
-            }
-        }
-        let Some((at, job)) = next else {
+        let Some((index, at)) = due.iter().copied().enumerate().min_by_key(|(_, at)| *at) else {
             return Ok(());
         };
-        let wait = now.duration_until(at).unsigned_abs();
+        let (job, schedule) = &jobs[index];
+        let wait = Timestamp::now().duration_until(at);
         tracing::info!(?job, at = %at, "next scheduled job");
         tokio::select! {
+            // A stop and a due job together: the stop wins.
+            biased;
             _ = &mut stopped => return Ok(()),
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep(wait.try_into().unwrap_or_default()) => {}
         }
-        run(job, shutdown()).await;
+        run(*job, at, shutdown()).await;
+        due[index] = schedule.next_after(at.max(Timestamp::now()))?;
     }
 }
 
@@ -174,6 +184,40 @@ pub async fn run_job(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn jobs_due_together_all_run_once_per_slot() {
+        // Two jobs on the same every-second schedule, and a stop after the third round.
+        let every_second = Schedule::parse("* * * * * *").expect("cron");
+        let jobs = [(1, every_second.clone()), (2, every_second)];
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let shutdown = || {
+            let mut stopping = stopping.clone();
+            async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            }
+        };
+        let ran = std::cell::RefCell::new(Vec::new());
+        run_on_schedule(&jobs, &shutdown, |job, slot, _| {
+            ran.borrow_mut().push((job, slot));
+            if ran.borrow().len() == 6 {
+                let _ = stop.send(true);
+            }
+            std::future::ready(())
+        })
+        .await
+        .expect("schedules");
+        let ran = ran.into_inner();
+        assert_eq!(ran.len(), 6, "{ran:?}");
+        for job in [1, 2] {
+            let slots: Vec<Timestamp> = ran.iter().filter(|r| r.0 == job).map(|r| r.1).collect();
+            assert_eq!(slots.len(), 3, "job {job} ran every slot: {ran:?}");
+            assert!(
+                slots.windows(2).all(|w| w[0] < w[1]),
+                "never twice in one slot"
+            );
+        }
+    }
 
     #[test]
     fn next_occurrences_are_in_utc() {

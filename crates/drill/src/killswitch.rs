@@ -666,7 +666,8 @@ impl Probes<'_> {
 }
 
 /// A probe URL as the report shows it: a password and a query (where tokens hide) are
-/// replaced by `***`, since reports are shared, kept by the server and sent to chat.
+/// replaced by `***` and a fragment dropped, since reports are shared, kept by the server
+/// and sent to chat.
 fn shown_url(url: &str) -> String {
     let Ok(mut parsed) = reqwest::Url::parse(url) else {
         return url.to_owned();
@@ -677,6 +678,7 @@ fn shown_url(url: &str) -> String {
     if parsed.query().is_some() {
         parsed.set_query(Some("***"));
     }
+    parsed.set_fragment(None);
     parsed.to_string()
 }
 

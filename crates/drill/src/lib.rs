@@ -36,7 +36,7 @@ pub use restore::RestoreDrill;
 /// [[drill.schedule]]             # run by `ripcord serve`, cron in UTC
 /// kind = "killswitch"
 /// cron = "0 10 * * 1"            # Mondays 10:00
-/// scope = "worker"
+/// scope = "worker"               # required
 /// expect_agents = 2
 /// probes = ["http://127.0.0.1:8080/healthz"]
 /// environment = "staging"
@@ -79,7 +79,7 @@ pub enum ScheduledDrill {
 pub struct ScheduledKillswitch {
     /// A cron expression, in UTC.
     pub cron: String,
-    #[serde(default = "Scope::global")]
+    /// The switch to trip: required, so a forgotten line never halts everything on a cron.
     pub scope: Scope,
     /// At least this many connected agents (default: every agent connected at the start).
     #[serde(default)]
@@ -201,6 +201,10 @@ pub fn schedules(config: &DrillConfig) -> Result<Vec<(Schedule, Planned)>, Strin
             };
             let schedule = Schedule::parse(drill.cron())
                 .map_err(|error| entry(ripcord_backup::report(&error)))?;
+            // A cron that parses but never comes (`0 0 30 2 *`) is a mistake too.
+            schedule
+                .next_after(Timestamp::now())
+                .map_err(|error| entry(ripcord_backup::report(&error)))?;
             Ok((schedule, planned))
         })
         .collect()
@@ -281,6 +285,15 @@ mod tests {
         .expect("config");
         let parsed = schedules(&config).expect("schedules");
         assert_eq!(parsed.len(), 2);
+        let no_scope = serde_json::from_value::<DrillConfig>(serde_json::json!({
+            "schedule": [{"kind": "killswitch", "cron": "0 10 * * 1"}],
+        }));
+        assert!(
+            no_scope
+                .expect_err("scope is required")
+                .to_string()
+                .contains("scope")
+        );
         let Planned::Killswitch(drill) = &parsed[0].1 else {
             panic!("a kill-switch drill first: {parsed:?}");
         };
@@ -306,9 +319,14 @@ mod tests {
         .expect("config");
         let error = schedules(&bad_cron).expect_err("bad cron");
         assert!(error.starts_with("drill.schedule entry 2:"), "{error}");
+        let never: DrillConfig = serde_json::from_value(serde_json::json!({
+            "schedule": [{"kind": "restore", "cron": "0 0 30 2 *"}],
+        }))
+        .expect("config");
+        assert!(schedules(&never).is_err(), "February 30th never comes");
         let both: DrillConfig = serde_json::from_value(serde_json::json!({
-            "schedule": [{"kind": "killswitch", "cron": "0 4 * * *", "expect_agents": 1,
-                          "expect": ["a"]}],
+            "schedule": [{"kind": "killswitch", "cron": "0 4 * * *", "scope": "api",
+                          "expect_agents": 1, "expect": ["a"]}],
         }))
         .expect("config");
         assert!(schedules(&both).expect_err("both").contains("not both"));

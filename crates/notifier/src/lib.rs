@@ -244,10 +244,10 @@ pub fn wanted(config: &NotifyConfig, event: &Notification, force_success: bool) 
 /// channels that already took a notification: a hash of the channel's settings (a webhook's
 /// URL is its secret, so it never appears).
 pub fn channel_keys(config: &NotifyConfig) -> Vec<String> {
-    let hooks = config
-        .webhooks
-        .iter()
-        .map(|hook| channel_key("webhook", &[&hook.url]));
+    let hooks = config.webhooks.iter().map(|hook| {
+        let format = format!("{:?}", hook.format);
+        channel_key("webhook", &[&hook.url, &format])
+    });
     let email = config.email.iter().map(|email| {
         let mut parts = vec![email.host.as_str(), email.from.as_str()];
         parts.extend(email.to.iter().map(String::as_str));
@@ -397,11 +397,23 @@ pub fn webhook_body(
         text.truncate(cut);
         text.push('…');
     }
+    // Reasons, actors and agent names are callers' text: they must not ping a channel
+    // (`<!channel>`, `@everyone`) or format links.
     Ok(match format {
         WebhookFormat::Json => serde_json::to_value(event).map_err(NotifyError::Render)?,
-        WebhookFormat::Slack => serde_json::json!({ "text": text }),
-        WebhookFormat::Discord => serde_json::json!({ "content": text }),
+        WebhookFormat::Slack => serde_json::json!({ "text": slack_escape(&text) }),
+        WebhookFormat::Discord => serde_json::json!({
+            "content": text,
+            "allowed_mentions": { "parse": [] },
+        }),
     })
+}
+
+/// Slack's three control characters, escaped as its docs ask.
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 async fn send_webhook(
@@ -496,6 +508,16 @@ mod tests {
         let json = webhook_body(WebhookFormat::Json, &event).expect("json");
         assert_eq!(json["kind"], "backup.run");
         assert_eq!(json["ok"], false);
+    }
+
+    #[test]
+    fn callers_text_cannot_ping_a_channel() {
+        let event = Notification::new(NotificationKind::Halt, true, "t", "<!channel> @everyone");
+        let slack = webhook_body(WebhookFormat::Slack, &event).expect("slack");
+        let text = slack["text"].as_str().expect("text");
+        assert!(text.contains("&lt;!channel&gt;"), "{text}");
+        let discord = webhook_body(WebhookFormat::Discord, &event).expect("discord");
+        assert_eq!(discord["allowed_mentions"]["parse"], serde_json::json!([]));
     }
 
     #[test]

@@ -262,6 +262,7 @@ impl Application {
     pub fn history(&self) -> History {
         History {
             state: self.state.clone(),
+            claimant: format!("{:016x}", fastrand::u64(..)),
         }
     }
 
@@ -287,8 +288,9 @@ impl Application {
             tokio::spawn(follow_fanout(state.clone())),
             tokio::spawn(maintain(state.clone())),
         ];
-        // Without channels the outbox still fills (and is pruned): a channel configured
-        // later does not announce what happened before, as those rows are old by then.
+        // Without channels the outbox still fills (and is pruned after a week): a channel
+        // configured later hears of what happened in the last day, which the sender does
+        // not give up on.
         if !state.config.notify.is_empty() {
             background.push(tokio::spawn(crate::outbox::run(state.clone())));
         }
@@ -381,6 +383,9 @@ async fn follow_fanout(state: Arc<AppState>) {
             Delivery::Announced(revision) if revision <= state.hub.board().revision => Ok(()),
             Delivery::Announced(_) | Delivery::Missed => state.hub.catch_up().await,
         };
+        // Another replica's change: its notification is that replica's to send, unless it
+        // dies first; the outbox looks again when that replica's claim would run out.
+        state.outbox.notify_one();
         if let Err(error) = applied {
             tracing::warn!(%error, "cannot apply an announced event; the next one will retry");
         }
@@ -477,9 +482,35 @@ fn log_refusals(refused: &[crate::storage::SecurityEvent]) {
 #[derive(Clone)]
 pub struct History {
     state: Arc<AppState>,
+    /// This process's mark on the schedule slots it claims.
+    claimant: String,
 }
 
 impl History {
+    /// Whether this process runs the job `name` due at `slot`: the first of the replicas
+    /// sharing the database to ask gets it, so each slot runs once. A storage error is a
+    /// no (logged): a job that cannot be coordinated is not run twice.
+    pub async fn claim_slot(&self, name: &str, slot: Timestamp) -> bool {
+        let key = format!("slot:{name}:{}", slot.as_millisecond());
+        match self
+            .state
+            .hub
+            .storage()
+            .meta_or_insert(&key, &self.claimant)
+            .await
+        {
+            Ok(holder) if holder == self.claimant => true,
+            Ok(_) => {
+                tracing::info!(job = name, %slot, "another replica runs this scheduled job");
+                false
+            }
+            Err(error) => {
+                tracing::warn!(job = name, %slot, %error, "cannot claim a scheduled job's slot; it is skipped");
+                false
+            }
+        }
+    }
+
     /// Keeps a drill's record and announces its result.
     pub async fn record_drill(
         &self,

@@ -20,8 +20,9 @@ use ripcord_notifier::{Notification, NotificationKind, NotifyConfig};
 use crate::app::AppState;
 use crate::storage::{OUTBOX_LEASE, Outgoing, Settled};
 
-/// Rows claimed at a time.
-const BATCH: u32 = 16;
+/// Rows claimed at a time: one, so a claim's lease covers one send (every channel at
+/// once, each within 15 s), never a queue of them.
+const BATCH: u32 = 1;
 /// A notification not delivered within this long is dropped (and logged): news of a halt a
 /// day late misleads more than it helps.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 3600);
@@ -31,42 +32,54 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(600);
 /// The shortest wait between looks at the outbox, so two replicas racing for a row never
 /// spin.
 const SHORTEST_WAIT: Duration = Duration::from_millis(250);
+/// The first pause after the outbox could not be read; it doubles up to a lease.
+const FIRST_ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 /// Sends the outbox until the server stops (the task is aborted then; a row whose send was
 /// cut off is sent again later). Woken by `state.outbox` when this replica records
-/// something; otherwise it looks when the next retry is due, or after a lease, for rows a
-/// replica that died left behind.
+/// something or hears of another's change; otherwise it looks only when a retry (or
+/// another replica's lease) is due. With nothing pending it sleeps until woken.
 pub(crate) async fn run(state: Arc<AppState>) {
     let storage = state.hub.storage().clone();
+    let mut errors = 0u32;
     loop {
-        let claimed = match storage
+        let claimed = storage
             .claim_notifications(Timestamp::now(), OUTBOX_LEASE, BATCH)
-            .await
-        {
-            Ok(claimed) => claimed,
+            .await;
+        let next = match claimed {
+            Ok(claimed) if claimed.is_empty() => storage.next_notification_due().await,
+            Ok(claimed) => {
+                for outgoing in claimed {
+                    send(&state, outgoing).await;
+                }
+                errors = 0;
+                continue;
+            }
+            Err(error) => Err(error),
+        };
+        let wait = match next {
+            Ok(due) => {
+                errors = 0;
+                due.map(|due| until(due).clamp(SHORTEST_WAIT, OUTBOX_LEASE))
+            }
             Err(error) => {
-                tracing::warn!(%error, "cannot read the notification outbox");
-                Vec::new()
+                // A database that is down or read-only: look again less and less often.
+                let pause = FIRST_ERROR_PAUSE
+                    .saturating_mul(2u32.saturating_pow(errors.min(16)))
+                    .min(OUTBOX_LEASE);
+                errors = errors.saturating_add(1);
+                tracing::warn!(%error, retry_in = ?pause, "cannot read the notification outbox");
+                Some(pause)
             }
         };
-        let full = claimed.len() == BATCH as usize;
-        for outgoing in claimed {
-            send(&state, outgoing).await;
-        }
-        if full {
-            continue;
-        }
-        let wait = match storage.next_notification_due().await {
-            Ok(Some(due)) => until(due).clamp(SHORTEST_WAIT, OUTBOX_LEASE),
-            Ok(None) => OUTBOX_LEASE,
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the notification outbox");
-                OUTBOX_LEASE
+        match wait {
+            Some(wait) => {
+                tokio::select! {
+                    () = state.outbox.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
+                }
             }
-        };
-        tokio::select! {
-            () = state.outbox.notified() => {}
-            () = tokio::time::sleep(wait) => {}
+            None => state.outbox.notified().await,
         }
     }
 }
@@ -93,13 +106,19 @@ async fn send(state: &AppState, outgoing: Outgoing) {
             }
         }
     };
-    if let Err(error) = state
+    match state
         .hub
         .storage()
         .settle_notification(&outgoing.id, &settled, OUTBOX_LEASE)
         .await
     {
-        tracing::warn!(id = %outgoing.id, %error, "cannot record a notification's delivery; it may be sent again");
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(id = %outgoing.id, "a notification's claim ran out before it was settled; another replica may send it again")
+        }
+        Err(error) => {
+            tracing::warn!(id = %outgoing.id, %error, "cannot record a notification's delivery; it may be sent again")
+        }
     }
 }
 

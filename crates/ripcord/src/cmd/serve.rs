@@ -2,6 +2,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use jiff::Timestamp;
 use ripcord_backup::schedule::{Schedule, run_on_schedule};
 use ripcord_backup::{Observer, Progress};
 use ripcord_core::exit;
@@ -9,10 +10,13 @@ use ripcord_drill::{DrillReport, Planned};
 use ripcord_server::{Application, History};
 use tokio::sync::watch;
 
+use super::backup::Records;
 use crate::config::Config;
 
 /// Who the history names for what `serve` ran itself.
 const SERVE: &str = "ripcord serve";
+/// How long `serve` waits, once it has stopped serving, for a scheduled job to wind down.
+const WIND_DOWN: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Serves the control plane and, when `[backup]` or `[[drill.schedule]]` has schedules,
 /// runs them beside it until Ctrl-C or SIGTERM; what they did goes into the server's own
@@ -21,13 +25,24 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
     raise_open_file_limit();
     // Checked before anything listens: a bad entry is a configuration mistake.
     let drills = ripcord_drill::schedules(&config.drill).map_err(anyhow::Error::msg)?;
+    check_drills_against_serve(&config, &drills)?;
+    if drills
+        .iter()
+        .any(|(_, drill)| matches!(drill, Planned::Killswitch(_)))
+    {
+        config
+            .client
+            .resolve_token()
+            .context("the token for scheduled kill-switch drills (client.token)")?;
+    }
     config.serve.notify = config.notify.clone();
     let store = ripcord_server::describe_store(&config.serve);
     let app = Application::build(config.serve.clone()).await?;
     let fanout = ripcord_server::describe_fanout(&config.serve);
     tracing::info!(addr = %app.local_addr(), %store, %fanout, "ripcord serve listening");
     let history = app.history();
-    let own_url = loopback_url(app.local_addr());
+    // Scheduled drills trip this server's switches, never those of `server =`.
+    let api = super::token::api_at(&config, &loopback_url(app.local_addr()))?;
 
     let (stopping, stop) = watch::channel(false);
     tokio::spawn(async move {
@@ -40,24 +55,30 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
             let _ = stop.wait_for(|stopping| *stopping).await;
         }
     };
-    // A kill-switch drill under way when the signal comes resumes what it tripped, through
-    // this server: it stops serving only after that.
-    let (drilling, mut drill_done) = watch::channel(false);
+    // Scheduled jobs under way when the signal comes wind down first (a drill resumes what
+    // it tripped, through this server, and both record what they did): the server stops
+    // serving and closes its storage only after that.
+    let (busy, mut idle) = watch::channel(0usize);
     let server = app.run_until({
         let stopped = stopped();
         async move {
             stopped.await;
-            let _ = drill_done.wait_for(|drilling| !*drilling).await;
+            let _ = idle.wait_for(|jobs| *jobs == 0).await;
         }
     });
-    let backups = scheduled_backups(&config, &history, &stopped);
-    let drills = scheduled_drills(&config, &drills, &history, own_url, &stopped, &drilling);
+    let backups = scheduled_backups(&config, &history, &stopped, &busy);
+    let drills = scheduled_drills(&config, &drills, &history, &api, &stopped, &busy);
     // Each ends at once when nothing is scheduled; an error is a configuration mistake.
     let schedules = async { tokio::try_join!(backups, drills).map(drop) };
-    tokio::pin!(server);
+    tokio::pin!(server, schedules);
     tokio::select! {
-        served = &mut server => served?,
-        scheduled = schedules => {
+        served = &mut server => {
+            served?;
+            if tokio::time::timeout(WIND_DOWN, &mut schedules).await.is_err() {
+                tracing::warn!("a scheduled job did not wind down in time; it was cut off");
+            }
+        }
+        scheduled = &mut schedules => {
             scheduled?;
             server.await?;
         }
@@ -65,85 +86,155 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// `[backup]`'s schedules, each run-log line also kept in the server's history.
+/// What a drill schedule asks of this server, checked at start rather than at each run:
+/// its environment, production, its scope, and a destination for restores.
+fn check_drills_against_serve(
+    config: &Config,
+    drills: &[(Schedule, Planned)],
+) -> anyhow::Result<()> {
+    let environment = config.serve.environment.as_deref();
+    let production = environment.is_some_and(|env| env.eq_ignore_ascii_case("production"));
+    for (index, (_, drill)) in drills.iter().enumerate() {
+        let entry = index + 1;
+        match drill {
+            Planned::Killswitch(drill) => {
+                if let Some(wanted) = &drill.environment {
+                    anyhow::ensure!(
+                        environment.is_some_and(|env| env.eq_ignore_ascii_case(wanted)),
+                        "drill.schedule entry {entry}: environment = {wanted:?}, but \
+                         serve.environment is {}",
+                        environment.map_or("not set".to_owned(), |env| format!("{env:?}"))
+                    );
+                }
+                anyhow::ensure!(
+                    !production || drill.force_production,
+                    "drill.schedule entry {entry}: this server is `production`; set \
+                     force_production = true to drill it on a schedule"
+                );
+                anyhow::ensure!(
+                    drill.scope.is_global() || config.serve.scopes.contains(&drill.scope),
+                    "drill.schedule entry {entry}: scope {:?} is not `global` or one of \
+                     serve.scopes",
+                    drill.scope.as_str()
+                );
+            }
+            Planned::Restore(_) => anyhow::ensure!(
+                config.backup.to.is_some(),
+                "drill.schedule entry {entry}: a restore drill needs backup.to"
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// Counts a scheduled job as under way until dropped.
+struct Busy<'a>(&'a watch::Sender<usize>);
+
+impl<'a> Busy<'a> {
+    fn start(jobs: &'a watch::Sender<usize>) -> Self {
+        jobs.send_modify(|jobs| *jobs += 1);
+        Busy(jobs)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|jobs| *jobs = jobs.saturating_sub(1));
+    }
+}
+
+/// `[backup]`'s schedules, each run-log line also kept in the server's history. Replicas
+/// sharing a database run each slot once.
 async fn scheduled_backups<S: Future<Output = ()>>(
     config: &Config,
     history: &History,
     shutdown: &impl Fn() -> S,
+    busy: &watch::Sender<usize>,
 ) -> anyhow::Result<()> {
-    let (records, mut recorded) = tokio::sync::mpsc::unbounded_channel();
-    let observer = Observer::new(move |progress| {
-        if let Progress::Recorded(record) = progress {
-            let _ = records.send(record.to_api(&ripcord_agent::hostname()));
+    let jobs = ripcord_backup::schedule::schedules(&config.backup).context("backup schedules")?;
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    ripcord_backup::schedule::check(&config.backup, &jobs).context("backup schedules")?;
+    let run = |job, slot: Timestamp, cancel| async move {
+        if !history.claim_slot(&format!("backup:{job:?}"), slot).await {
+            return;
         }
-    });
-    let run = async move {
-        let ran =
-            ripcord_backup::run_schedules(&config.backup, &config.notify, &observer, shutdown)
-                .await;
-        // Ends the keeper below once it has kept the last record.
-        drop(observer);
-        ran.context("backup schedules")
-    };
-    let keep = async {
-        while let Some(mut record) = recorded.recv().await {
+        let _busy = Busy::start(busy);
+        let records = Records::default();
+        let kept = records.clone();
+        let observer = Observer::new(move |progress| match progress {
+            Progress::Warning(message) => tracing::warn!(%message, "scheduled backup"),
+            Progress::Recorded(record) => {
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push((**record).clone());
+                }
+            }
+            _ => {}
+        });
+        ripcord_backup::schedule::run_job(job, &config.backup, &config.notify, &observer, cancel)
+            .await;
+        for record in records
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+        {
+            let mut record = record.to_api(&ripcord_agent::hostname());
             record.recorded_by = SERVE.to_owned();
             if let Err(error) = history.record_backup(&record).await {
                 tracing::warn!(%error, "cannot keep a scheduled backup's record in the history");
             }
         }
     };
-    let (ran, ()) = tokio::join!(run, keep);
-    ran
+    run_on_schedule(&jobs, shutdown, run)
+        .await
+        .context("backup schedules")
 }
 
 /// `[[drill.schedule]]`: each drill run when due, its report logged, kept in the history
-/// and announced like one `ripcord drill` sends. A kill-switch drill talks to this server's
-/// API as `ripcord drill` would: with `client.token` (an operator's), or as a local caller
-/// while no token exists.
+/// and announced like one `ripcord drill` sends. A kill-switch drill talks to this
+/// server's API as `ripcord drill` would: with `client.token` (an operator's), or as a
+/// local caller while no token exists. Replicas sharing a database run each slot once.
 async fn scheduled_drills<S: Future<Output = ()>>(
     config: &Config,
     schedules: &[(Schedule, Planned)],
     history: &History,
-    own_url: String,
+    api: &ripcord_agent::ApiClient,
     shutdown: &impl Fn() -> S,
-    drilling: &watch::Sender<bool>,
+    busy: &watch::Sender<usize>,
 ) -> anyhow::Result<()> {
     if schedules.is_empty() {
         return Ok(());
     }
-    let mut client = config.clone();
-    client.server.get_or_insert(own_url);
-    let api = super::token::api(&client).context("the client for scheduled drills")?;
     // With a token the audit log names the token; without one, the scheduled drill.
-    let anonymous = client.client.resolve_token()?.is_none();
+    let anonymous = config.client.resolve_token()?.is_none();
     let jobs: Vec<(usize, Schedule)> = schedules
         .iter()
         .enumerate()
         .map(|(index, (schedule, _))| (index, schedule.clone()))
         .collect();
-    let run = |index: usize, cancel: S| {
-        let api = &api;
-        async move {
-            let Some((_, drill)) = schedules.get(index) else {
-                return;
-            };
-            drilling.send_replace(true);
-            let report = run_drill(config, api, drill, anonymous, cancel).await;
-            drilling.send_replace(false);
-            tracing::info!(
-                id = %report.id,
-                kind = report.kind.as_str(),
-                status = ?report.status,
-                verdict = ?report.verdict,
-                findings = %report.findings.join("; "),
-                "scheduled drill ended"
-            );
-            let mut record = report.to_record();
-            record.recorded_by = SERVE.to_owned();
-            if let Err(error) = history.record_drill(&record).await {
-                tracing::warn!(%error, "cannot keep a scheduled drill's report in the history");
-            }
+    let run = |index: usize, slot: Timestamp, cancel: S| async move {
+        let Some((schedule, drill)) = schedules.get(index) else {
+            return;
+        };
+        let name = format!("drill:{index}:{}", schedule.expression);
+        if !history.claim_slot(&name, slot).await {
+            return;
+        }
+        let _busy = Busy::start(busy);
+        let report = run_drill(config, api, drill, anonymous, cancel).await;
+        tracing::info!(
+            id = %report.id,
+            kind = report.kind.as_str(),
+            status = ?report.status,
+            verdict = ?report.verdict,
+            findings = %report.findings.join("; "),
+            "scheduled drill ended"
+        );
+        let mut record = report.to_record();
+        record.recorded_by = SERVE.to_owned();
+        if let Err(error) = history.record_drill(&record).await {
+            tracing::warn!(%error, "cannot keep a scheduled drill's report in the history");
         }
     };
     run_on_schedule(&jobs, shutdown, run)

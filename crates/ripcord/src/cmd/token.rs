@@ -170,9 +170,13 @@ fn changer<'a>(config: &'a Config, actor: &'a str) -> ripcord_server::Changer<'a
 }
 
 pub(super) fn api(config: &Config) -> anyhow::Result<ApiClient> {
+    api_at(config, &config.server_url())
+}
+
+/// A client of the server at `url` with the configured token and timeout.
+pub(super) fn api_at(config: &Config, url: &str) -> anyhow::Result<ApiClient> {
     let token = config.client.resolve_token()?;
-    Ok(ApiClient::new(&config.server_url(), token.as_ref())?
-        .with_timeout(config.client.request_timeout))
+    Ok(ApiClient::new(url, token.as_ref())?.with_timeout(config.client.request_timeout))
 }
 
 fn shown(text: &str) -> String {

@@ -294,7 +294,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Claims up to `limit` outbox notifications that are due at `now` and not held by
     /// another live replica, oldest first, for `lease`; a replica that dies holding them
     /// frees them when the lease ends. (SQLite has one server at a time, so there a claim
-    /// never blocks the next start.)
+    /// never blocks the next start.) A row that cannot be read is given up on (done, with
+    /// the reason) and left out, so it never blocks the others.
     async fn claim_notifications(
         &self,
         now: Timestamp,
@@ -303,13 +304,14 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<Outgoing>, StorageError>;
 
     /// Records what an attempt did. A row still pending stays claimed until `retry_at`
-    /// plus `lease`.
+    /// plus `lease`. `false` when this replica no longer held the claim (its lease ran
+    /// out and another replica took the row): nothing is recorded then.
     async fn settle_notification(
         &self,
         id: &str,
         settled: &Settled,
         lease: std::time::Duration,
-    ) -> Result<(), StorageError>;
+    ) -> Result<bool, StorageError>;
 
     /// The earliest time a pending notification could be claimed by this replica.
     async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError>;

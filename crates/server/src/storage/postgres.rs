@@ -217,6 +217,22 @@ fn is_local(options: &PgConnectOptions) -> bool {
 }
 
 impl PostgresStorage {
+    /// Marks an outbox row that cannot be read as done, with why.
+    async fn give_up_unreadable(
+        &self,
+        row: &sqlx::postgres::PgRow,
+        error: &StorageError,
+    ) -> Result<(), StorageError> {
+        let seq: i64 = sqlx::Row::try_get(row, "seq")?;
+        tracing::error!(seq, %error, "an outbox row cannot be read; it is dropped");
+        sqlx::query("UPDATE ripcord.notifications SET done = TRUE, last_error = $2 WHERE seq = $1")
+            .bind(seq)
+            .bind(error.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Puts a notification in the outbox, due now and claimed by this replica, in the
     /// caller's transaction. A row with this id already there is left alone: the outbox
     /// never makes a write fail.
@@ -830,7 +846,14 @@ impl Storage for PostgresStorage {
         .fetch_all(&self.pool)
         .await?;
         rows.sort_by_key(|row| sqlx::Row::try_get::<i64, _>(row, "seq").unwrap_or_default());
-        rows.iter().map(rows::outgoing).collect()
+        let mut claimed = Vec::new();
+        for row in &rows {
+            match rows::outgoing(row) {
+                Ok(outgoing) => claimed.push(outgoing),
+                Err(error) => self.give_up_unreadable(row, &error).await?,
+            }
+        }
+        Ok(claimed)
     }
 
     async fn settle_notification(
@@ -838,8 +861,8 @@ impl Storage for PostgresStorage {
         id: &str,
         settled: &Settled,
         lease: Duration,
-    ) -> Result<(), StorageError> {
-        sqlx::query(
+    ) -> Result<bool, StorageError> {
+        let settled_now = sqlx::query(
             "UPDATE ripcord.notifications SET delivered = $2, done = $3, due_ms = $4,
                  claimed_until_ms = $5, last_error = $6, attempts = attempts + 1
              WHERE id = $1 AND claimed_by = $7",
@@ -853,7 +876,7 @@ impl Storage for PostgresStorage {
         .bind(&self.replica)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(settled_now.rows_affected() == 1)
     }
 
     async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError> {

@@ -779,10 +779,12 @@ async fn the_outbox_holds_each_change_and_drill_once_until_settled(state: State)
         retry_at: later(30),
         error: Some("webhook b answered 503".into()),
     };
-    storage
-        .settle_notification("switch/1", &retry, lease)
-        .await
-        .expect("settle");
+    assert!(
+        storage
+            .settle_notification("switch/1", &retry, lease)
+            .await
+            .expect("settle")
+    );
     let done = Settled {
         delivered: vec!["webhook:a".into()],
         done: true,
@@ -816,6 +818,23 @@ async fn the_outbox_holds_each_change_and_drill_once_until_settled(state: State)
     );
     assert_eq!(again[0].attempts, 1);
     assert_eq!(again[0].delivered, ["webhook:a"]);
+
+    // A replica whose claim ran out (it hung) loses the row to another; what it then
+    // says about the row is not recorded. SQLite has one server at a time.
+    let taken_over = other
+        .claim_notifications(later(92), lease, 10)
+        .await
+        .expect("claim");
+    assert_eq!(taken_over.len(), 1, "the lease ended at +91 s");
+    let late = storage
+        .settle_notification("switch/1", &done, lease)
+        .await
+        .expect("settle");
+    assert_eq!(
+        late,
+        state.database_url().is_none(),
+        "a lost claim settles nothing"
+    );
 
     let before = PruneBefore {
         agents: Timestamp::UNIX_EPOCH,

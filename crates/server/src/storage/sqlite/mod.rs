@@ -743,7 +743,14 @@ impl Storage for SqliteStorage {
         .fetch_all(&self.pool)
         .await?;
         rows.sort_by_key(|row| row.try_get::<i64, _>("seq").unwrap_or_default());
-        rows.iter().map(rows::outgoing).collect()
+        let mut claimed = Vec::new();
+        for row in &rows {
+            match rows::outgoing(row) {
+                Ok(outgoing) => claimed.push(outgoing),
+                Err(error) => self.give_up_unreadable(row, &error).await?,
+            }
+        }
+        Ok(claimed)
     }
 
     async fn settle_notification(
@@ -751,8 +758,8 @@ impl Storage for SqliteStorage {
         id: &str,
         settled: &Settled,
         lease: Duration,
-    ) -> Result<(), StorageError> {
-        sqlx::query(
+    ) -> Result<bool, StorageError> {
+        let settled_now = sqlx::query(
             "UPDATE notifications SET delivered = ?2, done = ?3, due_ms = ?4,
                  claimed_until_ms = ?5, last_error = ?6, attempts = attempts + 1
              WHERE id = ?1",
@@ -765,7 +772,7 @@ impl Storage for SqliteStorage {
         .bind(&settled.error)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(settled_now.rows_affected() == 1)
     }
 
     async fn next_notification_due(&self) -> Result<Option<Timestamp>, StorageError> {
@@ -784,6 +791,24 @@ impl Storage for SqliteStorage {
         .bind(Timestamp::now().to_string())
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+}
+
+impl SqliteStorage {
+    /// Marks an outbox row that cannot be read as done, with why.
+    async fn give_up_unreadable(
+        &self,
+        row: &sqlx::sqlite::SqliteRow,
+        error: &StorageError,
+    ) -> Result<(), StorageError> {
+        let seq: i64 = row.try_get("seq")?;
+        tracing::error!(seq, %error, "an outbox row cannot be read; it is dropped");
+        sqlx::query("UPDATE notifications SET done = 1, last_error = ?2 WHERE seq = ?1")
+            .bind(seq)
+            .bind(error.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

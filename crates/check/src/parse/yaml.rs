@@ -117,12 +117,62 @@ impl YNode {
     }
 }
 
+/// Closing brackets re-indented before a file is given up on.
+const MAX_LENIENT_FIXES: usize = 50;
+
 /// Parses every document of a YAML file. Never panics.
+///
+/// A flow collection's closing `]` or `}` on a line of its own, indented less than YAML
+/// 1.2 wants (at its key's column or left of it), is accepted as Docker Compose's parser
+/// (go-yaml) and libyaml accept it: the line is re-indented and the file parsed again,
+/// with every line number kept.
 pub fn parse(src: Source) -> super::ParseResult<YamlFile> {
-    match build(&src.text) {
-        Ok(docs) => Ok(YamlFile { src, docs }),
-        Err(e) => Err(Box::new((src, e))),
+    let mut text = std::borrow::Cow::Borrowed(src.text.as_str());
+    let mut first_error = None;
+    for _ in 0..=MAX_LENIENT_FIXES {
+        match build(&text) {
+            Ok(docs) => return Ok(YamlFile { src, docs }),
+            Err(error) => {
+                let fixed = reindent_closing_bracket(&text, error.line);
+                first_error.get_or_insert(error);
+                match fixed {
+                    Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+                    None => break,
+                }
+            }
+        }
     }
+    let error = first_error.unwrap_or(ParseError {
+        message: "could not parse".into(),
+        line: 1,
+        column: 1,
+    });
+    Err(Box::new((src, error)))
+}
+
+/// `text` with line `line` (1-based) indented like the line before it, when that line is
+/// only a closing `]` or `}` (and a comment); `None` otherwise.
+fn reindent_closing_bracket(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let index = line.checked_sub(1)?;
+    let target = lines.get(index)?;
+    let content = target.trim_start();
+    let rest = content.strip_prefix([']', '}'])?.trim_start();
+    if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(',')) {
+        return None;
+    }
+    let previous = lines[..index]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let indent = previous.len() - previous.trim_start().len();
+    let current = target.len() - content.len();
+    if indent <= current {
+        return None;
+    }
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[index] = format!("{}{content}", " ".repeat(indent));
+    Some(out.join("\n"))
 }
 
 enum Frame {
@@ -262,6 +312,29 @@ fn count(node: &YNode) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::*;
+
+    #[test]
+    fn a_closing_bracket_at_its_keys_column_is_accepted_as_compose_accepts_it() {
+        let text = "services:\n  web:\n    healthcheck:\n      test: [\n          \"CMD\",\n      ]\n      interval: 5s\n";
+        let file = parse(Source::in_memory("compose.yaml", text)).expect("parses");
+        let web = file.docs[0]
+            .path(&["services", "web", "healthcheck"])
+            .expect("web");
+        assert_eq!(web.get("interval").and_then(YNode::as_str), Some("5s"));
+        assert_eq!(
+            web.get("test").expect("test").line,
+            4,
+            "line numbers are kept"
+        );
+        // Truly broken YAML is still an error, at its first place.
+        let broken = parse(Source::in_memory("x.yaml", "a: [\nb: c\n"));
+        assert!(broken.is_err());
+    }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ fn config_disables_overrides_and_excludes() {
             .all(|f| f.severity == ripcord_check::Severity::Info)
     );
     let config: CheckConfig =
-        toml::from_str("exclude = [\"Dockerfile\"]").unwrap_or_else(|e| panic!("{e}"));
+        toml::from_str("exclude = [\"**/Dockerfile\"]").unwrap_or_else(|e| panic!("{e}"));
     assert!(run(&fail, &["DF003"], &config).findings.is_empty());
     let config: CheckConfig = toml::from_str("fail_on = \"error\"\n[parity]\nallow = [\"x\"]")
         .unwrap_or_else(|e| panic!("{e}"));

@@ -106,3 +106,25 @@ fn test_and_example_folders_are_not_configuration_unless_named() {
         ["tests/resources/docker/docker-compose.yml"]
     );
 }
+
+#[test]
+fn a_budget_made_by_project_factory_counts_for_ft012() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let module = |budget: &str| {
+        format!(
+            "resource \"google_storage_bucket\" \"b\" {{\n  name = \"b\"\n}}\n\n\
+             module \"project\" {{\n  source  = \"terraform-google-modules/project-factory/google\"\n  \
+             version = \"~> 18.0\"\n  name    = \"app\"\n{budget}}}\n"
+        )
+    };
+    let ft012 = |text: String| {
+        std::fs::write(tmp.path().join("main.tf"), text).unwrap_or_else(|e| panic!("{e}"));
+        check_dir(tmp.path(), &["FT012"]).findings.len()
+    };
+    assert_eq!(ft012(module("  budget_amount = 5\n")), 0);
+    assert_eq!(
+        ft012(module("")),
+        1,
+        "project-factory without a budget_amount"
+    );
+}

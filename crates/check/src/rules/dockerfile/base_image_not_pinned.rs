@@ -37,6 +37,18 @@ declare_rule! {
     }
 }
 
+/// A base written with an argument that names earlier stages (`binaries-$TARGETOS` for
+/// `binaries-linux`, `binaries-darwin`…).
+fn is_stage_pattern(df: &Dockerfile, image: &str, before: usize) -> bool {
+    image.contains('$')
+        && df
+            .stages
+            .iter()
+            .take_while(|stage| stage.from < before)
+            .filter_map(|stage| stage.name.as_deref())
+            .any(|name| super::runtime::name_matches(image, name))
+}
+
 impl Rule for BaseImageNotPinned {
     rule_meta!();
 
@@ -44,9 +56,17 @@ impl Rule for BaseImageNotPinned {
         let args = global_args(df);
         for stage in &df.stages {
             let image = expand(&stage.image, &args);
-            if image.eq_ignore_ascii_case("scratch")
+            // Chosen where the image is built: `FROM ${BASE}` with no default, or a
+            // registry or repository named by an argument (each deployer's own), which a
+            // digest in the file cannot pin.
+            let written = stage.image.split(['@', ':']).next().unwrap_or("");
+            let chosen_by_builder =
+                image.is_empty() || (written.contains('$') && !written.starts_with('$'));
+            if chosen_by_builder
+                || image.eq_ignore_ascii_case("scratch")
                 || has_digest(&image)
                 || df.is_stage_name(&image, stage.from)
+                || is_stage_pattern(df, &image, stage.from)
             {
                 continue;
             }

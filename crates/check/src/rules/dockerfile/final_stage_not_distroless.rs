@@ -1,3 +1,4 @@
+use super::runtime::{distroless_cannot_run, not_a_runtime, shipped_stage};
 use super::{normalize_image, resolved_base};
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
@@ -5,7 +6,7 @@ use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 /// Final-stage bases accepted as minimal runtime images.
 pub const MINIMAL: &[&str] = &[
     "gcr.io/distroless/",
-    "cgr.dev/chainguard/",
+    "cgr.dev/",
     "nginxinc/nginx-unprivileged",
     "ghcr.io/nginxinc/nginx-unprivileged",
     "bitnami/nginx",
@@ -14,16 +15,34 @@ pub const MINIMAL: &[&str] = &[
 /// Is this image (normalised) a minimal runtime image?
 pub fn is_minimal(image: &str) -> bool {
     let image = normalize_image(image);
-    image == "scratch" || MINIMAL.iter().any(|prefix| image.starts_with(prefix))
+    // Chiseled Ubuntu: `ubuntu/dotnet-runtime:8.0-24.04_chiseled`, `…-chiseled` images.
+    let chiseled = image.contains("chiseled");
+    image == "scratch" || chiseled || MINIMAL.iter().any(|prefix| image.starts_with(prefix))
 }
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Dockerfile whose final stage (the image that ships) is not built on a
-    /// minimal runtime image: `scratch`, distroless (`gcr.io/distroless/*`), Chainguard
-    /// (`cgr.dev/chainguard/*`), or, for static front ends, unprivileged nginx
+    /// Flags a Dockerfile whose shipped stage (the image a service runs) is not built on a
+    /// minimal runtime image: `scratch`, distroless (`gcr.io/distroless/*`), Chainguard and
+    /// Wolfi (`cgr.dev/chainguard/*`, `cgr.dev/…`), chiseled Ubuntu (`ubuntu/…-chiseled`,
+    /// `…:*-chiseled`), or, for static front ends, unprivileged nginx
     /// (`nginxinc/nginx-unprivileged`). The base is followed through `FROM <stage>` and
     /// global `ARG` defaults.
+    ///
+    /// ## Which image ships
+    /// The last stage, unless it is a local-development stage (`dev`, `development`,
+    /// `debug`, `local`) and a release stage exists (`production`, `prod`, `release`,
+    /// `runtime`, `final`): releases build `--target production`. The rule is about a
+    /// service's runtime image, so it stays silent on:
+    /// - dev containers (`.devcontainer/`);
+    /// - a shipped stage that is, or builds on, a CI-only stage (`lint`, `validate`,
+    ///   `test`, `check`, `outdated`…);
+    /// - artefact stages: `scratch` with no `ENTRYPOINT` or `CMD`, copied from or exported;
+    /// - builder and workstation images (`gcr.io/cloud-builders/…`, Cloud Workstations);
+    /// - a base chosen at build time (`FROM ${BASE}` with no default);
+    /// - images distroless cannot run: with no command of their own (a vendor image
+    ///   extended, which runs its base's command), whose command is a shell script, a shell
+    ///   or a supervisor, or that runs PHP, Ruby or Perl (distroless has no such image).
     ///
     /// ## Why is this bad?
     /// A full distribution image ships a shell, a package manager and hundreds of packages
@@ -70,7 +89,10 @@ impl Rule for FinalStageNotDistroless {
     rule_meta!();
 
     fn dockerfile(&self, df: &Dockerfile, cx: &mut Cx<'_>) {
-        let Some(stage) = df.final_stage() else {
+        if not_a_runtime(df).is_some() || distroless_cannot_run(df).is_some() {
+            return;
+        }
+        let Some(stage) = shipped_stage(df) else {
             return;
         };
         let base = resolved_base(df, stage);
@@ -79,7 +101,7 @@ impl Rule for FinalStageNotDistroless {
             let loc = df.loc(from, &stage.image);
             cx.report(
                 loc,
-                format!("the final stage runs on `{base}`, not a distroless or minimal image"),
+                format!("the shipped stage runs on `{base}`, not a distroless or minimal image"),
             );
         }
     }

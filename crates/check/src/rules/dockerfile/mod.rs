@@ -9,6 +9,7 @@ pub mod install_ignores_lockfile;
 pub mod no_multi_stage;
 pub mod no_source_date_epoch;
 pub mod runs_as_root;
+pub mod runtime;
 pub mod secret_in_env;
 
 use crate::parse::dockerfile::{Dockerfile, Instr, Stage};
@@ -29,25 +30,60 @@ pub fn global_args(df: &Dockerfile) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Replaces `$NAME`, `${NAME}` and `${NAME:-default}` with global ARG defaults.
+/// Replaces `$NAME`, `${NAME}` and `${NAME:-default}` with global ARG defaults (an ARG
+/// whose default names another ARG included); an ARG without a default, or not declared,
+/// becomes its `:-default` or nothing.
 pub fn expand(image: &str, args: &[(String, String)]) -> String {
     let mut out = image.to_string();
-    for (name, value) in args {
-        out = out
-            .replace(&format!("${{{name}}}"), value)
-            .replace(&format!("${name}"), value);
-    }
-    // ${NAME:-default} of an ARG without a default
-    while let Some(start) = out.find("${") {
-        let Some(end) = out[start..].find('}') else {
+    // Defaults may refer to earlier ARGs: a few rounds settle any chain a file has.
+    for _ in 0..4 {
+        let before = out.clone();
+        out = substitute(&out, args);
+        if out == before || !out.contains('$') {
             break;
-        };
-        let inner = &out[start + 2..start + end];
-        let replacement = inner
-            .split_once(":-")
-            .map_or(String::new(), |(_, d)| d.to_string());
-        out.replace_range(start..start + end + 1, &replacement);
+        }
     }
+    out
+}
+
+/// One round of substitution: each `$NAME`, `${NAME}` or `${NAME:-default}`, by its whole
+/// name (`$VERSION_ALT` is not `$VERSION` followed by `_ALT`).
+fn substitute(text: &str, args: &[(String, String)]) -> String {
+    let value = |name: &str| {
+        args.iter()
+            .find(|(arg, _)| arg == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('$') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        if let Some(braced) = after.strip_prefix('{') {
+            let Some(end) = braced.find('}') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let inner = &braced[..end];
+            let (name, default) = inner
+                .split_once(":-")
+                .map_or((inner, None), |(name, default)| (name, Some(default)));
+            out.push_str(value(name).or(default).unwrap_or(""));
+            rest = &braced[end + 1..];
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let name = &after[..end];
+            match value(name) {
+                Some(value) => out.push_str(value),
+                // Not a global ARG (`$TARGETOS`, set per platform): kept as written.
+                None => out.push_str(&rest[start..start + 1 + end]),
+            }
+            rest = &after[end..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 

@@ -44,6 +44,19 @@ declare_rule! {
     }
 }
 
+/// Whether a script uninstalls packages after building (`apt-get purge`, `apt-get
+/// remove`, `apk del`, `dnf remove`).
+fn removes_toolchain(script: &str) -> bool {
+    super::commands(script).iter().any(|words| {
+        matches!(
+            super::strip_prefixes(words),
+            ["apt-get" | "apt", "purge" | "remove" | "autoremove", ..]
+                | ["apk", "del", ..]
+                | ["dnf" | "yum", "remove", ..]
+        )
+    })
+}
+
 impl Rule for NoMultiStageForCompiled {
     rule_meta!();
 
@@ -52,6 +65,10 @@ impl Rule for NoMultiStageForCompiled {
             return;
         }
         if let Some((instr, what)) = first_build(df) {
+            // The same RUN removes the toolchain again (`apt-get purge`, `apk del`).
+            if removes_toolchain(&instr.args) {
+                return;
+            }
             let loc = df.src.whole_line(instr.line);
             cx.report(
                 loc,

@@ -1,11 +1,12 @@
-use super::first_build;
+use super::build_command;
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
-    /// Notes a Dockerfile that builds an artefact (`cargo build`, `go build`,
-    /// `npm run build`, `vite build`, …) but never mentions `SOURCE_DATE_EPOCH`.
+    /// Notes a Dockerfile that builds an artefact (`cargo build`, `npm run build`,
+    /// `vite build`, `make`, …) but never mentions `SOURCE_DATE_EPOCH`. Go and .NET builds
+    /// are left out: they embed no build time, so the same inputs give the same output.
     ///
     /// ## Why is this bad?
     /// Compilers, bundlers, archivers and BuildKit itself embed the current time unless
@@ -48,7 +49,13 @@ impl Rule for NoSourceDateEpoch {
         if df.src.text.contains("SOURCE_DATE_EPOCH") {
             return;
         }
-        if let Some((instr, what)) = first_build(df) {
+        // Go and .NET builds are deterministic given the same inputs: they embed no time.
+        let timestamped = df.instrs.iter().find_map(|instr| {
+            build_command(instr)
+                .filter(|what| !matches!(*what, "go build" | "dotnet publish"))
+                .map(|what| (instr, what))
+        });
+        if let Some((instr, what)) = timestamped {
             let loc = df.src.whole_line(instr.line);
             cx.report(
                 loc,

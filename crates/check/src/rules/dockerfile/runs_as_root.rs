@@ -1,13 +1,19 @@
+use super::runtime::{NotARuntime, not_a_runtime, shipped_stage};
 use super::{normalize_image, resolved_base};
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Dockerfile whose final stage runs as root: its last `USER` is `root` or `0`,
-    /// or it sets no `USER` and its base does not default to a non-root user. Bases known to
-    /// default to non-root: distroless `:nonroot` tags, Chainguard images and unprivileged
-    /// nginx.
+    /// Flags a Dockerfile whose shipped stage runs as root: its last `USER` is `root` or
+    /// `0`, or it sets no `USER` and its base does not default to a non-root user. Bases
+    /// known to default to non-root: distroless `:nonroot` tags, Chainguard images,
+    /// unprivileged nginx, and vendor images that set a `USER` themselves (Keycloak).
+    ///
+    /// The shipped stage is chosen as DF001 chooses it, and the rule is silent where DF001
+    /// is for the same reasons (dev containers, CI-only stages, artefact stages with no
+    /// command, builder and workstation images). With a base chosen at build time
+    /// (`FROM ${BASE}`), only an explicit root `USER` is reported.
     ///
     /// ## Why is this bad?
     /// A process running as root in a container is root on every volume it mounts and one
@@ -48,8 +54,15 @@ fn is_root(user: &str) -> bool {
     name == "root" || name == "0"
 }
 
+/// Vendor images whose own Dockerfile sets a non-root `USER` (checked upstream).
+const NONROOT_IMAGES: &[&str] = &["quay.io/keycloak/keycloak"];
+
 fn base_is_nonroot(image: &str) -> bool {
     let image = normalize_image(image);
+    let repository = image.split(['@', ':']).next().unwrap_or("");
+    if NONROOT_IMAGES.contains(&repository) {
+        return true;
+    }
     let tag = image
         .split('@')
         .next()
@@ -65,10 +78,14 @@ impl Rule for RunsAsRoot {
     rule_meta!();
 
     fn dockerfile(&self, df: &Dockerfile, cx: &mut Cx<'_>) {
-        let Some(stage) = df.final_stage() else {
+        let not_a_runtime = not_a_runtime(df);
+        if not_a_runtime.is_some_and(|why| why != NotARuntime::UnknownBase) {
+            return;
+        }
+        let Some(stage) = shipped_stage(df) else {
             return;
         };
-        // The final stage and every stage it builds on, nearest first.
+        // The shipped stage and every stage it builds on, nearest first.
         let mut chain = vec![stage];
         let mut current = stage;
         while let Some(parent) = df
@@ -101,13 +118,17 @@ impl Rule for RunsAsRoot {
                 return;
             }
         }
+        // A base chosen at build time: only an explicit root `USER` (above) is known.
+        if not_a_runtime.is_some() {
+            return;
+        }
         let base = resolved_base(df, stage);
         if !base_is_nonroot(&base) {
             let from = &df.instrs[stage.from];
             let loc = df.loc(from, &stage.image);
             cx.report(
                 loc,
-                format!("the final stage sets no USER and `{base}` runs as root by default"),
+                format!("the shipped stage sets no USER and `{base}` runs as root by default"),
             );
         }
     }

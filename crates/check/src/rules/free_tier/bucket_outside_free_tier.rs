@@ -5,7 +5,8 @@ use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 declare_rule! {
     /// ## What it does
     /// Flags `google_storage_bucket` resources whose `location` is not us-west1,
-    /// us-central1 or us-east1, or whose `storage_class` is not `STANDARD`.
+    /// us-central1 or us-east1, or whose `storage_class` is not `STANDARD` (or `REGIONAL`,
+    /// the legacy name of single-region Standard storage, billed as Standard).
     ///
     /// ## Why is this bad?
     /// Cloud Storage's always-free allowance is 5 GB-months of Standard storage in
@@ -65,7 +66,11 @@ impl Rule for BucketOutsideFreeTier {
                 && let Some(class) = attr
                     .value
                     .as_str()
-                    .filter(|c| !c.eq_ignore_ascii_case("STANDARD"))
+                    // `REGIONAL` is the legacy name of Standard storage in one region, and
+                    // is billed as Standard (the location check above covers the region).
+                    .filter(|c| {
+                        !c.eq_ignore_ascii_case("STANDARD") && !c.eq_ignore_ascii_case("REGIONAL")
+                    })
             {
                 cx.report_span(
                     attr.value_span.clone(),

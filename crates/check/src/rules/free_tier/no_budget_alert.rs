@@ -3,7 +3,8 @@ use crate::rules::{Project, ProjectCx, Rule, declare_rule, rule_meta};
 declare_rule! {
     /// ## What it does
     /// Warns when a repository's Terraform creates Google Cloud resources but no
-    /// `google_billing_budget` anywhere.
+    /// `google_billing_budget` anywhere, nor a `project-factory` module (or its `budget`
+    /// submodule) given a `budget_amount`, which creates one.
     ///
     /// ## Why is this bad?
     /// Every rule in this family prevents a known way of leaving the free tier; a budget
@@ -44,14 +45,30 @@ declare_rule! {
     }
 }
 
+/// A module that makes a budget from its inputs: terraform-google-modules'
+/// `project-factory` (and its `budget` submodule) given a `budget_amount`.
+fn creates_a_budget(module: &crate::parse::terraform::TfBlock) -> bool {
+    let source = module
+        .body
+        .attr("source")
+        .and_then(|attr| attr.value.as_str())
+        .unwrap_or("");
+    let budget_module = source.contains("project-factory") || source.contains("modules/budget");
+    budget_module
+        && module
+            .body
+            .attr("budget_amount")
+            .is_some_and(|attr| attr.value != crate::parse::terraform::TfVal::Null)
+}
+
 impl Rule for NoBudgetAlert {
     rule_meta!();
 
     fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
-        let has_budget = project
-            .terraform
-            .iter()
-            .any(|f| f.resources_of(&["google_billing_budget"]).next().is_some());
+        let has_budget = project.terraform.iter().any(|f| {
+            f.resources_of(&["google_billing_budget"]).next().is_some()
+                || f.body.blocks("module").any(creates_a_budget)
+        });
         if has_budget {
             return;
         }

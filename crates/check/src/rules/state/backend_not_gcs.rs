@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a `terraform { backend "…" }` other than `gcs` (and `cloud {}` blocks), and a
     /// root module (a folder with a `provider` block) that declares no backend at all, so
-    /// its state lives in a local `terraform.tfstate`.
+    /// its state lives in a local `terraform.tfstate`. A bootstrap that creates the state
+    /// bucket itself (a `google_storage_bucket`, or a module input, named for `tfstate` or
+    /// a `state_bucket`) is left alone: its first apply cannot use a bucket that does not
+    /// exist yet.
     ///
     /// ## Why is this bad?
     /// Local state is lost with the laptop it lives on, cannot be shared, and has no
@@ -47,7 +50,30 @@ declare_rule! {
 }
 
 /// Per folder: has a backend, and its first `provider` block (file and span).
-type RootState<'a> = (bool, Option<(&'a TfFile, std::ops::Range<usize>)>);
+/// What a folder of Terraform says about its state: whether it declares a backend, its
+/// first provider block, and whether it creates the bucket its own state is meant for.
+#[derive(Default)]
+struct RootState<'a> {
+    has_backend: bool,
+    provider: Option<(&'a TfFile, std::ops::Range<usize>)>,
+    creates_state_bucket: bool,
+}
+
+/// Whether a file creates a Terraform state bucket: a `google_storage_bucket` or a module
+/// input named for one (`tfstate`, `state_bucket`). Such a bootstrap must start on local
+/// state, since its backend's bucket does not exist before its first apply.
+fn creates_state_bucket(file: &TfFile) -> bool {
+    let stateful = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        name.contains("tfstate") || name.contains("state_bucket")
+    };
+    file.resources_of(&["google_storage_bucket"])
+        .any(|bucket| stateful(bucket.label(1)))
+        || file
+            .body
+            .blocks("module")
+            .any(|module| module.body.attrs.iter().any(|attr| stateful(&attr.key)))
+}
 
 impl Rule for BackendNotGcs {
     rule_meta!();
@@ -62,9 +88,10 @@ impl Rule for BackendNotGcs {
         {
             let dir = file.src.path.parent().unwrap_or(Path::new(""));
             let entry = roots.entry(dir).or_default();
+            entry.creates_state_bucket |= creates_state_bucket(file);
             for terraform in file.body.blocks("terraform") {
                 for backend in terraform.body.blocks("backend") {
-                    entry.0 = true;
+                    entry.has_backend = true;
                     if backend.label(0) != "gcs" {
                         let loc = file.src.loc(backend.ident_span.start..backend.span.end);
                         cx.report(
@@ -78,7 +105,7 @@ impl Rule for BackendNotGcs {
                     }
                 }
                 for cloud in terraform.body.blocks("cloud") {
-                    entry.0 = true;
+                    entry.has_backend = true;
                     let loc = file.src.loc(cloud.ident_span.start..cloud.span.end);
                     cx.report(
                         &file.src,
@@ -87,14 +114,17 @@ impl Rule for BackendNotGcs {
                     );
                 }
             }
-            if entry.1.is_none()
+            if entry.provider.is_none()
                 && let Some(provider) = file.body.blocks("provider").next()
             {
-                entry.1 = Some((file, provider.ident_span.start..provider.span.end));
+                entry.provider = Some((file, provider.ident_span.start..provider.span.end));
             }
         }
-        for (has_backend, provider) in roots.into_values() {
-            if let (false, Some((file, span))) = (has_backend, provider) {
+        for root in roots.into_values() {
+            if root.has_backend || root.creates_state_bucket {
+                continue;
+            }
+            if let Some((file, span)) = root.provider {
                 let loc = file.src.loc(span);
                 cx.report(
                     &file.src,

@@ -177,7 +177,9 @@ pub fn discover(
             if entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
                 continue;
             }
-            if let Some(kind) = classify(path) {
+            if let Some(kind) = classify(path)
+                && (kind != Kind::Workflow || at_repository_root(path, root))
+            {
                 out.push(Discovered {
                     path: path.to_path_buf(),
                     display: shown,
@@ -189,6 +191,20 @@ pub fn discover(
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
+}
+
+/// Whether a workflow's `.github` folder is at a repository's root (the path walked, or a
+/// folder holding `.git`): GitHub runs only those, so a `.github/workflows` deeper down
+/// (a vendored project, an example) is not configuration anyone runs.
+fn at_repository_root(workflow: &Path, walked: &Path) -> bool {
+    let Some(repository) = workflow
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+    else {
+        return false;
+    };
+    repository == walked || repository.join(".git").exists()
 }
 
 /// A file named on the command line with an unknown name: YAML is sniffed by its keys.

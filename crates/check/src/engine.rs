@@ -246,6 +246,13 @@ pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Rep
             Parsed::Nothing => {}
         }
     }
+    project.reusable_modules = project
+        .terraform
+        .iter()
+        .filter_map(|file| file.src.path.parent())
+        .filter(|folder| folder.join("examples").is_dir())
+        .map(std::path::Path::to_path_buf)
+        .collect();
     let project_findings: Vec<Vec<Finding>> = enabled
         .par_iter()
         .map(|rule| {

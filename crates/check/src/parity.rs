@@ -303,6 +303,37 @@ fn parent(key: &str) -> Option<&str> {
     Some(&key[..cut])
 }
 
+/// Why a difference in `key` matters, by what the key's last names say it sets.
+fn why_it_matters(key: &str) -> &'static str {
+    let key = key.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|word| key.contains(word));
+    if has(&[
+        "iam", "role", "member", "public", "ssl", "tls", "auth", "policy", "firewall", "ingress",
+        "allow", "password", "secret", "encrypt", "kms",
+    ]) {
+        "security: a gap in one environment is not tested in the others"
+    } else if has(&[
+        "memory",
+        "cpu",
+        "instance",
+        "replica",
+        "machine_type",
+        "tier",
+        "disk",
+        "size",
+        "scaling",
+        "concurrency",
+        "limit",
+        "quota",
+    ]) {
+        "capacity and cost: what one environment proves about load and spend does not hold in the others"
+    } else if has(&["version", "image", "tag", "source", "runtime", "engine"]) {
+        "versions: one environment runs what the others did not test"
+    } else {
+        "behaviour: one environment is configured unlike the others it should mirror"
+    }
+}
+
 fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
     let missing_meta = crate::rules::parity::missing::ParityMissing.meta();
     let differs_meta = crate::rules::parity::differs::ParityValueDiffers.meta();
@@ -354,7 +385,11 @@ fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
                 .iter()
                 .map(|e| format!("{} = {}", e.label, e.entries[key].value))
                 .collect();
-            let message = format!("`{key}` differs: {}", values.join("; "));
+            let message = format!(
+                "`{key}` differs: {}; {}",
+                values.join("; "),
+                why_it_matters(key)
+            );
             let mut f = finding(differs_meta, &other.entries[key], message);
             for env in envs.iter().filter(|e| !std::ptr::eq(*e, other)) {
                 let e = &env.entries[key];
@@ -369,6 +404,21 @@ fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_difference_says_why_it_matters() {
+        assert!(why_it_matters("module.db.version").starts_with("versions"));
+        assert!(
+            why_it_matters(
+                "resource.google_cloud_run_v2_service.api.template.scaling.max_instance_count"
+            )
+            .starts_with("capacity")
+        );
+        assert!(
+            why_it_matters("resource.google_project_iam_member.x.role").starts_with("security")
+        );
+        assert!(why_it_matters("tfvars.region").starts_with("behaviour"));
+    }
 
     #[test]
     fn parents_and_allow() {

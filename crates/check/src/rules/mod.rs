@@ -152,6 +152,10 @@ pub struct Project {
     pub kubernetes: Vec<YamlFile>,
     /// `.tfvars` files.
     pub tfvars: Vec<TfFile>,
+    /// Folders of Terraform that hold an `examples/` folder: reusable modules in the
+    /// Terraform registry's layout, whose callers (the examples, other repositories) are
+    /// the root modules. Read from disk by the engine; empty for sources in memory.
+    pub reusable_modules: std::collections::BTreeSet<std::path::PathBuf>,
 }
 
 /// Where a rule reports findings about a whole project.

@@ -128,3 +128,36 @@ fn a_budget_made_by_project_factory_counts_for_ft012() {
         "project-factory without a budget_amount"
     );
 }
+
+#[test]
+fn only_workflows_at_a_repository_root_are_workflows() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    for path in [
+        ".github/workflows/ci.yml",
+        "third_party/lib/.github/workflows/ci.yml",
+        "sub/.github/workflows/release.yml",
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, "on: push\njobs: {}\n").unwrap_or_else(|e| panic!("{e}"));
+    }
+    // `sub` is a repository of its own (a submodule): its workflows run.
+    std::fs::create_dir_all(root.join("sub/.git")).unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<String> = ripcord_check::discover::discover(
+        &[root.to_path_buf()],
+        Some(root),
+        &globset::GlobSet::empty(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .into_iter()
+    .map(|f| f.display)
+    .collect();
+    assert_eq!(
+        found,
+        [
+            ".github/workflows/ci.yml",
+            "sub/.github/workflows/release.yml"
+        ]
+    );
+}

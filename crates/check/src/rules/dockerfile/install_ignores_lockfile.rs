@@ -210,12 +210,14 @@ impl Rule for InstallIgnoresLockfile {
             for words in commands(&instr.args) {
                 if let Some((needle, message)) = problem(&words, &env) {
                     let loc = df.loc(instr, needle);
-                    cx.report(
-                        loc,
-                        format!(
-                            "{message}: the build may install versions the lockfile does not name"
-                        ),
-                    );
+                    // Pinned requirements do fix versions; what is missing is a check that
+                    // the files served are the ones tested.
+                    let consequence = if message.starts_with("`pip install`") {
+                        "files from the index are not checked against known hashes"
+                    } else {
+                        "the build may install versions the lockfile does not name"
+                    };
+                    cx.report(loc, format!("{message}: {consequence}"));
                 }
             }
         }

@@ -1,4 +1,4 @@
-use super::runtime::{NotARuntime, not_a_runtime, shipped_stage};
+use super::runtime::{NotARuntime, drops_privileges_itself, not_a_runtime, shipped_stage};
 use super::{normalize_image, resolved_base};
 use crate::parse::dockerfile::Dockerfile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
@@ -13,7 +13,11 @@ declare_rule! {
     /// The shipped stage is chosen as DF001 chooses it, and the rule is silent where DF001
     /// is for the same reasons (dev containers, CI-only stages, artefact stages with no
     /// command, builder and workstation images). With a base chosen at build time
-    /// (`FROM ${BASE}`), only an explicit root `USER` is reported.
+    /// (`FROM ${BASE}`), only an explicit root `USER` is reported. An image that sets no
+    /// `USER` but drops privileges itself is not reported: its command passes `-u USER`,
+    /// or it is an entrypoint script or supervisor and the image creates its own service
+    /// users or installs `gosu`/`su-exec` (a mail or DNS daemon's master starts as root by
+    /// design and runs its workers as those users).
     ///
     /// ## Why is this bad?
     /// A process running as root in a container is root on every volume it mounts and one
@@ -119,7 +123,7 @@ impl Rule for RunsAsRoot {
             }
         }
         // A base chosen at build time: only an explicit root `USER` (above) is known.
-        if not_a_runtime.is_some() {
+        if not_a_runtime.is_some() || drops_privileges_itself(df) {
             return;
         }
         let base = resolved_base(df, stage);

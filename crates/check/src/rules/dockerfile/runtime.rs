@@ -241,11 +241,7 @@ const SERVICE_BASES: &[&str] = &[
 pub fn distroless_cannot_run(df: &Dockerfile) -> Option<&'static str> {
     let stage = shipped_stage(df)?;
     let (entrypoint, cmd) = command(df, stage);
-    let programs: Vec<&str> = [entrypoint, cmd]
-        .into_iter()
-        .flatten()
-        .filter_map(|instr| first_program(&instr.args))
-        .collect();
+    let programs = programs(entrypoint, cmd);
     let service_base = root_images(df, stage).iter().any(|image| {
         let repository = super::normalize_image(image);
         let repository = repository.split(['@', ':']).next().unwrap_or("");
@@ -256,35 +252,99 @@ pub fn distroless_cannot_run(df: &Dockerfile) -> Option<&'static str> {
     }
     if programs.iter().any(|program| {
         program.ends_with(".sh")
-            || matches!(*program, "sh" | "bash" | "ash" | "/bin/sh" | "/bin/bash")
+            || matches!(
+                program.as_str(),
+                "sh" | "bash" | "ash" | "/bin/sh" | "/bin/bash"
+            )
     }) {
         return Some("it runs a shell script");
     }
-    let base_name = |program: &&str| program.rsplit('/').next().unwrap_or(program).to_owned();
-    if programs
-        .iter()
-        .map(base_name)
-        .any(|program| NO_DISTROLESS.contains(&program.as_str()))
-    {
+    if programs.iter().any(|program| {
+        let name = program.rsplit('/').next().unwrap_or(program);
+        NO_DISTROLESS.contains(&name)
+    }) {
         return Some("there is no distroless image for what it runs");
     }
     None
 }
 
-/// The program an `ENTRYPOINT`/`CMD` runs: the first word of its exec form (past `tini`
-/// and `--`), or of its shell form.
-fn first_program(args: &str) -> Option<&str> {
+/// Whether the shipped stage starts as root to drop privileges itself: its command passes
+/// `-u USER` or `--user`, or it is an entrypoint script or a supervisor and the image
+/// creates its own service users or installs `gosu` or `su-exec`. Such a daemon's master
+/// starts as root by design (to bind low ports, read keys) and runs its workers as those
+/// users; a `USER` line would break it. An image that creates a user and then runs its
+/// program directly, without switching to it, is still reported.
+pub fn drops_privileges_itself(df: &Dockerfile) -> bool {
+    let Some(stage) = shipped_stage(df) else {
+        return false;
+    };
+    let (entrypoint, cmd) = command(df, stage);
+    let words: Vec<String> = [entrypoint, cmd]
+        .into_iter()
+        .flatten()
+        .flat_map(|instr| words_of(&instr.args))
+        .collect();
+    let user_flag = words.windows(2).any(|pair| {
+        matches!(pair[0].as_str(), "-u" | "--user" | "--uid")
+            && !matches!(pair[1].as_str(), "root" | "0")
+    }) || words
+        .iter()
+        .any(|word| word.starts_with("--user=") && word != "--user=root");
+    if user_flag {
+        return true;
+    }
+    let launcher = programs(entrypoint, cmd).into_iter().any(|program| {
+        program.ends_with(".sh")
+            || ["supervisord", "s6-svscan", "runsvdir"]
+                .iter()
+                .any(|name| program.ends_with(name))
+    });
+    let service_users = df
+        .instrs
+        .iter()
+        .filter(|instr| instr.keyword == "RUN")
+        .any(|instr| {
+            [
+                "adduser", "useradd", "addgroup", "groupadd", "gosu", "su-exec",
+            ]
+            .iter()
+            .any(|tool| {
+                instr
+                    .args
+                    .split_whitespace()
+                    .any(|word| word == *tool || word.ends_with(&format!("/{tool}")))
+            })
+        });
+    launcher && service_users
+}
+
+/// The programs an `ENTRYPOINT` and a `CMD` run.
+fn programs(entrypoint: Option<&Instr>, cmd: Option<&Instr>) -> Vec<String> {
+    [entrypoint, cmd]
+        .into_iter()
+        .flatten()
+        .filter_map(|instr| first_program(&instr.args))
+        .collect()
+}
+
+/// The words of an `ENTRYPOINT`/`CMD`, exec form or shell form.
+fn words_of(args: &str) -> Vec<String> {
     let args = args.trim();
-    let words: Vec<&str> = if args.starts_with('[') {
+    if args.starts_with('[') {
         args.trim_matches(['[', ']'])
             .split(',')
-            .map(|word| word.trim().trim_matches('"'))
+            .map(|word| word.trim().trim_matches('"').to_owned())
             .filter(|word| !word.is_empty())
             .collect()
     } else {
-        args.split_whitespace().collect()
-    };
-    words
+        args.split_whitespace().map(str::to_owned).collect()
+    }
+}
+
+/// The program an `ENTRYPOINT`/`CMD` runs: the first word of its exec form (past `tini`
+/// and `--`), or of its shell form.
+fn first_program(args: &str) -> Option<String> {
+    words_of(args)
         .into_iter()
         .filter(|word| !word.starts_with('-'))
         .find(|word| !word.ends_with("tini") && !word.ends_with("dumb-init"))
@@ -306,10 +366,10 @@ mod tests {
     #[test]
     fn programs_past_init_wrappers() {
         assert_eq!(
-            first_program(r#"["/sbin/tini", "-g", "--", "/srv/acme.sh"]"#),
+            first_program(r#"["/sbin/tini", "-g", "--", "/srv/acme.sh"]"#).as_deref(),
             Some("/srv/acme.sh")
         );
-        assert_eq!(first_program("node server.js"), Some("node"));
+        assert_eq!(first_program("node server.js").as_deref(), Some("node"));
         assert_eq!(first_program("[]"), None);
     }
 }

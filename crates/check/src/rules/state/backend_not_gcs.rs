@@ -11,7 +11,9 @@ declare_rule! {
     /// its state lives in a local `terraform.tfstate`. A bootstrap that creates the state
     /// bucket itself (a `google_storage_bucket`, or a module input, named for `tfstate` or
     /// a `state_bucket`) is left alone: its first apply cannot use a bucket that does not
-    /// exist yet.
+    /// exist yet. So is a reusable module in the Terraform registry's layout (a folder with
+    /// an `examples/` folder), even one that configures providers: its callers keep the
+    /// state.
     ///
     /// ## Why is this bad?
     /// Local state is lost with the laptop it lives on, cannot be shared, and has no
@@ -120,8 +122,11 @@ impl Rule for BackendNotGcs {
                 entry.provider = Some((file, provider.ident_span.start..provider.span.end));
             }
         }
-        for root in roots.into_values() {
-            if root.has_backend || root.creates_state_bucket {
+        for (folder, root) in roots {
+            if root.has_backend
+                || root.creates_state_bucket
+                || project.reusable_modules.contains(folder)
+            {
                 continue;
             }
             if let Some((file, span)) = root.provider {

@@ -12,7 +12,7 @@ use ripcord_check::{CheckConfig, CheckReport, CheckRequest, FailOn, docs, rules}
 use ripcord_core::exit;
 
 use super::OutputFormat;
-use render::Summary;
+use render::{Counted, Summary};
 
 /// `--fail-on`: the lowest severity that makes the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,7 +120,7 @@ pub fn run(args: CheckArgs, config: &CheckConfig) -> anyhow::Result<u8> {
     }
     if let Some(CheckCommand::Parity(parity)) = args.command {
         let report = ripcord_check::check_parity(&parity.envs, &parity.allow, config)?;
-        return finish(&parity.output, &report, config);
+        return finish(&parity.output, &report, config, Counted::Environments);
     }
     let request = CheckRequest {
         paths: args.paths,
@@ -139,17 +139,25 @@ pub fn run(args: CheckArgs, config: &CheckConfig) -> anyhow::Result<u8> {
         );
         return Ok(exit::SUCCESS);
     }
-    finish(&args.output, &report, config)
+    finish(&args.output, &report, config, Counted::Files)
 }
 
 /// Writes the report and says whether it fails.
-fn finish(output: &OutputArgs, report: &CheckReport, config: &CheckConfig) -> anyhow::Result<u8> {
-    let summary = Summary::new(
-        &report.findings,
-        report.files,
-        report.suppressed,
-        report.baselined,
-    );
+fn finish(
+    output: &OutputArgs,
+    report: &CheckReport,
+    config: &CheckConfig,
+    counted: Counted,
+) -> anyhow::Result<u8> {
+    let summary = Summary {
+        counted,
+        ..Summary::new(
+            &report.findings,
+            report.files,
+            report.suppressed,
+            report.baselined,
+        )
+    };
     match &output.output {
         Some(path) => {
             let text = render::render(output.format, &report.findings, &summary, false);

@@ -137,10 +137,14 @@ pub fn summary(s: &Summary) -> String {
     } else {
         format!("; {}", extra.join(", "))
     };
+    let noun = match s.counted {
+        super::Counted::Files => "file",
+        super::Counted::Environments => "environment",
+    };
     let files = if s.files == 1 {
-        "1 file".to_string()
+        format!("1 {noun}")
     } else {
-        format!("{} files", s.files)
+        format!("{} {noun}s", s.files)
     };
     if s.findings == 0 {
         return format!("No findings in {files}{extra}.\n");

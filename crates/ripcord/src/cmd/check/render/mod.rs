@@ -15,6 +15,9 @@ use crate::cmd::OutputFormat;
 /// Counts shown in summaries.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
 pub struct Summary {
+    /// What `files` counts: files checked, or environments compared (`check parity`).
+    #[serde(skip)]
+    pub counted: Counted,
     pub files: usize,
     pub findings: usize,
     pub errors: usize,
@@ -24,10 +27,19 @@ pub struct Summary {
     pub baselined: usize,
 }
 
+/// What a summary's count is of.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    #[default]
+    Files,
+    Environments,
+}
+
 impl Summary {
     pub fn new(findings: &[Finding], files: usize, suppressed: usize, baselined: usize) -> Self {
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         Summary {
+            counted: Counted::Files,
             files,
             findings: findings.len(),
             errors: count(Severity::Error),

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::CheckError;
 use crate::diagnostic::{Finding, Severity};
-use crate::discover::{self, Discovered, Kind};
+use crate::discover::{self, Kind};
 use crate::parse::{self, ParseError};
 use crate::rules::{self, Cx, Project, ProjectCx, RULES, Rule, Status};
 use crate::source::{Loc, Source};
@@ -189,19 +189,22 @@ pub fn check(
     selection: &Selection,
 ) -> Result<Report, CheckError> {
     let files = discover::discover(paths, base, exclude)?;
-    check_files(files, selection)
-}
-
-pub fn check_files(files: Vec<Discovered>, selection: &Selection) -> Result<Report, CheckError> {
     let sources = files
         .par_iter()
         .map(|f| read_source(&f.path, &f.display).map(|src| (src, f.kind)))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(check_sources(sources, selection))
+    Ok(check_walked(sources, selection, paths))
 }
 
-/// Checks sources already in memory (also the entry point of the fuzz tests).
+/// Checks sources already in memory (also the entry point of the fuzz tests), as one
+/// repository.
 pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Report {
+    check_walked(sources, selection, &[])
+}
+
+/// Checks sources read from under `walked`: each path given is a repository (or holds
+/// some, in folders with `.git`) for the rules that look at a whole repository.
+fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[PathBuf]) -> Report {
     let enabled: Vec<&'static dyn Rule> = RULES
         .iter()
         .copied()
@@ -246,6 +249,7 @@ pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Rep
             Parsed::Nothing => {}
         }
     }
+    project.walked = walked.to_vec();
     project.reusable_modules = project
         .terraform
         .iter()

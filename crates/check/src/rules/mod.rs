@@ -156,6 +156,43 @@ pub struct Project {
     /// Terraform registry's layout, whose callers (the examples, other repositories) are
     /// the root modules. Read from disk by the engine; empty for sources in memory.
     pub reusable_modules: std::collections::BTreeSet<std::path::PathBuf>,
+    /// The paths the check was given (none for sources in memory).
+    pub walked: Vec<std::path::PathBuf>,
+}
+
+impl Project {
+    /// The repository a file belongs to, for rules about what a whole repository lacks:
+    /// the nearest folder holding `.git` within the path given, else the path given that
+    /// holds it (one repository for sources in memory).
+    pub fn repository_of(&self, src: &crate::source::Source) -> std::path::PathBuf {
+        for folder in src.path.ancestors().skip(1) {
+            let given = self.walked.iter().any(|walked| walked == folder);
+            if folder.join(".git").exists() || given {
+                return folder.to_path_buf();
+            }
+            if self.walked.iter().all(|walked| !folder.starts_with(walked)) {
+                break;
+            }
+        }
+        std::path::PathBuf::new()
+    }
+
+    /// Files of one kind grouped by [`Project::repository_of`], in a stable order.
+    pub fn by_repository<'a, T>(
+        &self,
+        files: &'a [T],
+        src: impl Fn(&T) -> &crate::source::Source,
+    ) -> std::collections::BTreeMap<std::path::PathBuf, Vec<&'a T>> {
+        let mut groups: std::collections::BTreeMap<std::path::PathBuf, Vec<&'a T>> =
+            std::collections::BTreeMap::new();
+        for file in files {
+            groups
+                .entry(self.repository_of(src(file)))
+                .or_default()
+                .push(file);
+        }
+        groups
+    }
 }
 
 /// Where a rule reports findings about a whole project.

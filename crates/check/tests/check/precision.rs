@@ -161,3 +161,40 @@ fn only_workflows_at_a_repository_root_are_workflows() {
         ]
     );
 }
+
+#[test]
+fn repository_wide_rules_run_once_per_repository() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let workflow = "on: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n";
+    let bucket = "resource \"google_storage_bucket\" \"b\" {\n  name = \"b\"\n}\n";
+    for repository in ["api", "web"] {
+        let dir = root.join(repository);
+        std::fs::create_dir_all(dir.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir.join(".github/workflows")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join(".github/workflows/ci.yml"), workflow)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("main.tf"), bucket).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // One of the two has a budget: only the other is told it has none.
+    std::fs::write(
+        root.join("web/budget.tf"),
+        "resource \"google_billing_budget\" \"b\" {\n  display_name = \"b\"\n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = check_dir(root, &["GH005", "FT012"]);
+    let mut found: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule, f.file))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "FT012 api/main.tf",
+            "GH005 api/.github/workflows/ci.yml",
+            "GH005 web/.github/workflows/ci.yml",
+        ]
+    );
+}

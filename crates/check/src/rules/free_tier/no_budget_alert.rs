@@ -4,7 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Warns when a repository's Terraform creates Google Cloud resources but no
     /// `google_billing_budget` anywhere, nor a `project-factory` module (or its `budget`
-    /// submodule) given a `budget_amount`, which creates one.
+    /// submodule) given a `budget_amount`, which creates one. Each repository (the
+    /// nearest folder holding `.git`, else each path given) is judged on its own.
     ///
     /// ## Why is this bad?
     /// Every rule in this family prevents a known way of leaving the free tier; a budget
@@ -64,22 +65,28 @@ fn creates_a_budget(module: &crate::parse::terraform::TfBlock) -> bool {
 impl Rule for NoBudgetAlert {
     rule_meta!();
 
+    /// Once per repository: a budget in one repository does not cover another's project.
     fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
-        let has_budget = project.terraform.iter().any(|f| {
-            f.resources_of(&["google_billing_budget"]).next().is_some()
-                || f.body.blocks("module").any(creates_a_budget)
-        });
-        if has_budget {
-            return;
-        }
-        let first = project.terraform.iter().find_map(|f| {
-            f.resources()
-                .find(|r| r.label(0).starts_with("google_"))
-                .map(|r| (f, r))
-        });
-        if let Some((file, resource)) = first {
-            let loc = file.src.loc(resource.ident_span.start..resource.span.end);
-            cx.report(&file.src, loc, "Google Cloud resources are declared but no `google_billing_budget` alerts on spend");
+        for files in project
+            .by_repository(&project.terraform, |f| &f.src)
+            .into_values()
+        {
+            let has_budget = files.iter().any(|f| {
+                f.resources_of(&["google_billing_budget"]).next().is_some()
+                    || f.body.blocks("module").any(creates_a_budget)
+            });
+            if has_budget {
+                continue;
+            }
+            let first = files.iter().find_map(|f| {
+                f.resources()
+                    .find(|r| r.label(0).starts_with("google_"))
+                    .map(|r| (*f, r))
+            });
+            if let Some((file, resource)) = first {
+                let loc = file.src.loc(resource.ident_span.start..resource.span.end);
+                cx.report(&file.src, loc, "Google Cloud resources are declared but no `google_billing_budget` alerts on spend");
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
-use super::events;
+use super::{events, jobs, steps};
+use crate::parse::yaml::{YNode, YamlFile};
 use crate::rules::{Project, ProjectCx, Rule, declare_rule, rule_meta};
 
 /// Words that name a security scanner in a workflow.
@@ -17,13 +18,17 @@ pub const SCANNERS: &[&str] = &[
     "cargo audit",
     "cargo-deny",
     "npm audit",
+    "scorecard",
 ];
 
 declare_rule! {
     /// ## What it does
     /// Warns when a repository has GitHub workflows but none runs on a `schedule` with a
     /// security scanner (Trivy, Snyk, Grype, CodeQL, zizmor, OSV-Scanner, Checkov,
-    /// Semgrep, pip-audit, cargo audit/deny, npm audit or `ripcord check`).
+    /// Semgrep, pip-audit, cargo audit/deny, npm audit, OpenSSF Scorecard or
+    /// `ripcord check`) in a step's `uses:` or `run:` (a job's name is not a scan). Each
+    /// repository (the nearest folder holding `.git`, else each path given) is judged on
+    /// its own.
     ///
     /// ## Why is this bad?
     /// New CVEs are published against code that has not changed. A scan that runs only on
@@ -65,24 +70,45 @@ declare_rule! {
     }
 }
 
+/// What a workflow runs, lower-cased: its steps' and jobs' `uses:` and its `run:`
+/// scripts. Names and comments are left out: a job called "CodeQL" that runs none is
+/// no scan.
+fn what_runs(file: &YamlFile) -> String {
+    let text = |node: Option<&YNode>| node.and_then(YNode::as_str).unwrap_or("").to_owned();
+    let from_steps = steps(file).flat_map(|step| [text(step.get("uses")), text(step.get("run"))]);
+    let from_jobs = jobs(file).map(|(_, job)| text(job.get("uses")));
+    from_steps
+        .chain(from_jobs)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_ascii_lowercase()
+}
+
 impl Rule for NoScheduledSecurityScan {
     rule_meta!();
 
+    /// Once per repository: each has its own workflows.
     fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
-        let Some(first) = project.workflows.first() else {
-            return;
-        };
-        let scheduled_scan = project.workflows.iter().any(|w| {
-            let text = w.src.text.to_ascii_lowercase();
-            events(w).iter().any(|e| e == "schedule") && SCANNERS.iter().any(|s| text.contains(s))
-        });
-        if !scheduled_scan {
-            let loc = first.src.whole_line(1);
-            cx.report(
-                &first.src,
-                loc,
-                "no workflow runs a security scanner on a schedule",
-            );
+        for workflows in project
+            .by_repository(&project.workflows, |w| &w.src)
+            .into_values()
+        {
+            let Some(first) = workflows.first() else {
+                continue;
+            };
+            let scheduled_scan = workflows.iter().any(|w| {
+                let commands = what_runs(w);
+                events(w).iter().any(|e| e == "schedule")
+                    && SCANNERS.iter().any(|s| commands.contains(s))
+            });
+            if !scheduled_scan {
+                let loc = first.src.whole_line(1);
+                cx.report(
+                    &first.src,
+                    loc,
+                    "no workflow runs a security scanner on a schedule",
+                );
+            }
         }
     }
 }

@@ -128,5 +128,8 @@ async fn parity_runs_as_a_subcommand_with_config() {
     .expect("config");
     let (code, out, _) = check(&host, &["parity", &dev, &prod]).await;
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("in 2 environments"), "parity counts environments: {out}");
+    assert!(
+        out.contains("in 2 environments"),
+        "parity counts environments: {out}"
+    );
 }

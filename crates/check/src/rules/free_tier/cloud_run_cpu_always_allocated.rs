@@ -1,3 +1,4 @@
+use super::cloud_run_module::{Api, Input, cloud_run_modules};
 use super::{CLOUD_RUN_V1, cloud_run_services, containers, v1_template_annotation};
 use crate::parse::terraform::TfFile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
@@ -7,7 +8,8 @@ declare_rule! {
     /// Flags Cloud Run services with CPU always allocated: `cpu_idle = false` on a v2
     /// container, a v2 `resources` block without `cpu_idle = true` (once `resources` is set,
     /// the provider's default is CPU always allocated), or the
-    /// `run.googleapis.com/cpu-throttling = "false"` annotation on a v1 revision template.
+    /// `run.googleapis.com/cpu-throttling = "false"` annotation on a v1 revision template;
+    /// the same inputs given to the `GoogleCloudPlatform/cloud-run/google` module.
     ///
     /// ## Why is this bad?
     /// With CPU always allocated, Cloud Run switches to instance-based billing: the whole
@@ -90,6 +92,31 @@ impl Rule for CloudRunCpuAlwaysAllocated {
                         );
                     }
                 }
+            }
+        }
+        // The module's v2 containers default `cpu_idle` to true; v1 throttles unless told.
+        for module in cloud_run_modules(file) {
+            let name = module.name();
+            let disabled = match module.api {
+                Api::V1 => match module.v1_annotation("run.googleapis.com/cpu-throttling") {
+                    Input::Given(value, span) if value.as_bool() == Some(false) => Some(span),
+                    _ => None,
+                },
+                Api::V2 => module
+                    .v2_resources()
+                    .into_iter()
+                    .find_map(|(resources, _)| {
+                        resources
+                            .get("cpu_idle")
+                            .filter(|(value, _)| value.as_bool() == Some(false))
+                            .map(|(_, span)| span.clone())
+                    }),
+            };
+            if let Some(span) = disabled {
+                cx.report_span(
+                    span,
+                    format!("Cloud Run module `{name}` keeps CPU allocated when idle"),
+                );
             }
         }
     }

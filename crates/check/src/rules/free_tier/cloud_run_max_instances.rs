@@ -1,3 +1,4 @@
+use super::cloud_run_module::{Api, Input, V1_DEFAULT_MAX_SCALE, cloud_run_modules};
 use super::{CLOUD_RUN_V1, cloud_run_services, v1_template_annotation};
 use crate::parse::terraform::{TfFile, TfVal};
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
@@ -5,7 +6,10 @@ use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 declare_rule! {
     /// ## What it does
     /// Flags Cloud Run services (`google_cloud_run_service`, `google_cloud_run_v2_service`)
-    /// whose maximum instance count is above 1, is not set, or is not a hard-coded literal.
+    /// whose maximum instance count is above 1, is not set, or is not a hard-coded literal;
+    /// and the same for services made by the `GoogleCloudPlatform/cloud-run/google` module
+    /// (`template_annotations` of the v1 root module, whose default maxScale is 2;
+    /// `template_scaling` of its `//modules/v2` submodule).
     ///
     /// ## Why is this bad?
     /// Cloud Run scales to 100 instances by default. One traffic spike, crawler or retry
@@ -77,34 +81,67 @@ impl Rule for CloudRunMaxInstancesAboveOne {
                         format!("Cloud Run service `{name}` sets no maximum instance count (the default is 100)"),
                     );
                 }
-                Some((value, span)) => match value.as_num() {
-                    Some(1.0) => {}
-                    // 0 is not "none": the v2 API reads it as unset (the default of 100), and
-                    // knative's maxScale "0" means unbounded.
-                    Some(0.0) => {
-                        cx.report_span(
-                            span,
-                            format!("Cloud Run service `{name}` sets a maximum of 0 instances, which means no limit"),
-                        );
-                    }
-                    Some(n) => {
-                        cx.report_span(
-                            span,
-                            format!("Cloud Run service `{name}` can scale to {n} instances"),
-                        );
-                    }
-                    None => {
-                        let shown = match value {
-                            TfVal::Expr(e) => e.clone(),
-                            other => other.canonical(),
-                        };
-                        cx.report_span(
-                            span,
-                            format!("Cloud Run service `{name}` takes its maximum instance count from `{shown}`, not a literal 1"),
-                        );
-                    }
-                },
+                Some((value, span)) => {
+                    judge_max(&format!("Cloud Run service `{name}`"), value, span, cx)
+                }
             }
+        }
+        for module in cloud_run_modules(file) {
+            let what = format!("Cloud Run module `{}`", module.name());
+            let found = match module.api {
+                Api::V1 => match module.v1_annotation("autoscaling.knative.dev/maxScale") {
+                    Input::Given(value, span) => Some((value, span)),
+                    Input::Default => {
+                        cx.report_span(
+                            module.whole(),
+                            format!(
+                                "{what} keeps the module's default maxScale of \
+                                 {V1_DEFAULT_MAX_SCALE} instances (`template_annotations` is not set)"
+                            ),
+                        );
+                        continue;
+                    }
+                    Input::Absent => None,
+                },
+                Api::V2 => module.field("template_scaling", "max_instance_count"),
+            };
+            match found {
+                None => {
+                    cx.report_span(
+                        module.whole(),
+                        format!("{what} sets no maximum instance count (the default is 100)"),
+                    );
+                }
+                Some((value, span)) => judge_max(&what, value, span, cx),
+            }
+        }
+    }
+}
+
+/// Reports a maximum instance count other than a literal 1.
+fn judge_max(what: &str, value: &TfVal, span: std::ops::Range<usize>, cx: &mut Cx<'_>) {
+    match value.as_num() {
+        Some(1.0) => {}
+        // 0 is not "none": the v2 API reads it as unset (the default of 100), and
+        // knative's maxScale "0" means unbounded.
+        Some(0.0) => {
+            cx.report_span(
+                span,
+                format!("{what} sets a maximum of 0 instances, which means no limit"),
+            );
+        }
+        Some(n) => {
+            cx.report_span(span, format!("{what} can scale to {n} instances"));
+        }
+        None => {
+            let shown = match value {
+                TfVal::Expr(e) => e.clone(),
+                other => other.canonical(),
+            };
+            cx.report_span(
+                span,
+                format!("{what} takes its maximum instance count from `{shown}`, not a literal 1"),
+            );
         }
     }
 }

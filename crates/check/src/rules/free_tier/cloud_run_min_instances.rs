@@ -1,10 +1,13 @@
+use super::cloud_run_module::{Api, Input, V1_DEFAULT_MIN_SCALE, cloud_run_modules};
 use super::{CLOUD_RUN_V1, cloud_run_services, v1_service_annotation, v1_template_annotation};
 use crate::parse::terraform::TfFile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags Cloud Run services with a minimum instance count of 1 or more.
+    /// Flags Cloud Run services with a minimum instance count of 1 or more, written as
+    /// resources or made by the `GoogleCloudPlatform/cloud-run/google` module (whose v1
+    /// default `template_annotations` keep one instance warm).
     ///
     /// ## Why is this bad?
     /// Minimum instances are kept warm, and idle instances are billed for as long as they
@@ -81,6 +84,40 @@ impl Rule for CloudRunMinInstances {
                         span,
                         format!(
                             "Cloud Run service `{name}` keeps {n} instance(s) running at all times"
+                        ),
+                    );
+                }
+            }
+        }
+        for module in cloud_run_modules(file) {
+            let name = module.name();
+            let mut found = Vec::new();
+            match module.api {
+                Api::V1 => match module.v1_annotation("autoscaling.knative.dev/minScale") {
+                    Input::Given(value, span) => found.push((value, span)),
+                    Input::Default => {
+                        cx.report_span(
+                            module.whole(),
+                            format!(
+                                "Cloud Run module `{name}` keeps the module's default minScale of \
+                                 {V1_DEFAULT_MIN_SCALE} instance running at all times \
+                                 (`template_annotations` is not set)"
+                            ),
+                        );
+                    }
+                    Input::Absent => {}
+                },
+                Api::V2 => {
+                    found.extend(module.field("template_scaling", "min_instance_count"));
+                    found.extend(module.field("service_scaling", "min_instance_count"));
+                }
+            }
+            for (value, span) in found {
+                if let Some(n) = value.as_num().filter(|n| *n >= 1.0) {
+                    cx.report_span(
+                        span,
+                        format!(
+                            "Cloud Run module `{name}` keeps {n} instance(s) running at all times"
                         ),
                     );
                 }

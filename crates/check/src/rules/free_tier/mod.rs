@@ -6,6 +6,7 @@ pub mod cloud_run_cpu_always_allocated;
 pub mod cloud_run_max_instances;
 pub mod cloud_run_memory;
 pub mod cloud_run_min_instances;
+pub mod cloud_run_module;
 pub mod compute_disk;
 pub mod compute_machine_type;
 pub mod compute_region;

@@ -46,8 +46,10 @@ const K8S_DIRS: &[&str] = &[
 /// Folders of test input, examples and demos: their Dockerfiles, Compose files and
 /// workflows are data for a test or a reader, not configuration anyone deploys, so a walk
 /// skips them (below the paths given; a path given is always checked).
+///
+/// `test` and `demo` are not among them: they name environments too (`envs/test`), whose
+/// configuration is deployed.
 pub const TEST_DATA_DIRS: &[&str] = &[
-    "test",
     "tests",
     "testdata",
     "test-data",
@@ -57,8 +59,6 @@ pub const TEST_DATA_DIRS: &[&str] = &[
     "__fixtures__",
     "examples",
     "example",
-    "demo",
-    "demos",
 ];
 
 /// Whether a folder's name says it holds test input, examples or demos.

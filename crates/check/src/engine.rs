@@ -196,6 +196,28 @@ pub fn check(
     Ok(check_walked(sources, selection, paths))
 }
 
+/// Whether `folder/examples/*/` holds Terraform that calls `folder` (`source = "../.."`):
+/// the Terraform registry's layout of a reusable module.
+fn called_by_its_examples(folder: &Path) -> bool {
+    let Ok(examples) = std::fs::read_dir(folder.join("examples")) else {
+        return false;
+    };
+    examples.filter_map(Result::ok).any(|example| {
+        std::fs::read_dir(example.path()).is_ok_and(|files| {
+            files.filter_map(Result::ok).any(|file| {
+                let path = file.path();
+                path.extension().is_some_and(|extension| extension == "tf")
+                    && std::fs::read_to_string(&path).is_ok_and(|text| {
+                        text.lines().any(|line| {
+                            let line = line.trim();
+                            line.starts_with("source") && line.contains("\"../..")
+                        })
+                    })
+            })
+        })
+    })
+}
+
 /// Checks sources already in memory (also the entry point of the fuzz tests), as one
 /// repository.
 pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Report {
@@ -254,7 +276,7 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
         .terraform
         .iter()
         .filter_map(|file| file.src.path.parent())
-        .filter(|folder| folder.join("examples").is_dir())
+        .filter(|folder| called_by_its_examples(folder))
         .map(std::path::Path::to_path_buf)
         .collect();
     let project_findings: Vec<Vec<Finding>> = enabled

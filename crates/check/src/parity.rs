@@ -22,27 +22,59 @@ use crate::parse::{terraform, yaml};
 use crate::rules::{Rule, RuleMeta};
 use crate::source::{Loc, Source};
 
-/// Keys allowed to differ when the configuration names none: what names an environment
-/// (`env`, `environment…`, `…_code`, the project), what must not overlap between
-/// environments (CIDR ranges, IP addresses), and what is derived or prose (outputs, which
-/// repeat what their inputs already show; descriptions).
+/// Keys allowed to differ when the configuration names none (patterns on the whole key).
 pub const DEFAULT_ALLOW: &[&str] = &[
     "terraform.backend.*.prefix",
     "tfvars.project",
-    "*.project_id",
-    "*.env",
-    "*.environment",
-    "*.environment_*",
-    "*_code",
-    "*cidr*",
-    "*range*",
-    "*_ip",
-    "*address*",
-    "*.description",
     "output.*",
     "kustomization.namespace",
     "kustomization.namePrefix",
     "kustomization.nameSuffix",
+];
+
+/// Names of what must differ between environments, allowed when the configuration names
+/// no allow-list: what names an environment, its own address space, and prose. Judged on
+/// the key's names, never hiding a security setting ([`SECURITY_NAMES`]).
+fn differs_by_design(key: &str) -> bool {
+    let names: Vec<&str> = key
+        .split('.')
+        .map(|name| name.trim_matches(|c| matches!(c, '(' | ')' | '"' | '[' | ']')))
+        .collect();
+    if names.iter().any(|name| SECURITY_NAMES.contains(name)) {
+        return false;
+    }
+    let leaf = names.last().copied().unwrap_or("");
+    let named = matches!(
+        leaf,
+        "env" | "environment" | "env_name" | "environment_name" | "project_id" | "description"
+    ) || leaf.ends_with("_code")
+        || leaf.ends_with("_ip")
+        || leaf.ends_with("_ip_address")
+        || leaf.contains("address");
+    // An environment's own ranges: `ip_cidr_range`, `private_service_cidr`, and the maps of
+    // subnet ranges keyed by region (`subnet_primary_ranges.(local.region)`).
+    let address_space = names.iter().any(|name| {
+        *name == "ip_cidr_range"
+            || *name == "cidr"
+            || name.ends_with("_cidr")
+            || (name.starts_with("subnet") && name.contains("range"))
+    });
+    named || address_space
+}
+
+/// Names whose differences are security differences, never allowed by default: firewall
+/// and access ranges, authorised networks.
+const SECURITY_NAMES: &[&str] = &[
+    "source_ranges",
+    "destination_ranges",
+    "source_ip_ranges",
+    "src_ip_ranges",
+    "dest_ip_ranges",
+    "cidr_blocks",
+    "authorized_networks",
+    "master_authorized_networks_config",
+    "allowed_ip_ranges",
+    "ip_allowlist",
 ];
 
 #[derive(Debug, Clone)]
@@ -82,6 +114,10 @@ pub fn parity(
             "parity needs at least two environments".into(),
         ));
     }
+    // A configuration that replaced the default allow-list decides alone what may differ.
+    let defaults = DEFAULT_ALLOW
+        .iter()
+        .all(|pattern| allow.iter().any(|given| given == pattern));
     let allow = allow_set(allow)?;
     let mut findings = Vec::new();
     let mut loaded = Vec::new();
@@ -93,7 +129,7 @@ pub fn parity(
         load(path, base, &mut env, &mut findings)?;
         loaded.push(env);
     }
-    compare(&loaded, &allow, &mut findings);
+    compare(&loaded, &allow, defaults, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(findings)
 }
@@ -334,12 +370,13 @@ fn why_it_matters(key: &str) -> &'static str {
     }
 }
 
-fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
+/// `defaults`: no allow-list was configured, so what differs by design is allowed too.
+fn compare(envs: &[Env], allow: &GlobSet, defaults: bool, findings: &mut Vec<Finding>) {
     let missing_meta = crate::rules::parity::missing::ParityMissing.meta();
     let differs_meta = crate::rules::parity::differs::ParityValueDiffers.meta();
     let keys: BTreeSet<&String> = envs.iter().flat_map(|e| e.entries.keys()).collect();
     for key in keys {
-        if allowed(allow, key) {
+        if allowed(allow, key) || (defaults && differs_by_design(key)) {
             continue;
         }
         let present: Vec<&Env> = envs
@@ -404,6 +441,30 @@ fn compare(envs: &[Env], allow: &GlobSet, findings: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_differs_by_design_never_hides_security_ranges() {
+        for key in [
+            "locals.env",
+            "module.env.environment_code",
+            "locals.private_service_cidr",
+            "locals.subnet_primary_ranges.(local.default_region1)",
+            "module.base_env.private_service_connect_ip",
+            "tfvars.project_id",
+            "variable.target_name_server_addresses",
+        ] {
+            assert!(differs_by_design(key), "{key}");
+        }
+        for key in [
+            "resource.google_compute_firewall.ssh.source_ranges",
+            "resource.google_container_cluster.gke.master_authorized_networks_config.cidr_blocks.cidr_block",
+            "values.env.DEBUG",
+            "resource.google_cloudfunctions_function.f.environment_variables.DEBUG",
+            "resource.google_storage_bucket.source_code.public_access_prevention",
+        ] {
+            assert!(!differs_by_design(key), "{key}");
+        }
+    }
 
     #[test]
     fn each_difference_says_why_it_matters() {

@@ -81,10 +81,11 @@ fn test_and_example_folders_are_not_configuration_unless_named() {
     for path in [
         "compose.yaml",
         "tests/resources/docker/docker-compose.yml",
-        "hack/demo/compose.yaml",
         "examples/simple/Dockerfile",
         "pkg/testdata/.github/workflows/ci.yml",
         "web/__fixtures__/compose.yaml",
+        // An environment named `test` is deployed configuration.
+        "envs/test/compose.yaml",
     ] {
         write(path);
     }
@@ -99,7 +100,7 @@ fn test_and_example_folders_are_not_configuration_unless_named() {
         .map(|f| f.display)
         .collect()
     };
-    assert_eq!(found(root), ["compose.yaml"]);
+    assert_eq!(found(root), ["compose.yaml", "envs/test/compose.yaml"]);
     // A test-data folder given on the command line is checked.
     assert_eq!(
         found(&root.join("tests")),

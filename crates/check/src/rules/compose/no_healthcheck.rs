@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::services;
 use crate::parse::dockerfile::Dockerfile;
@@ -74,8 +74,32 @@ impl Rule for ServiceWithoutHealthcheck {
         for entry in &entries {
             by_name.entry(entry.name).or_default().push(entry);
         }
+        let base_folders: HashSet<&str> = project
+            .compose
+            .iter()
+            .filter(|file| !is_override(file))
+            .map(folder)
+            .collect();
+        // An override alone in its folder is a template written for a base elsewhere.
+        let template =
+            |e: &Entry<'_>| e.in_override_file() && !base_folders.contains(folder(e.file));
+        // Entries read together, as Compose reads a base with its overrides: the same folder
+        // with an override among them, or a template with a base anywhere. Two bases (two
+        // stacks, a CI variant) never lend each other a healthcheck.
+        let together = |a: &Entry<'_>, b: &Entry<'_>| {
+            std::ptr::eq(a, b)
+                || (folder(a.file) == folder(b.file)
+                    && (a.in_override_file() || b.in_override_file()))
+                || (template(a) && !b.in_override_file())
+                || (template(b) && !a.in_override_file())
+        };
         for entry in &entries {
-            let siblings = &by_name[entry.name];
+            let siblings: Vec<&Entry<'_>> = by_name[entry.name]
+                .iter()
+                .copied()
+                .filter(|sibling| together(entry, sibling))
+                .collect();
+            let siblings = &siblings;
             if entry.is_partial(siblings) {
                 continue;
             }
@@ -104,6 +128,20 @@ impl Rule for ServiceWithoutHealthcheck {
             }
         }
     }
+}
+
+/// The folder of a Compose file, as shown.
+fn folder(file: &YamlFile) -> &str {
+    file.src
+        .display
+        .rsplit_once('/')
+        .map_or("", |(folder, _)| folder)
+}
+
+/// Whether the file is an override by name (`compose.override.yaml`, templates in
+/// `docker-compose.override.yml.d/`).
+fn is_override(file: &YamlFile) -> bool {
+    file.src.display.to_ascii_lowercase().contains("override")
 }
 
 fn disabled(check: &YNode) -> bool {

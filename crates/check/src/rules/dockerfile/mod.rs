@@ -46,7 +46,8 @@ pub fn expand(image: &str, args: &[(String, String)]) -> String {
     out
 }
 
-/// One round of substitution: each `$NAME`, `${NAME}` or `${NAME:-default}`, by its whole
+/// One round of substitution: each `$NAME`, `${NAME}`, `${NAME:-default}` or
+/// `${NAME-default}`, by its whole
 /// name (`$VERSION_ALT` is not `$VERSION` followed by `_ALT`).
 fn substitute(text: &str, args: &[(String, String)]) -> String {
     let value = |name: &str| {
@@ -65,10 +66,15 @@ fn substitute(text: &str, args: &[(String, String)]) -> String {
                 return out;
             };
             let inner = &braced[..end];
-            let (name, default) = inner
-                .split_once(":-")
-                .map_or((inner, None), |(name, default)| (name, Some(default)));
-            out.push_str(value(name).or(default).unwrap_or(""));
+            // `:-` uses the default when the ARG is unset or empty, `-` only when unset.
+            let expanded = match inner.split_once(":-") {
+                Some((name, default)) => value(name).filter(|v| !v.is_empty()).unwrap_or(default),
+                None => match inner.split_once('-') {
+                    Some((name, default)) => value(name).unwrap_or(default),
+                    None => value(inner).unwrap_or(""),
+                },
+            };
+            out.push_str(expanded);
             rest = &braced[end + 1..];
         } else {
             let end = after
@@ -197,4 +203,43 @@ pub fn first_build(df: &crate::parse::dockerfile::Dockerfile) -> Option<(&Instr,
     df.instrs
         .iter()
         .find_map(|i| build_command(i).map(|w| (i, w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+
+    #[test]
+    fn args_expand_as_docker_expands_them() {
+        let args = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let defaults = args(&[
+            ("V", "29.6"),
+            ("V_ALT", "28.5"),
+            ("CLI", "${V}"),
+            ("TAG", ""),
+        ]);
+        assert_eq!(expand("docker:$V_ALT", &defaults), "docker:28.5");
+        assert_eq!(expand("docker:$CLI", &defaults), "docker:29.6");
+        assert_eq!(
+            expand("node:${TAG:-20}", &defaults),
+            "node:20",
+            "empty uses :-"
+        );
+        assert_eq!(
+            expand("node:${TAG-20}", &defaults),
+            "node:",
+            "set, so - keeps it"
+        );
+        assert_eq!(expand("node:${NONE-20}", &defaults), "node:20");
+        assert_eq!(
+            expand("x/$TARGETOS", &defaults),
+            "x/$TARGETOS",
+            "not a global ARG"
+        );
+    }
 }

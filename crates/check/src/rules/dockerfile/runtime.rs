@@ -268,16 +268,27 @@ pub fn distroless_cannot_run(df: &Dockerfile) -> Option<&'static str> {
     None
 }
 
-/// Whether the shipped stage starts as root to drop privileges itself: its command passes
-/// `-u USER` or `--user`, or it is an entrypoint script or a supervisor and the image
-/// creates its own service users or installs `gosu` or `su-exec`. Such a daemon's master
-/// starts as root by design (to bind low ports, read keys) and runs its workers as those
-/// users; a `USER` line would break it. An image that creates a user and then runs its
-/// program directly, without switching to it, is still reported.
+/// Whether the shipped stage starts as root to drop privileges itself, as a daemon's
+/// master does (to bind low ports, read keys) before running its workers as their users:
+/// - its command passes `-u USER` or `--user USER` for a user the image creates or a
+///   system account (`_rspamd`);
+/// - it runs a privilege-dropping launcher (`gosu`, `su-exec`, `setpriv`, `chpst`) or a
+///   supervisor (`supervisord`, `s6-svscan`, `runsvdir`) and the image creates users;
+/// - its command is an entrypoint script, the image creates users, and it hands no copied
+///   files to them (`COPY --chown=app` with no `USER app` is the forgotten-`USER` mistake,
+///   still reported).
+///
+/// Only the shipped stage and the stages it builds on are read.
 pub fn drops_privileges_itself(df: &Dockerfile) -> bool {
     let Some(stage) = shipped_stage(df) else {
         return false;
     };
+    let stages = chain(df, stage);
+    let instrs: Vec<&Instr> = stages
+        .iter()
+        .flat_map(|s| df.stage_instrs(s).iter())
+        .collect();
+    let created = created_users(&instrs);
     let (entrypoint, cmd) = command(df, stage);
     let words: Vec<String> = [entrypoint, cmd]
         .into_iter()
@@ -285,37 +296,58 @@ pub fn drops_privileges_itself(df: &Dockerfile) -> bool {
         .flat_map(|instr| words_of(&instr.args))
         .collect();
     let user_flag = words.windows(2).any(|pair| {
-        matches!(pair[0].as_str(), "-u" | "--user" | "--uid")
-            && !matches!(pair[1].as_str(), "root" | "0")
-    }) || words
-        .iter()
-        .any(|word| word.starts_with("--user=") && word != "--user=root");
+        matches!(pair[0].as_str(), "-u" | "--user")
+            && (created.contains(&pair[1]) || pair[1].starts_with('_'))
+    });
     if user_flag {
         return true;
     }
-    let launcher = programs(entrypoint, cmd).into_iter().any(|program| {
-        program.ends_with(".sh")
-            || ["supervisord", "s6-svscan", "runsvdir"]
+    let mentions = |tool: &str| {
+        let word = |w: &str| w == tool || w.ends_with(&format!("/{tool}"));
+        words.iter().any(|w| word(w))
+            || instrs
                 .iter()
-                .any(|name| program.ends_with(name))
+                .filter(|instr| instr.keyword == "RUN")
+                .any(|instr| instr.args.split_whitespace().any(word))
+    };
+    let dropper = ["gosu", "su-exec", "setpriv", "chpst"]
+        .iter()
+        .any(|tool| mentions(tool));
+    let programs = programs(entrypoint, cmd);
+    let supervisor = programs.iter().any(|program| {
+        ["supervisord", "s6-svscan", "runsvdir"]
+            .iter()
+            .any(|name| program.ends_with(name))
     });
-    let service_users = df
-        .instrs
+    let script = programs.iter().any(|program| program.ends_with(".sh"));
+    let hands_files_to_them = instrs.iter().any(|instr| {
+        instr.keyword == "COPY"
+            && instr.flag("chown").is_some_and(|owner| {
+                let user = owner.split(':').next().unwrap_or(owner);
+                created.iter().any(|name| name == user)
+            })
+    });
+    !created.is_empty() && (dropper || supervisor || (script && !hands_files_to_them))
+}
+
+/// The users `useradd`/`adduser` create in these instructions: the last word of each.
+fn created_users(instrs: &[&Instr]) -> Vec<String> {
+    instrs
         .iter()
         .filter(|instr| instr.keyword == "RUN")
-        .any(|instr| {
-            [
-                "adduser", "useradd", "addgroup", "groupadd", "gosu", "su-exec",
-            ]
-            .iter()
-            .any(|tool| {
-                instr
-                    .args
-                    .split_whitespace()
-                    .any(|word| word == *tool || word.ends_with(&format!("/{tool}")))
-            })
-        });
-    launcher && service_users
+        .flat_map(|instr| super::commands(&instr.args))
+        .filter_map(|words| {
+            let words = super::strip_prefixes(&words);
+            match words.first() {
+                Some(&"useradd" | &"adduser") => words
+                    .iter()
+                    .rev()
+                    .find(|word| !word.starts_with('-'))
+                    .map(|word| (*word).to_owned()),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The programs an `ENTRYPOINT` and a `CMD` run.

@@ -11,9 +11,9 @@ declare_rule! {
     /// its state lives in a local `terraform.tfstate`. A bootstrap that creates the state
     /// bucket itself (a `google_storage_bucket`, or a module input, named for `tfstate` or
     /// a `state_bucket`) is left alone: its first apply cannot use a bucket that does not
-    /// exist yet. So is a reusable module in the Terraform registry's layout (a folder with
-    /// an `examples/` folder), even one that configures providers: its callers keep the
-    /// state.
+    /// exist yet. So is a reusable module in the Terraform registry's layout (a folder
+    /// whose `examples/*/` call it with `source = "../.."`), even one that configures
+    /// providers: its callers keep the state.
     ///
     /// ## Why is this bad?
     /// Local state is lost with the laptop it lives on, cannot be shared, and has no
@@ -61,8 +61,8 @@ struct RootState<'a> {
     creates_state_bucket: bool,
 }
 
-/// Whether a file creates a Terraform state bucket: a `google_storage_bucket` or a module
-/// input named for one (`tfstate`, `state_bucket`). Such a bootstrap must start on local
+/// Whether a file creates a Terraform state bucket: a `google_storage_bucket` named for
+/// one (`tfstate`, `state_bucket`), or a bootstrap module (`…/bootstrap/…`) given one. Such a bootstrap must start on local
 /// state, since its backend's bucket does not exist before its first apply.
 fn creates_state_bucket(file: &TfFile) -> bool {
     let stateful = |name: &str| {
@@ -71,10 +71,14 @@ fn creates_state_bucket(file: &TfFile) -> bool {
     };
     file.resources_of(&["google_storage_bucket"])
         .any(|bucket| stateful(bucket.label(1)))
-        || file
-            .body
-            .blocks("module")
-            .any(|module| module.body.attrs.iter().any(|attr| stateful(&attr.key)))
+        || file.body.blocks("module").any(|module| {
+            let source = module
+                .body
+                .attr("source")
+                .and_then(|attr| attr.value.as_str())
+                .unwrap_or("");
+            source.contains("bootstrap") && module.body.attrs.iter().any(|attr| stateful(&attr.key))
+        })
 }
 
 impl Rule for BackendNotGcs {

@@ -90,18 +90,35 @@ pub fn dangerous(expr: &str) -> Option<String> {
 
 /// Whether the expression's value is `true` or `false`: one comparison or one boolean
 /// function, with no `&&`/`||` (which yield one of their operands, text included).
+/// Operators inside string literals (`format('<{0}>', …)`) do not count.
 fn is_boolean(expr: &str) -> bool {
-    if expr.contains("&&") || expr.contains("||") {
+    let bare = without_literals(expr);
+    if bare.contains("&&") || bare.contains("||") {
         return false;
     }
     let comparison = ["==", "!=", "<=", ">=", "<", ">"]
         .iter()
-        .any(|operator| expr.contains(operator));
+        .any(|operator| bare.contains(operator));
     let function = ["contains(", "startsWith(", "endsWith(", "!"]
         .iter()
-        .any(|name| expr.starts_with(name))
-        && expr.ends_with(')');
+        .any(|name| bare.starts_with(name))
+        && bare.ends_with(')');
     comparison || function
+}
+
+/// The expression with the text of its `'…'` string literals removed (`''` is a quote).
+fn without_literals(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let mut in_literal = false;
+    for c in expr.chars() {
+        if c == '\'' {
+            in_literal = !in_literal;
+            out.push(c);
+        } else if !in_literal {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `a[0].b` and `a['x'].b` as `a.*.b`.
@@ -201,6 +218,8 @@ mod tests {
             "${{ github.event.pull_request.title }}",
             "${{ github.event.label.name == 'x' && github.event.issue.title }}",
             "${{ github.event.pull_requests[0].head.ref }}",
+            "${{ format('{0} <{1}>', github.event.head_commit.author.name, 'x') }}",
+            "${{ format('<!-- {0} -->', github.event.pull_request.body) }}",
         ] {
             assert!(dangerous(unsafe_).is_some(), "{unsafe_}");
         }

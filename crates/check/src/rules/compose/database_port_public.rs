@@ -90,11 +90,7 @@ fn parse_port(entry: &YNode) -> Option<(String, u16)> {
         return Some((ip, port));
     }
     let target = entry.get("target")?.as_str()?.parse().ok()?;
-    let ip = entry
-        .get("host_ip")
-        .and_then(YNode::as_str)
-        .unwrap_or("")
-        .to_string();
+    let ip = with_defaults(entry.get("host_ip").and_then(YNode::as_str).unwrap_or(""));
     Some((ip, target))
 }
 

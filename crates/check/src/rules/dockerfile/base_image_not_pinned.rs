@@ -57,11 +57,12 @@ impl Rule for BaseImageNotPinned {
         for stage in &df.stages {
             let image = expand(&stage.image, &args);
             // Chosen where the image is built: `FROM ${BASE}` with no default, or a
-            // registry or repository named by an argument (each deployer's own), which a
-            // digest in the file cannot pin.
-            let written = stage.image.split(['@', ':']).next().unwrap_or("");
-            let chosen_by_builder =
-                image.is_empty() || (written.contains('$') && !written.starts_with('$'));
+            // registry or repository named by an argument with no default or a placeholder
+            // one (`YOUR_PROJECT_ID`: each deployer's own), which a digest in the file
+            // cannot pin. An argument with a real default is judged at that default.
+            let repository = image.split(['@', ':']).next().unwrap_or("");
+            let placeholder = repository.to_ascii_lowercase().contains("your");
+            let chosen_by_builder = image.is_empty() || repository.contains('$') || placeholder;
             if chosen_by_builder
                 || image.eq_ignore_ascii_case("scratch")
                 || has_digest(&image)

@@ -44,17 +44,33 @@ declare_rule! {
     }
 }
 
-/// Whether a script uninstalls packages after building (`apt-get purge`, `apt-get
-/// remove`, `apk del`, `dnf remove`).
+/// Whether a script uninstalls, after building, packages it installed itself (`apt-get
+/// purge build-essential`, `apk del .build-deps` after `apk add --virtual .build-deps`).
+/// `autoremove` alone removes nothing that was installed by name.
 fn removes_toolchain(script: &str) -> bool {
-    super::commands(script).iter().any(|words| {
-        matches!(
-            super::strip_prefixes(words),
-            ["apt-get" | "apt", "purge" | "remove" | "autoremove", ..]
-                | ["apk", "del", ..]
-                | ["dnf" | "yum", "remove", ..]
-        )
-    })
+    let mut installed: Vec<&str> = Vec::new();
+    let mut removed: Vec<&str> = Vec::new();
+    for words in super::commands(script) {
+        let words = super::strip_prefixes(&words);
+        let packages = || {
+            words
+                .iter()
+                .skip(2)
+                .filter(|word| !word.starts_with('-'))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        match words {
+            ["apt-get" | "apt" | "dnf" | "yum", "install", ..] | ["apk", "add", ..] => {
+                installed.extend(packages());
+            }
+            ["apt-get" | "apt", "purge" | "remove", ..]
+            | ["apk", "del", ..]
+            | ["dnf" | "yum", "remove", ..] => removed.extend(packages()),
+            _ => {}
+        }
+    }
+    removed.iter().any(|package| installed.contains(package))
 }
 
 impl Rule for NoMultiStageForCompiled {

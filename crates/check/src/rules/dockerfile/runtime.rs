@@ -99,6 +99,10 @@ pub(super) fn name_matches(pattern: &str, name: &str) -> bool {
         return pattern.eq_ignore_ascii_case(name);
     }
     let parts = literal_parts(&pattern.to_ascii_lowercase());
+    // `$BASE` alone names no stage: it is an image chosen at build time.
+    if parts.iter().all(String::is_empty) {
+        return false;
+    }
     let name = name.to_ascii_lowercase();
     let Some((first, rest)) = parts.split_first() else {
         return false;
@@ -195,10 +199,13 @@ pub fn not_a_runtime(df: &Dockerfile) -> Option<NotARuntime> {
         return Some(NotARuntime::CiStage);
     }
     let roots = root_images(df, stage);
-    if roots
-        .iter()
-        .any(|image| image.is_empty() || image.starts_with('$'))
-    {
+    // Unknown only when the image's name itself is an argument (`$BASE`, `${BASE}` with
+    // no default); `$REGISTRY/node:20` is still node.
+    let unknown = |image: &str| {
+        let repository = image.split(['@', ':']).next().unwrap_or("");
+        image.is_empty() || (repository.starts_with('$') && !repository.contains('/'))
+    };
+    if roots.iter().any(|image| unknown(image)) {
         return Some(NotARuntime::UnknownBase);
     }
     let (entrypoint, cmd) = command(df, stage);
@@ -393,6 +400,10 @@ mod tests {
         assert!(!name_matches("binaries-$TARGETOS", "build-linux"));
         assert!(name_matches("Build", "build"));
         assert!(!name_matches("build", "builder"));
+        assert!(
+            !name_matches("$BASE", "test"),
+            "an argument alone names no stage"
+        );
     }
 
     #[test]

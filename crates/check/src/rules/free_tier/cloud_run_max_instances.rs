@@ -63,8 +63,19 @@ impl Rule for CloudRunMaxInstancesAboveOne {
         for service in cloud_run_services(file) {
             let name = service.label(1);
             let found = if service.label(0) == CLOUD_RUN_V1 {
-                v1_template_annotation(service, "autoscaling.knative.dev/maxScale")
-                    .map(|(v, s)| (v, s.clone()))
+                // Annotations given as a whole from a variable or a local: the maximum is
+                // in there (a variable's default, say), just not readable here.
+                let computed = service
+                    .body
+                    .path(&["template", "metadata"])
+                    .and_then(|metadata| metadata.body.attr("annotations"))
+                    .filter(|attr| matches!(attr.value, TfVal::Expr(_)));
+                if let Some(attr) = computed {
+                    Some((&attr.value, attr.value_span.clone()))
+                } else {
+                    v1_template_annotation(service, "autoscaling.knative.dev/maxScale")
+                        .map(|(v, s)| (v, s.clone()))
+                }
             } else {
                 let template = service.body.path(&["template", "scaling"]);
                 let service_level = service.body.block("scaling");

@@ -26,15 +26,18 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
     // Checked before anything listens: a bad entry is a configuration mistake.
     let drills = ripcord_drill::schedules(&config.drill).map_err(anyhow::Error::msg)?;
     check_drills_against_serve(&config, &drills)?;
-    if drills
+    // Read once, before anything listens, and only when a kill-switch drill will use it.
+    let drill_token = if drills
         .iter()
         .any(|(_, drill)| matches!(drill, Planned::Killswitch(_)))
     {
         config
             .client
             .resolve_token()
-            .context("the token for scheduled kill-switch drills (client.token)")?;
-    }
+            .context("the token for scheduled kill-switch drills (client.token)")?
+    } else {
+        None
+    };
     config.serve.notify = config.notify.clone();
     let store = ripcord_server::describe_store(&config.serve);
     let app = Application::build(config.serve.clone()).await?;
@@ -42,7 +45,13 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
     tracing::info!(addr = %app.local_addr(), %store, %fanout, "ripcord serve listening");
     let history = app.history();
     // Scheduled drills trip this server's switches, never those of `server =`.
-    let api = super::token::api_at(&config, &loopback_url(app.local_addr()))?;
+    let api = super::token::api_with(
+        &config,
+        &loopback_url(app.local_addr()),
+        drill_token.as_ref(),
+    )?;
+    // With a token the audit log names the token; without one, the scheduled drill.
+    let anonymous = drill_token.is_none();
 
     let (stopping, stop) = watch::channel(false);
     tokio::spawn(async move {
@@ -67,7 +76,7 @@ pub async fn run(mut config: Config) -> anyhow::Result<u8> {
         }
     });
     let backups = scheduled_backups(&config, &history, &stopped, &busy);
-    let drills = scheduled_drills(&config, &drills, &history, &api, &stopped, &busy);
+    let drills = scheduled_drills(&config, &drills, &history, &api, anonymous, &stopped, &busy);
     // Each ends at once when nothing is scheduled; an error is a configuration mistake.
     let schedules = async { tokio::try_join!(backups, drills).map(drop) };
     tokio::pin!(server, schedules);
@@ -200,14 +209,13 @@ async fn scheduled_drills<S: Future<Output = ()>>(
     schedules: &[(Schedule, Planned)],
     history: &History,
     api: &ripcord_agent::ApiClient,
+    anonymous: bool,
     shutdown: &impl Fn() -> S,
     busy: &watch::Sender<usize>,
 ) -> anyhow::Result<()> {
     if schedules.is_empty() {
         return Ok(());
     }
-    // With a token the audit log names the token; without one, the scheduled drill.
-    let anonymous = config.client.resolve_token()?.is_none();
     let jobs: Vec<(usize, Schedule)> = schedules
         .iter()
         .enumerate()

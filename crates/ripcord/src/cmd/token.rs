@@ -170,13 +170,18 @@ fn changer<'a>(config: &'a Config, actor: &'a str) -> ripcord_server::Changer<'a
 }
 
 pub(super) fn api(config: &Config) -> anyhow::Result<ApiClient> {
-    api_at(config, &config.server_url())
+    let token = config.client.resolve_token()?;
+    api_with(config, &config.server_url(), token.as_ref())
 }
 
-/// A client of the server at `url` with the configured token and timeout.
-pub(super) fn api_at(config: &Config, url: &str) -> anyhow::Result<ApiClient> {
-    let token = config.client.resolve_token()?;
-    Ok(ApiClient::new(url, token.as_ref())?.with_timeout(config.client.request_timeout))
+/// A client of the server at `url` with `token` (already resolved) and the configured
+/// timeout.
+pub(super) fn api_with(
+    config: &Config,
+    url: &str,
+    token: Option<&ripcord_core::auth::Secret>,
+) -> anyhow::Result<ApiClient> {
+    Ok(ApiClient::new(url, token)?.with_timeout(config.client.request_timeout))
 }
 
 fn shown(text: &str) -> String {

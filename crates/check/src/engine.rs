@@ -272,12 +272,16 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
         }
     }
     project.walked = walked.to_vec();
-    project.reusable_modules = project
+    // Each folder once: its examples are read from disk.
+    let folders: std::collections::BTreeSet<&Path> = project
         .terraform
         .iter()
         .filter_map(|file| file.src.path.parent())
+        .collect();
+    project.reusable_modules = folders
+        .into_iter()
         .filter(|folder| called_by_its_examples(folder))
-        .map(std::path::Path::to_path_buf)
+        .map(Path::to_path_buf)
         .collect();
     let project_findings: Vec<Vec<Finding>> = enabled
         .par_iter()

@@ -48,6 +48,14 @@ async fn change_scope(host: &Host, serve: &Serve, action: &str, scope: &str, rea
     assert_eq!(code, 0, "{action}: {stderr}");
 }
 
+/// Resumes, and takes the resume's notification (the next one) from the sink.
+async fn resume_and_see_it_announced(host: &Host, serve: &Serve, sink: &Arc<HoldingSink>) {
+    change(host, serve, "resume", "rotated").await;
+    let resume = next(sink).await;
+    assert_eq!(body(&resume)["kind"], "switch.resume");
+    resume.answer(200);
+}
+
 #[tokio::test]
 async fn a_halt_is_answered_while_the_receiver_holds_the_last_notification_open() {
     let host = Host::new();
@@ -90,10 +98,7 @@ async fn a_halt_is_answered_while_the_receiver_holds_the_last_notification_open(
     assert_eq!(json["kind"], "switch.halt", "{json}");
     assert_eq!(json["data"]["revision"], 2);
     second.answer(200);
-    change(&host, &serve, "resume", "rotated").await;
-    let resume = next(&sink).await;
-    assert_eq!(body(&resume)["kind"], "switch.resume");
-    resume.answer(200);
+    resume_and_see_it_announced(&host, &serve, &sink).await;
     serve.stop().await;
 }
 
@@ -121,10 +126,7 @@ async fn a_notification_cut_off_by_a_crash_is_sent_again_with_the_same_id() {
     again.answer(200);
 
     // Delivered now: the next notification is the resume's, not the halt's again.
-    change(&host, &serve, "resume", "rotated").await;
-    let resume = next(&sink).await;
-    assert_eq!(body(&resume)["kind"], "switch.resume");
-    resume.answer(200);
+    resume_and_see_it_announced(&host, &serve, &sink).await;
     serve.stop().await;
 }
 

@@ -15,6 +15,9 @@ pub enum Kind {
     Dockerfile,
     Compose,
     Workflow,
+    /// An action's metadata (`action.yml`): a composite action's steps are checked like a
+    /// workflow's, and any action's runtime (`runs.using`).
+    Action,
     /// Kustomizations, Helm values files and Kubernetes manifests.
     Kubernetes,
     /// A YAML file that is a Kubernetes manifest only if it has `apiVersion` and `kind`.
@@ -110,6 +113,9 @@ pub fn classify(path: &Path) -> Option<Kind> {
         .unwrap_or("");
     if parent == "workflows" && grandparent == ".github" {
         return Some(Kind::Workflow);
+    }
+    if lower == "action.yml" || lower == "action.yaml" {
+        return Some(Kind::Action);
     }
     if lower.starts_with("compose") || lower.starts_with("docker-compose") {
         return Some(Kind::Compose);
@@ -237,7 +243,8 @@ pub fn display(path: &Path, base: Option<&Path>) -> String {
     }
 }
 
-/// `Dockerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`, `Containerfile`. A variant
+/// `Dockerfile`, `Dockerfile.<variant>`, `Dockerfile-<variant>`, `<name>.Dockerfile`,
+/// `Containerfile`. A variant
 /// is written with the capital D Docker uses, so source files such as `dockerfile.rs` are
 /// not taken for one; `Dockerfile.dockerignore` is BuildKit's per-file ignore list, and
 /// documentation about a Dockerfile is not one either.
@@ -249,6 +256,7 @@ fn is_dockerfile_name(lower: &str, name: &str) -> bool {
     lower == "dockerfile"
         || lower == "containerfile"
         || name.starts_with("Dockerfile.")
+        || name.starts_with("Dockerfile-")
         || name.starts_with("Containerfile.")
         || lower.ends_with(".dockerfile")
 }
@@ -268,6 +276,9 @@ mod tests {
         assert_eq!(k("dockerfile"), Some(Kind::Dockerfile));
         assert_eq!(k("src/parse/dockerfile.rs"), None);
         assert_eq!(k("web/Dockerfile.dockerignore"), None);
+        assert_eq!(k("web/Dockerfile-dev"), Some(Kind::Dockerfile));
+        assert_eq!(k(".github/actions/setup/action.yml"), Some(Kind::Action));
+        assert_eq!(k("action.yaml"), Some(Kind::Action));
         assert_eq!(k("docs/Dockerfile.md"), None);
         assert_eq!(k("compose.yaml"), Some(Kind::Compose));
         assert_eq!(k("docker-compose.dev.yml"), Some(Kind::Compose));

@@ -10,10 +10,12 @@ use rayon::prelude::*;
 use crate::CheckError;
 use crate::diagnostic::{Finding, Severity};
 use crate::discover::{self, Kind};
+use crate::parse::terraform::TfFile;
 use crate::parse::{self, ParseError};
 use crate::rules::{self, Cx, Project, ProjectCx, RULES, Rule, Status};
 use crate::source::{Loc, Source};
 use crate::suppress::{self, Suppression};
+use crate::variables;
 
 /// Which rules run and how loud they are.
 #[derive(Debug, Default, Clone)]
@@ -24,6 +26,9 @@ pub struct Selection {
     pub ignore: Vec<String>,
     /// Severity per code.
     pub severity: HashMap<String, Severity>,
+    /// The day rules built on dated facts (end-of-life images) compare against; `None`
+    /// is today in UTC. Tests fix it so their findings do not change with the calendar.
+    pub today: Option<jiff::civil::Date>,
 }
 
 fn matches(pattern: &str, rule: &rules::RuleMeta) -> bool {
@@ -124,7 +129,7 @@ fn parse_file(src: Source, kind: Kind) -> (Parsed, Option<Finding>) {
         Kind::TfVars => fail(parse::terraform::parse(src), Parsed::TfVars),
         Kind::Dockerfile => fail(parse::dockerfile::parse(src), Parsed::Dockerfile),
         Kind::Compose => fail(parse::yaml::parse(src), Parsed::Compose),
-        Kind::Workflow => fail(parse::yaml::parse(src), Parsed::Workflow),
+        Kind::Workflow | Kind::Action => fail(parse::yaml::parse(src), Parsed::Workflow),
         Kind::Kubernetes => fail(parse::yaml::parse(src), Parsed::Kubernetes),
         Kind::MaybeKubernetes => match parse::yaml::parse(src) {
             Ok(file)
@@ -140,7 +145,12 @@ fn parse_file(src: Source, kind: Kind) -> (Parsed, Option<Finding>) {
     }
 }
 
-fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+fn run_file_rules(
+    parsed: &Parsed,
+    rules: &[&'static dyn Rule],
+    today: jiff::civil::Date,
+    out: &mut Vec<Finding>,
+) {
     for rule in rules {
         let meta = rule.meta();
         match parsed {
@@ -149,6 +159,7 @@ fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Fi
                 &mut Cx {
                     meta,
                     src: &f.src,
+                    today,
                     out,
                 },
             ),
@@ -157,6 +168,7 @@ fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Fi
                 &mut Cx {
                     meta,
                     src: &f.src,
+                    today,
                     out,
                 },
             ),
@@ -165,6 +177,7 @@ fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Fi
                 &mut Cx {
                     meta,
                     src: &f.src,
+                    today,
                     out,
                 },
             ),
@@ -173,6 +186,7 @@ fn run_file_rules(parsed: &Parsed, rules: &[&'static dyn Rule], out: &mut Vec<Fi
                 &mut Cx {
                     meta,
                     src: &f.src,
+                    today,
                     out,
                 },
             ),
@@ -224,6 +238,19 @@ pub fn check_sources(sources: Vec<(Source, Kind)>, selection: &Selection) -> Rep
     check_walked(sources, selection, &[])
 }
 
+/// Gives Terraform variables the values their modules get ([`variables`]): a module's
+/// values depend on its callers, so every file is parsed before any rule runs.
+fn resolve_variables(results: &mut [FileResult]) {
+    let mut files: Vec<&mut TfFile> = results
+        .iter_mut()
+        .filter_map(|result| match &mut result.parsed {
+            Parsed::Terraform(file) => Some(file),
+            _ => None,
+        })
+        .collect();
+    variables::resolve(&mut files);
+}
+
 /// Checks sources read from under `walked`: each path given is a repository (or holds
 /// some, in folders with `.git`) for the rules that look at a whole repository.
 fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[PathBuf]) -> Report {
@@ -233,7 +260,12 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
         .filter(|r| selection.enabled(r.meta()))
         .collect();
     let files = sources.len();
-    let results: Vec<FileResult> = sources
+    let today = selection.today.unwrap_or_else(|| {
+        jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date()
+    });
+    let mut results: Vec<FileResult> = sources
         .into_par_iter()
         .map(|(src, kind)| {
             let mut findings = Vec::new();
@@ -241,7 +273,6 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
             let display = src.display.clone();
             let (parsed, error) = parse_file(src, kind);
             findings.extend(error);
-            run_file_rules(&parsed, &enabled, &mut findings);
             FileResult {
                 parsed,
                 display,
@@ -250,6 +281,10 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
             }
         })
         .collect();
+    resolve_variables(&mut results);
+    results.par_iter_mut().for_each(|result| {
+        run_file_rules(&result.parsed, &enabled, today, &mut result.findings);
+    });
     let mut report = Report {
         files,
         ..Report::default()
@@ -266,6 +301,9 @@ fn check_walked(sources: Vec<(Source, Kind)>, selection: &Selection, walked: &[P
             Parsed::TfVars(f) => project.tfvars.push(f),
             Parsed::Dockerfile(f) => project.dockerfiles.push(f),
             Parsed::Compose(f) => project.compose.push(f),
+            // The rules about a repository's workflows (GH005, GH006) look at
+            // workflows alone.
+            Parsed::Workflow(f) if rules::workflow::is_action(&f) => project.actions.push(f),
             Parsed::Workflow(f) => project.workflows.push(f),
             Parsed::Kubernetes(f) => project.kubernetes.push(f),
             Parsed::Nothing => {}

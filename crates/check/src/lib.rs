@@ -22,6 +22,7 @@ pub mod parse;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod variables;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -227,6 +228,7 @@ pub fn selection(
         select: select_all,
         ignore: ignore_all,
         severity,
+        today: None,
     })
 }
 

@@ -120,6 +120,8 @@ pub(crate) use declare_rule;
 pub struct Cx<'a> {
     pub meta: &'static RuleMeta,
     pub src: &'a Source,
+    /// The day dated facts are compared against ([`crate::engine::Selection::today`]).
+    pub today: jiff::civil::Date,
     pub out: &'a mut Vec<Finding>,
 }
 
@@ -148,6 +150,8 @@ pub struct Project {
     pub dockerfiles: Vec<Dockerfile>,
     pub compose: Vec<YamlFile>,
     pub workflows: Vec<YamlFile>,
+    /// Actions' metadata (`action.yml`): what a workflow's `uses: ./path` runs.
+    pub actions: Vec<YamlFile>,
     /// Kubernetes manifests, kustomizations and Helm values (parity reads them).
     pub kubernetes: Vec<YamlFile>,
     /// `.tfvars` files.
@@ -246,6 +250,10 @@ registry![
     state::backend_not_gcs::BackendNotGcs,
     state::state_bucket_versioning::StateBucketWithoutVersioning,
     state::network_not_declared::NetworkNotDeclared,
+    state::module_not_pinned::ModuleNotPinned,
+    state::bucket_public::BucketPublic,
+    state::cloud_sql_public::CloudSqlPublic,
+    state::vm_exposed::VmExposed,
     // Dockerfile
     dockerfile::final_stage_not_distroless::FinalStageNotDistroless,
     dockerfile::runs_as_root::RunsAsRoot,
@@ -257,6 +265,10 @@ registry![
     dockerfile::secret_in_env::SecretInEnvOrArg,
     dockerfile::install_ignores_lockfile::InstallIgnoresLockfile,
     dockerfile::no_source_date_epoch::NoSourceDateEpoch,
+    dockerfile::pipe_without_pipefail::PipeWithoutPipefail,
+    dockerfile::secret_copied::SecretCopiedIntoImage,
+    dockerfile::end_of_life_base::EndOfLifeBaseImage,
+    dockerfile::image_leftovers::ImageLeftovers,
     // Compose
     compose::no_healthcheck::ServiceWithoutHealthcheck,
     compose::image_not_tagged::ImageLatestOrUntagged,
@@ -270,6 +282,11 @@ registry![
     workflow::script_injection::ScriptInjection,
     workflow::no_scheduled_scan::NoScheduledSecurityScan,
     workflow::no_pr_lint_test::NoLintAndTestOnPullRequests,
+    workflow::checkout_persists_credentials::CheckoutPersistsCredentials,
+    workflow::workflow_write_permissions::WorkflowWritePermissions,
+    workflow::privileged_trigger_secrets::PrivilegedTriggerHoldsSecrets,
+    workflow::privileged_untrusted_input::PrivilegedUntrustedInput,
+    workflow::deprecated_runtime::DeprecatedActionRuntime,
     // parity
     parity::missing::ParityMissing,
     parity::differs::ParityValueDiffers,

@@ -34,7 +34,8 @@ declare_rule! {
     /// `debug`, `local`) and a release stage exists (`production`, `prod`, `release`,
     /// `runtime`, `final`): releases build `--target production`. The rule is about a
     /// service's runtime image, so it stays silent on:
-    /// - dev containers (`.devcontainer/`);
+    /// - dev containers (`.devcontainer/`) and Dockerfiles named for local development
+    ///   (`Dockerfile.dev`, `Dockerfile-local`, `debug.Dockerfile`);
     /// - a shipped stage that is, or builds on, a CI-only stage (`lint`, `validate`,
     ///   `test`, `check`, `outdated`…);
     /// - artefact stages: `scratch` with no `ENTRYPOINT` or `CMD`, copied from or exported;

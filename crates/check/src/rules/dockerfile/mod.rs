@@ -4,12 +4,16 @@ pub mod add_from_url;
 pub mod base_image_not_pinned;
 pub mod copy_from_image_not_pinned;
 pub mod curl_pipe_shell;
+pub mod end_of_life_base;
 pub mod final_stage_not_distroless;
+pub mod image_leftovers;
 pub mod install_ignores_lockfile;
 pub mod no_multi_stage;
 pub mod no_source_date_epoch;
+pub mod pipe_without_pipefail;
 pub mod runs_as_root;
 pub mod runtime;
+pub mod secret_copied;
 pub mod secret_in_env;
 
 use crate::parse::dockerfile::{Dockerfile, Instr, Stage};

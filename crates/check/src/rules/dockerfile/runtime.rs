@@ -39,7 +39,7 @@ const NO_DISTROLESS: &[&str] = &["php", "php-fpm", "ruby", "perl", "supervisord"
 /// Why a Dockerfile ships no service runtime image, if it does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotARuntime {
-    /// `.devcontainer/Dockerfile`: a developer's environment.
+    /// `.devcontainer/Dockerfile` or `Dockerfile.dev`: a developer's environment.
     DevContainer,
     /// The shipped stage is (or builds on) a CI-only stage such as `lint` or `validate`.
     CiStage,
@@ -72,7 +72,7 @@ pub fn shipped_stage(df: &Dockerfile) -> Option<&Stage> {
 
 /// The stages `stage` builds on within the file, itself first. A base written with an
 /// argument (`binaries-$TARGETOS`) follows every stage whose name it could be.
-fn chain<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Vec<&'a Stage> {
+pub(crate) fn chain<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Vec<&'a Stage> {
     let args = global_args(df);
     let mut out = vec![stage];
     let mut index = 0;
@@ -172,10 +172,25 @@ fn command<'a>(df: &'a Dockerfile, stage: &'a Stage) -> (Option<&'a Instr>, Opti
     (last("ENTRYPOINT"), last("CMD"))
 }
 
+/// Whether a Dockerfile's name marks it for local development: `Dockerfile.dev`,
+/// `Dockerfile-local`, `debug.Dockerfile`.
+pub fn local_development_file(display: &str) -> bool {
+    let name = display
+        .rsplit('/')
+        .next()
+        .unwrap_or(display)
+        .to_ascii_lowercase();
+    let variant = name
+        .strip_prefix("dockerfile.")
+        .or_else(|| name.strip_prefix("dockerfile-"))
+        .or_else(|| name.strip_suffix(".dockerfile"));
+    variant.is_some_and(|variant| DEV_STAGES.contains(&variant))
+}
+
 /// Why the Dockerfile ships no service runtime, if it does not.
 pub fn not_a_runtime(df: &Dockerfile) -> Option<NotARuntime> {
     let display = df.src.display.to_ascii_lowercase();
-    if display.contains(".devcontainer/") {
+    if display.contains(".devcontainer/") || local_development_file(&display) {
         return Some(NotARuntime::DevContainer);
     }
     let stage = shipped_stage(df)?;

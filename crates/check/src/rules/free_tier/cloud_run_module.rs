@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::known_modules::module_source;
 use crate::parse::terraform::{TfBlock, TfFile, TfVal};
 
 /// The module's registry address.
@@ -47,20 +48,11 @@ pub enum Input<'a> {
 /// The Cloud Run module calls of a file.
 pub fn cloud_run_modules(file: &TfFile) -> impl Iterator<Item = ModuleService<'_>> {
     file.body.blocks("module").filter_map(|block| {
-        let source = block
-            .body
-            .attr("source")?
-            .value
-            .as_str()?
-            .to_ascii_lowercase();
-        let (address, submodule) = match source.split_once("//") {
-            Some((address, submodule)) => (address, Some(submodule.trim_end_matches('/'))),
-            None => (source.as_str(), None),
-        };
-        if address.trim_end_matches('/') != SOURCE {
+        let (address, submodule) = module_source(block)?;
+        if address != SOURCE {
             return None;
         }
-        let api = match submodule {
+        let api = match submodule.as_deref() {
             None => Api::V1,
             Some("modules/v2") => Api::V2,
             Some(_) => return None,

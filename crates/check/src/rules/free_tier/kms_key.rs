@@ -1,3 +1,4 @@
+use super::known_modules::{KMS_MODULE, module_source};
 use crate::parse::terraform::{TfBody, TfFile};
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
@@ -5,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Flags Cloud KMS keys (`google_kms_key_ring`, `google_kms_crypto_key`,
     /// `google_kms_crypto_key_version`) and customer-managed encryption keys referenced
-    /// from other resources (`kms_key_name`, `default_kms_key_name`).
+    /// from other resources (`kms_key_name`, `default_kms_key_name`), and calls of the
+    /// `terraform-google-modules/kms/google` module.
     ///
     /// ## Why is this bad?
     /// Cloud KMS has no free tier: every active key version is billed monthly and every
@@ -58,6 +60,17 @@ impl Rule for KmsKey {
                 );
             } else {
                 key_refs(&resource.body, &name, cx);
+            }
+        }
+        for module in file.body.blocks("module") {
+            if module_source(module).is_some_and(|(address, _)| address == KMS_MODULE) {
+                cx.report_span(
+                    module.ident_span.start..module.span.end,
+                    format!(
+                        "module `{}` creates Cloud KMS keys, which have no free tier",
+                        module.label(0)
+                    ),
+                );
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod compute_disk;
 pub mod compute_machine_type;
 pub mod compute_region;
 pub mod kms_key;
+pub mod known_modules;
 pub mod more_than_one_vm;
 pub mod no_budget_alert;
 pub mod no_free_tier_resource;

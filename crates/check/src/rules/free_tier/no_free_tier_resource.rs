@@ -1,3 +1,4 @@
+use super::known_modules::billed_modules;
 use crate::parse::terraform::TfFile;
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
@@ -42,7 +43,9 @@ declare_rule! {
     /// Flags resources of services that have no always-free allowance: Memorystore
     /// (Redis, Memcached), Cloud SQL, AlloyDB, Spanner, Bigtable, Filestore, Cloud NAT,
     /// load balancer forwarding rules, Cloud VPN, Serverless VPC Access connectors, GKE
-    /// clusters and node pools, Composer, Dataproc and Cloud Workstations.
+    /// clusters and node pools, Composer, Dataproc and Cloud Workstations; and calls of
+    /// the terraform-google-modules modules that create them (`sql-db`, `memorystore`,
+    /// `lb-http`, `vpn`, `cloud-nat`, `kubernetes-engine`, with their submodules that do).
     ///
     /// ## Why is this bad?
     /// Each of these is billed by the hour from the moment it exists, whether or not it
@@ -93,6 +96,15 @@ impl Rule for ResourceWithoutFreeTier {
                     ),
                 );
             }
+        }
+        for (module, what) in billed_modules(file) {
+            cx.report_span(
+                module.ident_span.start..module.span.end,
+                format!(
+                    "module `{}` creates {what}, which has no free tier",
+                    module.label(0)
+                ),
+            );
         }
     }
 }

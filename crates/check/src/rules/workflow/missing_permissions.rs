@@ -1,4 +1,4 @@
-use super::{jobs, root};
+use super::{is_action, jobs, root};
 use crate::parse::yaml::{YNode, YamlFile};
 use crate::rules::{Cx, Rule, declare_rule, rule_meta};
 
@@ -53,7 +53,9 @@ impl Rule for MissingTopLevelPermissions {
     rule_meta!();
 
     fn workflow(&self, file: &YamlFile, cx: &mut Cx<'_>) {
-        let Some(root) = root(file) else { return };
+        let Some(root) = root(file).filter(|_| !is_action(file)) else {
+            return;
+        };
         match root.entry("permissions") {
             Some((_, value)) if write_all(value) => {
                 cx.report(

@@ -1,14 +1,22 @@
-use super::steps;
+use super::{is_action, jobs, steps};
 use crate::parse::yaml::{YNode, YamlFile};
-use crate::rules::{Cx, Rule, declare_rule, rule_meta};
+use crate::rules::{Cx, Project, ProjectCx, Rule, declare_rule, rule_meta};
 use crate::source::Loc;
 
 declare_rule! {
     /// ## What it does
     /// Flags `${{ … }}` expressions in `run:` scripts (and `actions/github-script`'s
     /// `script:`) that expand attacker-controllable context: `github.event.*` (titles,
-    /// bodies, branch names, commit messages, labels, …) and `github.head_ref`. Fields that
-    /// are numbers, SHAs, ids, timestamps or booleans are exempt.
+    /// bodies, branch names, commit messages, labels, …), `github.head_ref`, and
+    /// `workflow_dispatch` inputs (`inputs.*`, `github.event.inputs.*`) that hold free
+    /// text. Fields that are numbers, SHAs, ids, timestamps or booleans are exempt, and so
+    /// are inputs typed `choice`, `boolean` or `number`. Composite actions (`action.yml`)
+    /// are checked like workflows.
+    ///
+    /// The inputs of a reusable workflow (`workflow_call`) or a composite action hold
+    /// whatever their callers pass, so they are judged where they are passed: a job or
+    /// step in the same repository (`uses: ./…`) that passes attacker data to an input the
+    /// callee expands into a script is reported at the `with:` entry that passes it.
     ///
     /// ## Why is this bad?
     /// The expression is pasted into the script before the shell runs it. A pull request
@@ -83,7 +91,9 @@ pub fn dangerous(expr: &str) -> Option<String> {
     let tokens =
         indexed.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '*')));
     tokens
-        .filter(|t| t.starts_with("github.event.") || *t == "github.head_ref")
+        .filter(|t| {
+            t.starts_with("github.event.") || t.starts_with("inputs.") || *t == "github.head_ref"
+        })
         .find(|t| !SAFE_SUFFIXES.iter().any(|s| t.ends_with(s)))
         .map(str::to_string)
 }
@@ -141,38 +151,96 @@ fn without_indexes(expr: &str) -> String {
     out
 }
 
-/// The types of `workflow_dispatch` inputs: a `choice`, `boolean` or `number` input holds
-/// only what the workflow allows.
-fn constrained_input(file: &YamlFile, reference: &str) -> bool {
-    let Some(name) = reference.strip_prefix("github.event.inputs.") else {
-        return false;
+/// Whether an input's text is not the workflow's to worry about here: a
+/// `workflow_dispatch` input typed `choice`, `boolean` or `number` holds only what the
+/// workflow allows, and the inputs of a reusable workflow (`workflow_call`) or of a
+/// composite action are set by their caller, where [`ScriptInjection::project`] follows
+/// attacker data into them.
+fn trusted_input(file: &YamlFile, reference: &str) -> bool {
+    let (name, dispatch_only) = match reference.strip_prefix("github.event.inputs.") {
+        Some(name) => (name, true),
+        None => match reference.strip_prefix("inputs.") {
+            Some(name) => (name, false),
+            None => return false,
+        },
     };
-    file.docs.iter().any(|doc| {
-        doc.get("on")
-            .or_else(|| doc.get("true"))
-            .and_then(|on| on.path(&["workflow_dispatch", "inputs", name, "type"]))
+    if is_action(file) && !dispatch_only {
+        return true;
+    }
+    let declared = |event: &str| {
+        file.docs.iter().find_map(|doc| {
+            doc.get("on")
+                .or_else(|| doc.get("true"))
+                .and_then(|on| on.path(&[event, "inputs", name]))
+        })
+    };
+    if let Some(input) = declared("workflow_dispatch") {
+        return input
+            .get("type")
             .and_then(YNode::as_str)
-            .is_some_and(|kind| matches!(kind, "choice" | "boolean" | "number"))
+            .is_some_and(|kind| matches!(kind, "choice" | "boolean" | "number"));
+    }
+    !dispatch_only && declared("workflow_call").is_some()
+}
+
+/// The `${{ … }}` expressions of a script, with their text.
+fn expressions(script: &str) -> impl Iterator<Item = &str> {
+    let mut rest = script;
+    std::iter::from_fn(move || {
+        let start = rest.find("${{")?;
+        let length = rest[start..].find("}}")?;
+        let expression = &rest[start..start + length + 2];
+        rest = &rest[start + length + 2..];
+        Some(expression)
+    })
+}
+
+/// The scripts a file runs: `run:` and `actions/github-script`'s `script:`.
+fn scripts(file: &YamlFile) -> impl Iterator<Item = &YNode> {
+    steps(file).flat_map(|step| {
+        let github_script = step
+            .get("uses")
+            .and_then(YNode::as_str)
+            .is_some_and(|uses| uses.starts_with("actions/github-script@"));
+        step.get("run")
+            .into_iter()
+            .chain(step.path(&["with", "script"]).filter(|_| github_script))
+    })
+}
+
+/// Whether a reusable workflow or a composite action expands `inputs.NAME` into a script.
+fn expands_input(callee: &YamlFile, name: &str) -> bool {
+    let wanted = format!("inputs.{name}");
+    scripts(callee).filter_map(YNode::as_str).any(|script| {
+        expressions(script).any(|expression| {
+            expression
+                .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+                .any(|token| token == wanted)
+        })
     })
 }
 
 fn check(node: &YNode, file: &YamlFile, cx: &mut Cx<'_>) {
     let Some(script) = node.as_str() else { return };
-    let mut rest = script;
-    while let Some(start) = rest.find("${{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        let expr = &rest[start..start + len + 2];
-        if let Some(reference) = dangerous(expr).filter(|r| !constrained_input(file, r)) {
+    for expr in expressions(script) {
+        if let Some(reference) = dangerous(expr).filter(|r| !trusted_input(file, r)) {
             let loc = locate(file, node.line, expr).unwrap_or_else(|| node.loc(&file.src));
             cx.report(
                 loc,
                 format!("`{reference}` is expanded into the script before it runs"),
             );
         }
-        rest = &rest[start + len + 2..];
     }
+}
+
+/// A local reusable workflow or action a job or step calls (`uses: ./…`), and the
+/// inputs it passes.
+fn local_callees<'a>(file: &'a YamlFile) -> impl Iterator<Item = (&'a str, &'a YNode)> + 'a {
+    let called_jobs = jobs(file).map(|(_, job)| job);
+    called_jobs.chain(steps(file)).filter_map(|caller| {
+        let target = caller.get("uses")?.as_str()?.strip_prefix("./")?;
+        Some((target, caller.get("with")?))
+    })
 }
 
 /// The line of an expression, searching from the node's line on.
@@ -186,15 +254,38 @@ impl Rule for ScriptInjection {
     rule_meta!();
 
     fn workflow(&self, file: &YamlFile, cx: &mut Cx<'_>) {
-        for step in steps(file) {
-            if let Some(run) = step.get("run") {
-                check(run, file, cx);
-            }
-            let uses = step.get("uses").and_then(YNode::as_str).unwrap_or("");
-            if uses.starts_with("actions/github-script@")
-                && let Some(script) = step.path(&["with", "script"])
-            {
-                check(script, file, cx);
+        for script in scripts(file) {
+            check(script, file, cx);
+        }
+    }
+
+    /// Attacker data passed to a reusable workflow's or a composite action's input, which
+    /// it expands into a script: reported where it is passed, since the callee cannot
+    /// know what its callers give it.
+    fn project(&self, project: &Project, cx: &mut ProjectCx<'_>) {
+        let callees: Vec<&YamlFile> = project.workflows.iter().chain(&project.actions).collect();
+        for caller in &project.workflows {
+            let repository = project.repository_of(&caller.src);
+            for (target, inputs) in local_callees(caller) {
+                let path = repository.join(target);
+                let callee = callees.iter().find(|callee| {
+                    callee.src.path == path
+                        || callee.src.path.parent() == Some(path.as_path()) && is_action(callee)
+                });
+                let Some(callee) = callee else { continue };
+                for (name, key, value) in inputs.entries() {
+                    let Some(text) = value.as_str() else { continue };
+                    let passed = expressions(text).find_map(dangerous);
+                    if let Some(reference) = passed
+                        && expands_input(callee, name)
+                    {
+                        cx.report(
+                            &caller.src,
+                            key.loc(&caller.src),
+                            format!("`{reference}` reaches a script of `{target}` through its input `{name}`"),
+                        );
+                    }
+                }
             }
         }
     }
@@ -233,5 +324,7 @@ mod tests {
         assert!(dangerous("${{ github.event.pull_request.head.sha }}").is_none());
         assert!(dangerous("${{ github.sha }}").is_none());
         assert!(dangerous("${{ toJSON(github.event.issue.body) }}").is_some());
+        assert!(dangerous("${{ inputs.version }}").is_some());
+        assert!(dangerous("${{ inputs.dry-run == 'true' }}").is_none());
     }
 }

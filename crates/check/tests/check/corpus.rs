@@ -42,12 +42,12 @@ struct Judged {
 /// `(rule, file, line)`: how a verdict names the finding it judges.
 type Key = (String, String, usize);
 
-fn corpus() -> PathBuf {
+pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 /// What `check` finds in one vendored repository, as the verdict files name it.
-fn findings(folder: &Path) -> Vec<Finding> {
+pub fn findings(folder: &Path) -> Vec<Finding> {
     let mut findings = check_dir(folder, &[]).findings;
     if folder.ends_with(FOUNDATION) {
         let allow: Vec<String> = parity::DEFAULT_ALLOW

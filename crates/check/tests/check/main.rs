@@ -6,4 +6,5 @@ mod docs;
 mod fuzz;
 mod helpers;
 mod precision;
+mod recall;
 mod rules;
